@@ -1,0 +1,76 @@
+package actions
+
+import (
+	"net/http"
+
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller/httperr"
+)
+
+// NewFindRoute is the default findRoute: the route table's lookup under
+// the base path. A literal path segment beats a parameter, a trailing slash
+// is tolerated, and a GET route answers HEAD.
+func NewFindRoute(table *RouteTable) FindRoute {
+	return func(rc *loomctx.RequestContext) (*Route, error) {
+		req := rc.Request
+		path := req.URL.EscapedPath()
+		if table.basePath != "" {
+			rest, ok := cutPrefixPath(path, table.basePath)
+			if !ok {
+				return nil, endpointNotFound(req)
+			}
+			path = rest
+		}
+		rc.PathParams = rc.PathParams[:0]
+		route, allow, ok := table.router.lookup(req.Method, path, &rc.PathParams)
+		if ok {
+			rc.Route = route
+			return route, nil
+		}
+		if allow != "" {
+			rc.Response.Header().Set("Allow", allow)
+			return nil, httperr.Newf(http.StatusMethodNotAllowed,
+				"Endpoint %q does not answer %s; it answers %s.", req.URL.Path, req.Method, allow)
+		}
+		return nil, endpointNotFound(req)
+	}
+}
+
+func endpointNotFound(req *http.Request) error {
+	return httperr.NotFound(`Endpoint "` + req.Method + " " + req.URL.Path + `" not found.`)
+}
+
+// cutPrefixPath strips base from path when path is base or lies under it.
+func cutPrefixPath(path, base string) (string, bool) {
+	if len(path) < len(base) || path[:len(base)] != base {
+		return "", false
+	}
+	rest := path[len(base):]
+	switch {
+	case rest == "":
+		return "/", true
+	case rest[0] == '/':
+		return rest, true
+	}
+	return "", false
+}
+
+// NewParseParams is the default parseParams: the route's decoder, compiled
+// at start-up, fills a new input struct.
+func NewParseParams() ParseParams {
+	return func(rc *loomctx.RequestContext, route *Route) (any, error) {
+		in := route.NewInput()
+		if err := route.decoder.Decode(rc.Request, rc.PathParams, in); err != nil {
+			return nil, err
+		}
+		return in, nil
+	}
+}
+
+// NewInvokeMethod is the default invoke: the route's handler through its
+// invocation chain, with rc as the handler's context.
+func NewInvokeMethod() InvokeMethod {
+	return func(rc *loomctx.RequestContext, route *Route, args any) (any, error) {
+		return route.Invoke(rc, args)
+	}
+}

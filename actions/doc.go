@@ -1,0 +1,42 @@
+// Package actions holds the steps of a sequence, LoopBack's sequence
+// actions, each a Go function type that is its own binding key:
+//
+//	| LoopBack 4 key                              | Loom type            | default          |
+//	|---------------------------------------------|----------------------|------------------|
+//	| RestBindings.SequenceActions.FIND_ROUTE     | [FindRoute]          | [NewFindRoute]   |
+//	| RestBindings.SequenceActions.PARSE_PARAMS   | [ParseParams]        | [NewParseParams] |
+//	| RestBindings.SequenceActions.INVOKE_METHOD  | [InvokeMethod]       | [NewInvokeMethod]|
+//	| RestBindings.SequenceActions.SEND           | [Send]               | [NewSend]        |
+//	| RestBindings.SequenceActions.REJECT         | [Reject]             | [NewReject]      |
+//	| RestBindings.SequenceActions.LOG_ERROR      | [LogError]           | [NewLogError]    |
+//
+// # Overriding an action
+//
+// [Override] (or rest.WithAction) replaces an action with the result of a
+// constructor whose parameters are injected. A parameter of the action's
+// own type receives the action being replaced, so a new send can handle
+// what it knows and hand the rest to the default:
+//
+//	rest.WithAction[actions.Send](func(next actions.Send, f *CSVFormatter) actions.Send {
+//		return func(rc *loomctx.RequestContext, result any) error {
+//			if rc.Request.Header.Get("Accept") != "text/csv" {
+//				return next(rc, result)
+//			}
+//			body, err := f.Format(result)
+//			if err != nil {
+//				return err
+//			}
+//			rc.Response.Header().Set("Content-Type", "text/csv")
+//			_, err = rc.Response.Write(body)
+//			return err
+//		}
+//	})
+//
+// # Routes
+//
+// A [RouteTable] compiles every controller's routes once, at start-up:
+// templates go into the router (a literal segment beats a parameter, so
+// GET /todos/count and GET /todos/{id} live side by side) and each route's
+// input type gets its decoder (package params). Per request, only the
+// lookup, the decoding and the call remain.
+package actions

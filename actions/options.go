@@ -1,0 +1,19 @@
+package actions
+
+// Options are the settings the default actions read. The REST server fills
+// them from its configuration.
+type Options struct {
+	// BasePath is the path under which every route is served, such as /api.
+	BasePath string
+	// StrictTrailingSlash makes /todos/ and /todos different paths; by
+	// default a trailing slash is tolerated.
+	StrictTrailingSlash bool
+	// BodyLimit caps request bodies in bytes; 0 means 1 MiB. A route may
+	// set its own.
+	BodyLimit int64
+	// ProhibitedKeys are JSON keys refused in bodies and JSON parameters,
+	// beside __proto__ and constructor.prototype.
+	ProhibitedKeys []string
+	// Debug puts the real message and stack of 5xx errors in responses.
+	Debug bool
+}

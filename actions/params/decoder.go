@@ -1,0 +1,164 @@
+package params
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller/httperr"
+)
+
+// Decoder fills one handler input type from requests, following the plan
+// [Compile] made. It is safe for concurrent use.
+type Decoder struct {
+	typ, ptr reflect.Type
+	opts     Options
+	params   []param
+	hasQuery bool
+	body     bodyPlan
+	fields   []Field
+}
+
+// Field is one parameter or body property a [Decoder] reads, for the
+// OpenAPI generator.
+type Field struct {
+	// Name is the parameter's name, the body property's JSON name, or the
+	// Go name of a body:"json" field.
+	Name string
+	// In is "path", "query", "header", "cookie" or "body".
+	In string
+	// Type is the field's Go type.
+	Type reflect.Type
+	// Required is set for path parameters, fields whose validate tag has
+	// required, and a required body:"json" field.
+	Required bool
+	// Index is the field's index path in the input struct, as for
+	// reflect.Value.FieldByIndex.
+	Index []int
+}
+
+// HasBody reports whether the input declares a body, so that Decode reads
+// one.
+func (d *Decoder) HasBody() bool { return d.body.present }
+
+// Type is the input struct type the decoder was compiled for.
+func (d *Decoder) Type() reflect.Type { return d.typ }
+
+// Fields lists the parameters, in declaration order, then the body.
+func (d *Decoder) Fields() []Field { return slices.Clone(d.fields) }
+
+var emptyObject = []byte("{}")
+
+// Decode fills dst, a non-nil pointer to the compiled type, from r and the
+// router's path parameters. As LoopBack does, it reads the body first (415,
+// 413, malformed JSON, prohibited keys), then the parameters in
+// declaration order (400 INVALID_PARAMETER_VALUE or
+// MISSING_REQUIRED_PARAMETER), then reports the body's validation (422
+// VALIDATION_FAILED). Errors are *httperr.Error values.
+func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
+	pv := reflect.ValueOf(dst)
+	if pv.Type() != d.ptr || pv.IsNil() {
+		return httperr.Internal(fmt.Sprintf("params: Decode wants a non-nil %s, got %T", d.ptr, dst))
+	}
+	v := pv.Elem()
+	var st *state
+	if d.body.present || d.hasQuery {
+		st = states.Get().(*state)
+		defer putState(st)
+	}
+	var bodyDetails []httperr.Detail
+	var absent []string
+	bodyGiven := false
+	if d.body.present {
+		var err error
+		bodyGiven, absent, bodyDetails, err = d.readBody(r, st, v)
+		if err != nil {
+			return err
+		}
+	}
+	if d.hasQuery {
+		st.query = parseQuery(r.URL.RawQuery, st.query[:0])
+	}
+	for i := range d.params {
+		p := &d.params[i]
+		var err error
+		switch {
+		case p.object:
+			err = d.object(p, r, st, v)
+		case p.elemSet != nil:
+			err = d.list(p, r, st.query, v)
+		default:
+			var q []pair
+			if st != nil {
+				q = st.query
+			}
+			err = d.scalar(p, r, path, q, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(bodyDetails) > 0 {
+		return httperr.ValidationFailed(bodyDetails)
+	}
+	if d.body.present {
+		return d.validateBody(v, bodyGiven, absent)
+	}
+	return nil
+}
+
+// readBody reads, scans and decodes the body. given is false for an absent
+// body (no bytes, or null).
+func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (given bool, absent []string, details []httperr.Detail, err error) {
+	if err := checkContentType(r); err != nil {
+		return false, nil, nil, err
+	}
+	if err := readBody(r, &st.buf, d.opts.BodyLimit); err != nil {
+		return false, nil, nil, err
+	}
+	data := st.buf.Bytes()
+	given = len(bytes.TrimSpace(data)) > 0
+	if given && !json.Valid(data) {
+		return false, nil, nil, syntaxError(data)
+	}
+	if given && isNull(data) {
+		given = false
+	}
+	target := v
+	if d.body.whole {
+		target = fieldAlloc(v, d.body.index)
+	}
+	switch {
+	case given:
+		absent, details, err = d.decodeBody(&st.sc, data, d.body.c, target)
+	case d.body.required:
+		err = httperr.MissingBody()
+	case d.body.c.kind == kStruct:
+		// No body: the fields stay zero, but required properties are
+		// still missing, as LoopBack's validation of {} reports them.
+		st.sc.reset(emptyObject, d.opts.MaxDepth, nil)
+		st.sc.scan(d.body.c)
+		details, st.sc.details = st.sc.details, nil
+		absent, st.sc.absent = st.sc.absent, nil
+	}
+	return given, absent, details, err
+}
+
+// validateBody runs the validator rules of the decoded body.
+func (d *Decoder) validateBody(v reflect.Value, given bool, absent []string) error {
+	w := walker{absent: absent}
+	switch {
+	case !d.body.whole:
+		w.fields(d.body.c.st, v)
+	case given || d.body.c.kind == kStruct:
+		w.value(d.body.c, fieldAlloc(v, d.body.index), d.body.rules)
+	}
+	if len(w.details) > 0 {
+		return httperr.ValidationFailed(w.details)
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package params
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// An exploded deep object, ?filter[where][title]=x&filter[order][0]=a, is
+// parsed as qs (Express's query parser, which LoopBack uses) parses it into
+// a tree of map[string]any, []any and string leaves: numeric indexes and
+// [] build arrays, a key given twice becomes an array of its values.
+
+// dobj is an object under construction; arr holds while every key is an
+// array index.
+type dobj struct {
+	keys []string
+	vals map[string]any // string, []any of strings, or *dobj
+	arr  bool
+}
+
+// maxArrayIndex is qs's arrayLimit: a larger index is an object key.
+const maxArrayIndex = 1000
+
+var (
+	errDeepConflict = errors.New("a deep-object key is both a value and an object")
+	errProtoKey     = errors.New(`JSON string cannot contain "__proto__" key.`)
+)
+
+// deepSegments splits the part of a key after the parameter's name, such
+// as [where][title], into its segments; ok is false when it is not made of
+// bracketed segments.
+func deepSegments(rest string, buf []string) ([]string, bool) {
+	segs := buf[:0]
+	for rest != "" {
+		if rest[0] != '[' {
+			return nil, false
+		}
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return nil, false
+		}
+		segs = append(segs, rest[1:end])
+		rest = rest[end+1:]
+	}
+	return segs, len(segs) > 0
+}
+
+// deepObject builds the tree of the pairs whose keys are name[...]; nil
+// when there are none.
+func deepObject(pairs []pair, name string, maxDepth int) (any, error) {
+	prefix := name + "["
+	var root *dobj
+	var buf [8]string
+	for _, p := range pairs {
+		if !strings.HasPrefix(p.key, prefix) {
+			continue
+		}
+		segs, ok := deepSegments(p.key[len(name):], buf[:])
+		if !ok {
+			continue
+		}
+		if len(segs) > maxDepth {
+			return nil, errors.New("deep object nesting exceeds the maximum depth of " + itoa(maxDepth) + ".")
+		}
+		if root == nil {
+			root = &dobj{vals: map[string]any{}, arr: true}
+		}
+		if err := root.insert(segs, p.val); err != nil {
+			return nil, err
+		}
+	}
+	if root == nil {
+		return nil, nil
+	}
+	return root.finish(), nil
+}
+
+func (o *dobj) insert(segs []string, val string) error {
+	seg := segs[0]
+	if seg == "__proto__" {
+		return errProtoKey
+	}
+	key := seg
+	if seg == "" {
+		key = itoa(o.nextIndex())
+	} else if o.arr && !isIndex(seg) {
+		o.arr = false
+	}
+	cur, had := o.vals[key]
+	if !had {
+		o.keys = append(o.keys, key)
+	}
+	if len(segs) == 1 {
+		switch c := cur.(type) {
+		case nil:
+			o.vals[key] = val
+		case string:
+			o.vals[key] = []any{c, val}
+		case []any:
+			o.vals[key] = append(c, val)
+		default:
+			return errDeepConflict
+		}
+		return nil
+	}
+	child, ok := cur.(*dobj)
+	if !had {
+		child = &dobj{vals: map[string]any{}, arr: true}
+		o.vals[key] = child
+	} else if !ok {
+		return errDeepConflict
+	}
+	return child.insert(segs[1:], val)
+}
+
+func (o *dobj) nextIndex() int {
+	n := 0
+	for _, k := range o.keys {
+		if i, err := strconv.Atoi(k); err == nil && i >= n {
+			n = i + 1
+		}
+	}
+	return n
+}
+
+func isIndex(s string) bool {
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= maxArrayIndex && strconv.Itoa(n) == s
+}
+
+// finish turns the object into map[string]any, or into []any in index
+// order (compacted, as qs does) when every key was an index.
+func (o *dobj) finish() any {
+	if o.arr {
+		idx := make([]int, len(o.keys))
+		for i, k := range o.keys {
+			idx[i], _ = strconv.Atoi(k)
+		}
+		order := make([]int, len(o.keys))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return idx[a] - idx[b] })
+		out := make([]any, len(order))
+		for i, j := range order {
+			out[i] = finishValue(o.vals[o.keys[j]])
+		}
+		return out
+	}
+	out := make(map[string]any, len(o.keys))
+	for _, k := range o.keys {
+		out[k] = finishValue(o.vals[k])
+	}
+	return out
+}
+
+func finishValue(v any) any {
+	if d, ok := v.(*dobj); ok {
+		return d.finish()
+	}
+	return v
+}

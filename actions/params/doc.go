@@ -1,0 +1,72 @@
+// Package params turns an HTTP request into a handler's typed input
+// struct, as LoopBack 4's parseParams action does: path, query, header and
+// cookie parameters are coerced to their Go types, the JSON body is read,
+// checked and decoded, and validate tags are enforced, with LoopBack's
+// errors, statuses and AJV-style details.
+//
+// # Compile once, decode per request
+//
+// [Compile] reflects on the input type once, at start-up, and returns a
+// [Decoder] holding a plan: index paths and setter functions per field,
+// parsed validate rules, a codec per JSON type. [Decoder.Decode] follows
+// the plan per request, with pooled buffers and no reflection on tags.
+// [Decoder.Fields] lists what was found, for the OpenAPI generator.
+//
+// # Tags
+//
+//	type Input struct {
+//		ID     int            `path:"id"`
+//		Filter *Filter        `query:"filter"`
+//		Trace  string         `header:"X-Trace-Id"`
+//		Title  string         `json:"title" validate:"required,max=80"`
+//		Done   bool           `json:"isComplete"`
+//	}
+//
+// path, query, header and cookie name a parameter. The json-tagged fields
+// together are the body object; alternatively one field tagged body:"json"
+// receives the whole body (a struct, pointer, map, slice or any), never
+// both. Embedded structs are flattened; fields with neither tag, and
+// json:"-", are ignored. validate holds go-playground/validator rules.
+//
+// # Parameters
+//
+// A parameter is required when validate has required; path parameters
+// always are. Absent or empty → 400 MISSING_REQUIRED_PARAMETER. Strings,
+// integers and floats of every size (range checked, no NaN or infinities),
+// booleans (true, false, 1, 0), time.Time (RFC 3339), [encoding.TextUnmarshaler]
+// types and pointers to any of them (nil when absent) are read from text;
+// slices from repeated (?ids=1&ids=2) or comma-separated (?ids=1,2) values.
+// Structs, maps, any and other slices are read from a JSON string
+// (?filter={"limit":2}) or, in the query, from an exploded deep object
+// (?filter[where][title]=x&filter[order][0]=title%20DESC), whose text
+// leaves are coerced to the target's field types, as AJV's coerceTypes
+// does. A bad value → 400 INVALID_PARAMETER_VALUE, Invalid data "abc" for
+// parameter "id".
+//
+// # Body
+//
+// The body is read only when the input declares one, through a limit
+// ([Options.BodyLimit], 1 MiB by default, 413 beyond). Its content type
+// must be application/json or */*+json (415 otherwise); no Content-Type
+// means JSON. Malformed JSON is a 400 SyntaxError; a __proto__ key,
+// constructor.prototype or one of [Options.ProhibitedKeys] anywhere is a
+// 400 Error. Because encoding/json matches keys case-insensitively, keeps
+// the last duplicate and ignores unknown keys, the body is first scanned
+// once against the target type: unknown and case-mismatched keys
+// (additionalProperties), duplicate keys (duplicateProperty), type
+// mismatches (type) and missing required properties are all reported at
+// once as 422 VALIDATION_FAILED. An absent body leaves the fields zero, but
+// required properties are still missing; a required body:"json" field
+// makes an absent body a 400 MISSING_REQUIRED_PARAMETER.
+//
+// # Validation
+//
+// required means present, as in LoopBack: the key is sent, not null, and
+// for strings not empty; a false or 0 passes. The other rules run through
+// one shared validator on the properties sent, and their failures are
+// mapped to AJV's keywords and messages (minLength, maximum, enum, format,
+// ...), with JSON-pointer paths. Body failures are 422 VALIDATION_FAILED,
+// parameter failures 400 INVALID_PARAMETER_VALUE. Cross-field rules
+// (eqfield, required_if, ...) are not supported: each value is validated
+// on its own.
+package params

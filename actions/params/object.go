@@ -1,0 +1,80 @@
+package params
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+
+	"github.com/loomhq/loom/controller/httperr"
+)
+
+// object reads a struct, map, any or non-scalar slice parameter: from a
+// JSON string (?filter={"limit":2}) or, in the query, from an exploded
+// deep object (?filter[limit]=2), which wins when both are given.
+func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) error {
+	var tree any
+	exploded := false
+	if p.in == inQuery {
+		t, err := deepObject(st.query, p.name, d.opts.MaxDepth)
+		if err != nil {
+			return httperr.InvalidParameter(p.name, jsonText(p.name+"[…]"), map[string]any{"syntaxError": err.Error()})
+		}
+		if t != nil {
+			tree, exploded = t, true
+		}
+	}
+	if !exploded {
+		s, n, _ := p.raw(r, nil, st.query)
+		if n == 0 || s == "" || s == "null" {
+			if p.required {
+				return httperr.MissingParameter(p.name)
+			}
+			return nil
+		}
+		t, err := d.parseJSONParam(p, s, &st.sc)
+		if err != nil {
+			return err
+		}
+		tree = t
+	}
+	var cv converter
+	cv.conv(p.c, tree, fieldAlloc(v, p.index))
+	if len(cv.details) > 0 {
+		return httperr.InvalidParameter(p.name, jsonText(tree), cv.details)
+	}
+	if p.rules != "" || p.c.nested {
+		w := walker{absent: cv.absent}
+		w.value(p.c, fieldAlloc(v, p.index), p.rules)
+		if len(w.details) > 0 {
+			return httperr.InvalidParameter(p.name, jsonText(tree), w.details)
+		}
+	}
+	return nil
+}
+
+// parseJSONParam parses a JSON-form parameter into a generic tree, after
+// refusing bad JSON, prohibited keys, duplicate keys and too deep nesting.
+func (d *Decoder) parseJSONParam(p *param, s string, sc *scanner) (any, error) {
+	data := []byte(s)
+	if !json.Valid(data) {
+		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": syntaxMessage(data)})
+	}
+	sc.reset(data, d.opts.MaxDepth, d.opts.ProhibitedKeys)
+	sc.scan(nil)
+	if sc.fatal != "" {
+		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": sc.fatal})
+	}
+	if len(sc.details) > 0 {
+		details := sc.details
+		sc.details = nil
+		return nil, httperr.InvalidParameter(p.name, jsonText(s), details)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": err.Error()})
+	}
+	return tree, nil
+}

@@ -1,0 +1,39 @@
+package params
+
+import (
+	"github.com/go-playground/validator/v10"
+)
+
+// Options tune a [Decoder]. The zero value is LoopBack's defaults.
+type Options struct {
+	// BodyLimit is the largest body accepted, in bytes; 0 means 1 MiB
+	// (1<<20), LoopBack's '1mb'. A body of BodyLimit bytes passes, one
+	// byte more is answered 413.
+	BodyLimit int64
+	// ProhibitedKeys are JSON keys rejected like __proto__, in bodies and in
+	// JSON-form query objects (LoopBack's validation.prohibitedKeys). A key
+	// is rejected when it equals an entry or starts with the entry and a dot.
+	ProhibitedKeys []string
+	// MaxDepth is the deepest nesting accepted in exploded deep-object query
+	// parameters and in JSON documents; 0 means 32.
+	MaxDepth int
+}
+
+const (
+	defaultBodyLimit = 1 << 20
+	defaultMaxDepth  = 32
+)
+
+func (o Options) withDefaults() Options {
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = defaultBodyLimit
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = defaultMaxDepth
+	}
+	return o
+}
+
+// validate is the one validator shared by every decoder; it caches parsed
+// rule strings, so a rule list is parsed once, at Compile.
+var validate = validator.New(validator.WithRequiredStructEnabled())

@@ -1,0 +1,176 @@
+package params
+
+import (
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller/httperr"
+)
+
+// pair is one decoded name=value of the query string.
+type pair struct{ key, val string }
+
+// parseQuery splits a raw query into its pairs, decoding + as space and
+// percent escapes (so %5B%5D are brackets), keeping text that does not
+// decode as it is.
+func parseQuery(raw string, out []pair) []pair {
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		out = append(out, pair{queryUnescape(k), queryUnescape(v)})
+	}
+	return out
+}
+
+func queryUnescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	u, err := url.QueryUnescape(s)
+	if err != nil {
+		return s
+	}
+	return u
+}
+
+// source is where a parameter is read from.
+type source uint8
+
+const (
+	inPath source = iota
+	inQuery
+	inHeader
+	inCookie
+)
+
+var sourceNames = [...]string{inPath: "path", inQuery: "query", inHeader: "header", inCookie: "cookie"}
+
+// raw finds the text of a parameter: its first value, how many values it
+// has, and the values when there are several.
+func (p *param) raw(r *http.Request, path loomctx.Params, query []pair) (first string, n int, all []string) {
+	switch p.in {
+	case inPath:
+		if v, ok := path.Get(p.name); ok {
+			return v, 1, nil
+		}
+	case inQuery:
+		for i := range query {
+			if query[i].key != p.name {
+				continue
+			}
+			if n == 0 {
+				first = query[i].val
+			} else {
+				if n == 1 {
+					all = append(all, first)
+				}
+				all = append(all, query[i].val)
+			}
+			n++
+		}
+	case inHeader:
+		if vs := r.Header[p.key]; len(vs) > 0 {
+			return vs[0], len(vs), vs
+		}
+	case inCookie:
+		if c, err := r.Cookie(p.name); err == nil {
+			return c.Value, 1, nil
+		}
+	}
+	return first, n, all
+}
+
+// scalar reads a scalar parameter (or a pointer to one) into fv.
+func (d *Decoder) scalar(p *param, r *http.Request, path loomctx.Params, query []pair, v reflect.Value) error {
+	s, n, all := p.raw(r, path, query)
+	if n == 0 || s == "" {
+		switch {
+		case p.required:
+			return httperr.MissingParameter(p.name)
+		case n == 0:
+			return nil
+		case !p.emptyOK:
+			return httperr.InvalidParameter(p.name, `""`, nil)
+		}
+	}
+	if n > 1 && p.in == inQuery {
+		return httperr.InvalidParameter(p.name, jsonText(all), nil)
+	}
+	fv := fieldAlloc(v, p.index)
+	if !p.set(fv, s) {
+		return httperr.InvalidParameter(p.name, jsonText(s), nil)
+	}
+	if p.rules != "" {
+		var w walker
+		w.run(fv, p.rules)
+		if len(w.details) > 0 {
+			return httperr.InvalidParameter(p.name, jsonText(s), w.details)
+		}
+	}
+	return nil
+}
+
+// list reads a slice of scalars: repeated (?ids=1&ids=2) and comma
+// separated (?ids=1,2) values, in order. A single empty value is absent.
+func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value) error {
+	s, n, all := p.raw(r, nil, query)
+	if n == 1 {
+		all = []string{s}
+	}
+	if n == 0 || n == 1 && s == "" {
+		if p.required {
+			return httperr.MissingParameter(p.name)
+		}
+		return nil
+	}
+	count := 0
+	for _, s := range all {
+		count += strings.Count(s, ",") + 1
+	}
+	fv := fieldAlloc(v, p.index)
+	out := fv
+	if p.c.kind == kPtr {
+		out = reflect.New(p.c.t.Elem()).Elem()
+	}
+	sl := reflect.MakeSlice(out.Type(), count, count)
+	i := 0
+	for _, s := range all {
+		for part := range strings.SplitSeq(s, ",") {
+			if p.in == inHeader {
+				part = strings.TrimSpace(part)
+			}
+			if !p.elemSet(sl.Index(i), part) {
+				return httperr.InvalidParameter(p.name, rawJSON(all), nil)
+			}
+			i++
+		}
+	}
+	out.Set(sl)
+	if p.c.kind == kPtr {
+		fv.Set(out.Addr())
+	}
+	if p.rules != "" {
+		var w walker
+		w.run(fv, p.rules)
+		if len(w.details) > 0 {
+			return httperr.InvalidParameter(p.name, rawJSON(all), w.details)
+		}
+	}
+	return nil
+}
+
+// rawJSON is the JSON of a parameter's values: a string for one, an array
+// for several.
+func rawJSON(all []string) string {
+	if len(all) == 1 {
+		return jsonText(all[0])
+	}
+	return jsonText(all)
+}

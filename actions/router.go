@@ -1,0 +1,546 @@
+package actions
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/julienschmidt/httprouter"
+	loomctx "github.com/loomhq/loom/context"
+)
+
+// router maps a verb and a request path to a value of type V. Templates are
+// in OpenAPI form (/todos/{id}); matching follows LoopBack 4's TrieRouter:
+//
+//   - a literal segment beats a parameter at the same position, so
+//     GET /todos/count, GET /todos/{id} and GET /todos/{id}/exists each
+//     reach their own value; between two parameterised templates that both
+//     match, the one with a literal at the first position where they differ
+//     wins (/a/b/c picks /a/b/{y} over /a/{x}/c);
+//   - templates without parameters are found with one map lookup;
+//   - path parameter values are percent-decoded (decodeURIComponent);
+//   - unless strict, a path that does not match is retried with its trailing
+//     slash toggled (/todos/ finds /todos and the other way round).
+//
+// On top of LoopBack, a GET route answers HEAD when no HEAD route matches,
+// and a miss reports the verbs the path does answer, for a 405 and its Allow
+// header.
+//
+// Parameterised routes live in httprouter trees. httprouter v1.3.0 panics
+// when a literal and a parameter share a position, or when two templates
+// name the parameter at one position differently; such a route goes into
+// the next tree that accepts it, and a lookup asks every tree of the verb
+// and keeps the most specific match.
+//
+// A router is built with add and then only read: lookup is safe for
+// concurrent use once the last add has returned; add is not.
+type router[V any] struct {
+	// strict disables the trailing-slash retry.
+	strict bool
+	// routes are the registered routes; a route's index is its identity.
+	routes []routeEntry[V]
+	// tables holds the routes of each verb.
+	tables map[string]*verbTable
+	// verbList are the keys of tables, sorted.
+	verbList []string
+	// shapes maps verb + " " + shape to the index of the route with that
+	// shape, to reject templates that match exactly the same paths.
+	shapes map[string]int
+}
+
+// routeEntry is one registered route with what lookup needs of it,
+// computed once by add.
+type routeEntry[V any] struct {
+	// verb is the HTTP method, upper case.
+	verb string
+	// template is the OpenAPI template as registered.
+	template string
+	// value is what lookup returns for the route.
+	value V
+	// names are the parameter names in template order.
+	names []string
+	// spec has one byte per segment, 'a' for a literal and 'b' for a
+	// parameter. Two routes that match one path have specs of equal length,
+	// and the smaller spec has a literal where the other has its first
+	// parameter that differs: smaller is more specific.
+	spec string
+}
+
+// verbTable holds the routes of one verb.
+type verbTable struct {
+	// verb is the HTTP method of every route in the table.
+	verb string
+	// static maps the canonical path of each template without parameters
+	// to its route index.
+	static map[string]int
+	// trees hold the parameterised routes; a route sits in the first tree
+	// that accepted it.
+	trees []*httprouter.Router
+}
+
+// newRouter returns an empty router. With strict false a trailing slash is
+// tolerated (/todos/ finds /todos and /todos finds /todos/); with strict true
+// the path must match the template exactly.
+func newRouter[V any](strict bool) *router[V] {
+	return &router[V]{
+		strict: strict,
+		tables: make(map[string]*verbTable),
+		shapes: make(map[string]int),
+	}
+}
+
+// verbs returns the verbs that have at least one route, sorted. The slice
+// is the router's own; do not modify it.
+func (rt *router[V]) verbs() []string {
+	return rt.verbList
+}
+
+// add registers v for verb (upper-cased) and template, an OpenAPI path
+// template. It returns an error, and changes nothing, when:
+//
+//   - verb is empty or not an HTTP token;
+//   - template does not start with '/' or has an empty segment (//) other
+//     than a trailing slash;
+//   - a segment mixes text and a parameter ({a}-{b}, x{id}) or has an
+//     unbalanced brace;
+//   - a parameter name does not match [A-Za-z0-9_]+ or appears twice;
+//   - the template uses :name, * or a ':' or '*' anywhere (httprouter
+//     syntax, not OpenAPI);
+//   - a literal segment holds an invalid percent-escape;
+//   - the verb already has the same template, or a template that matches
+//     exactly the same paths (the same literals and parameters at the same
+//     positions, only the parameter names differ); the message names both.
+//
+// Literal segments are stored percent-encoded in canonical form (see
+// canonicalSegment), so /café matches the request path /caf%C3%A9.
+// Different parameter names at one position in different templates
+// (/todos/{id} and /todos/{todoId}/items) are fine.
+func (rt *router[V]) add(verb, template string, v V) error {
+	verb = strings.ToUpper(verb)
+	if !isToken(verb) {
+		return fmt.Errorf("router: %q %q: the verb is not an HTTP method token", verb, template)
+	}
+	pt, err := parseTemplate(template)
+	if err != nil {
+		return fmt.Errorf("router: %s %q: %w", verb, template, err)
+	}
+	shapeKey := verb + " " + pt.shape
+	if prev, dup := rt.shapes[shapeKey]; dup {
+		p := rt.routes[prev]
+		if p.template == template {
+			return fmt.Errorf("router: %s %q is registered twice (already registered as %s %q)", verb, template, p.verb, p.template)
+		}
+		return fmt.Errorf("router: %s %q conflicts with %s %q registered before: both match exactly the same paths", verb, template, p.verb, p.template)
+	}
+
+	t := rt.tables[verb]
+	if t == nil {
+		t = &verbTable{verb: verb, static: make(map[string]int)}
+	}
+	idx := len(rt.routes)
+	if len(pt.names) == 0 {
+		t.static[pt.path] = idx
+	} else if err := t.insert(pt.path, idx); err != nil {
+		return fmt.Errorf("router: %s %q: %w", verb, template, err)
+	}
+	if rt.tables[verb] == nil {
+		rt.tables[verb] = t
+		rt.verbList = append(rt.verbList, verb)
+		slices.Sort(rt.verbList)
+	}
+	rt.shapes[shapeKey] = idx
+	rt.routes = append(rt.routes, routeEntry[V]{
+		verb:     verb,
+		template: template,
+		value:    v,
+		names:    pt.names,
+		spec:     pt.spec,
+	})
+	return nil
+}
+
+// insert adds the parameterised route idx, whose path is in httprouter
+// syntax, to the first tree of t that accepts it, or to a new tree.
+//
+// The tree's handle is never served; lookup calls it with the Params of a
+// match, and it writes the route index into the first Param's Key (every
+// route in a tree has at least one parameter). That identifies the route
+// without a map and without allocating.
+func (t *verbTable) insert(path string, idx int) error {
+	id := strconv.Itoa(idx)
+	h := func(_ http.ResponseWriter, _ *http.Request, ps httprouter.Params) {
+		ps[0].Key = id
+	}
+	for _, tr := range t.trees {
+		if tryHandle(tr, t.verb, path, h) == nil {
+			return nil
+		}
+	}
+	tr := httprouter.New()
+	if err := tryHandle(tr, t.verb, path, h); err != nil {
+		return err
+	}
+	t.trees = append(t.trees, tr)
+	return nil
+}
+
+// tryHandle registers h in tr and turns httprouter's panic on a conflict
+// into an error. A panicking insertion leaves tr usable: httprouter checks
+// conflicts before it links the new node, and the edits it may have made
+// by then (edge splits, priorities, maxParams) do not change what tr
+// matches.
+func tryHandle(tr *httprouter.Router, verb, path string, h httprouter.Handle) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("httprouter: %v", p)
+		}
+	}()
+	tr.Handle(verb, path, h)
+	return nil
+}
+
+// lookup finds the value for method and path.
+//
+// path is the escaped request path, as r.URL.EscapedPath() returns it,
+// with any base path already stripped; an empty path means "/". A path not
+// starting with '/' matches nothing. Literal segments are compared with the
+// path as given first; when nothing matches and the path holds a
+// percent-escape, it is retried once in canonical form (see
+// canonicalSegment), so /a%21b finds the template /a!b. Parameter values
+// are percent-decoded with url.PathUnescape (%2F gives '/', '+' stays '+');
+// a value with an invalid escape, or an empty value, does not match.
+// method is compared as given (HTTP methods are case-sensitive).
+//
+// On a match, the parameters are appended to *params, in template order,
+// reusing its capacity (pass (*params)[:0] to reuse a slice), and ok is
+// true. A HEAD request with no matching HEAD route takes a matching GET
+// route. Unless the router is strict, a path that matches nothing for
+// method is retried with its trailing slash toggled.
+//
+// On a miss, *params is unchanged and ok is false. allow lists the verbs
+// the path answers ("DELETE, GET, HEAD, PATCH"; sorted, comma and space
+// separated, HEAD whenever GET is there, OPTIONS never), for a 405 and its
+// Allow header; allow is empty when no verb answers the path (a 404).
+//
+// Looking up a route without parameters does not allocate. A route with
+// parameters costs httprouter's Params, one allocation per tree that
+// matches (usually one), plus url.PathUnescape's result for a value that
+// holds a '%'. A miss may allocate.
+func (rt *router[V]) lookup(method, path string, params *loomctx.Params) (v V, allow string, ok bool) {
+	if path == "" {
+		path = "/"
+	}
+	if path[0] != '/' {
+		return v, "", false
+	}
+	idx, ps, found := rt.match(method, path)
+	if !found {
+		paths := []string{path}
+		if strings.IndexByte(path, '%') >= 0 {
+			canon, err := canonicalPath(path)
+			if err != nil {
+				return v, "", false
+			}
+			if canon != path {
+				idx, ps, found = rt.match(method, canon)
+				paths = append(paths, canon)
+			}
+		}
+		if !found {
+			return v, rt.allowed(paths), false
+		}
+	}
+	route := &rt.routes[idx]
+	start := len(*params)
+	for j := range ps {
+		val := ps[j].Value
+		if strings.IndexByte(val, '%') >= 0 {
+			dec, err := url.PathUnescape(val)
+			if err != nil {
+				*params = (*params)[:start]
+				return v, "", false
+			}
+			val = dec
+		}
+		*params = append(*params, loomctx.Param{Name: route.names[j], Value: val})
+	}
+	return route.value, "", true
+}
+
+// match finds the route for method and path: the path as given, with a
+// GET route answering HEAD, then, unless strict, the path with its
+// trailing slash toggled. ps are the raw parameter values, nil for a route
+// without parameters.
+func (rt *router[V]) match(method, path string) (idx int, ps httprouter.Params, found bool) {
+	if idx, ps, found = rt.matchMethod(method, path); found || rt.strict {
+		return idx, ps, found
+	}
+	if alt, ok := toggleSlash(path); ok {
+		return rt.matchMethod(method, alt)
+	}
+	return -1, nil, false
+}
+
+// matchMethod finds the route of method for exactly path, falling back to
+// GET for HEAD.
+func (rt *router[V]) matchMethod(method, path string) (int, httprouter.Params, bool) {
+	if t := rt.tables[method]; t != nil {
+		if idx, ps, ok := rt.find(t, path); ok {
+			return idx, ps, true
+		}
+	}
+	if method == http.MethodHead {
+		if t := rt.tables[http.MethodGet]; t != nil {
+			return rt.find(t, path)
+		}
+	}
+	return -1, nil, false
+}
+
+// find looks path up in t: the static map first, then every tree, keeping
+// the most specific match.
+func (rt *router[V]) find(t *verbTable, path string) (int, httprouter.Params, bool) {
+	if idx, ok := t.static[path]; ok {
+		return idx, nil, true
+	}
+	best := -1
+	var bestPs httprouter.Params
+	for _, tr := range t.trees {
+		h, ps, _ := tr.Lookup(t.verb, path)
+		if h == nil || len(ps) == 0 || hasEmptyValue(ps) {
+			continue
+		}
+		h(nil, nil, ps) // writes the route index into ps[0].Key
+		idx, err := strconv.Atoi(ps[0].Key)
+		if err != nil {
+			continue
+		}
+		if best < 0 || rt.routes[idx].spec < rt.routes[best].spec {
+			best, bestPs = idx, ps
+		}
+	}
+	return best, bestPs, best >= 0
+}
+
+// allowed returns the Allow list for a miss on any of paths: the verbs
+// other than OPTIONS that match one of them (with the trailing slash
+// toggled unless strict), plus HEAD when GET is there, sorted and joined
+// with ", ".
+func (rt *router[V]) allowed(paths []string) string {
+	var verbs []string
+	for _, verb := range rt.verbList {
+		if verb == http.MethodOptions {
+			continue
+		}
+		t := rt.tables[verb]
+		for _, p := range paths {
+			if _, _, ok := rt.find(t, p); ok {
+				verbs = append(verbs, verb)
+				break
+			}
+			if rt.strict {
+				continue
+			}
+			if alt, ok := toggleSlash(p); ok {
+				if _, _, ok := rt.find(t, alt); ok {
+					verbs = append(verbs, verb)
+					break
+				}
+			}
+		}
+	}
+	if slices.Contains(verbs, http.MethodGet) && !slices.Contains(verbs, http.MethodHead) {
+		verbs = append(verbs, http.MethodHead)
+		slices.Sort(verbs)
+	}
+	return strings.Join(verbs, ", ")
+}
+
+// hasEmptyValue reports whether a parameter captured an empty segment
+// (/a//b against /a/{x}/b), which does not count as a match.
+func hasEmptyValue(ps httprouter.Params) bool {
+	for i := range ps {
+		if ps[i].Value == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// toggleSlash returns path with its trailing slash removed, or added when
+// it has none; "/" has no alternative.
+func toggleSlash(path string) (string, bool) {
+	switch {
+	case path == "/" || path == "":
+		return "", false
+	case path[len(path)-1] == '/':
+		return path[:len(path)-1], true
+	default:
+		return path + "/", true
+	}
+}
+
+// parsedTemplate is what add needs of a template.
+type parsedTemplate struct {
+	// path is the template in httprouter syntax with canonical literals:
+	// the static map key when names is empty.
+	path string
+	// shape is the template with canonical literals and every parameter
+	// written {}: two templates of one shape match the same paths.
+	shape string
+	// names are the parameter names in order.
+	names []string
+	// spec is routeEntry.spec.
+	spec string
+}
+
+// parseTemplate validates an OpenAPI path template and converts it; see
+// add for the rules.
+func parseTemplate(template string) (parsedTemplate, error) {
+	var pt parsedTemplate
+	if template == "" || template[0] != '/' {
+		return pt, fmt.Errorf("a template must start with '/'")
+	}
+	segs := strings.Split(template[1:], "/")
+	var path, shape strings.Builder
+	spec := make([]byte, 0, len(segs))
+	for i, seg := range segs {
+		path.WriteByte('/')
+		shape.WriteByte('/')
+		switch {
+		case seg == "":
+			if i != len(segs)-1 {
+				return pt, fmt.Errorf("empty segment (//)")
+			}
+			spec = append(spec, 'a')
+		case seg[0] == '{' && seg[len(seg)-1] == '}' && strings.Count(seg, "{") == 1 && strings.Count(seg, "}") == 1:
+			name := seg[1 : len(seg)-1]
+			if !isParamName(name) {
+				return pt, fmt.Errorf("parameter name %q must match [A-Za-z0-9_]+", name)
+			}
+			if slices.Contains(pt.names, name) {
+				return pt, fmt.Errorf("parameter {%s} appears twice", name)
+			}
+			pt.names = append(pt.names, name)
+			path.WriteString(":" + name)
+			shape.WriteString("{}")
+			spec = append(spec, 'b')
+		case strings.ContainsAny(seg, "{}"):
+			return pt, fmt.Errorf("segment %q mixes text and a parameter or has an unbalanced brace; a segment is either literal text or one {name}", seg)
+		case seg[0] == ':':
+			return pt, fmt.Errorf("segment %q uses :name syntax; write {%s}", seg, seg[1:])
+		case strings.ContainsAny(seg, ":*"):
+			return pt, fmt.Errorf("segment %q holds ':' or '*', which templates do not allow", seg)
+		default:
+			lit, err := canonicalSegment(seg)
+			if err != nil {
+				return pt, fmt.Errorf("segment %q: %w", seg, err)
+			}
+			if strings.ContainsAny(lit, ":*") {
+				return pt, fmt.Errorf("segment %q holds ':' or '*', which templates do not allow", seg)
+			}
+			path.WriteString(lit)
+			shape.WriteString(lit)
+			spec = append(spec, 'a')
+		}
+	}
+	pt.path, pt.shape, pt.spec = path.String(), shape.String(), string(spec)
+	return pt, nil
+}
+
+// isParamName reports whether name matches [A-Za-z0-9_]+.
+func isParamName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken reports whether s is a non-empty HTTP token (RFC 9110 §5.6.2),
+// which a method must be.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPchar reports whether c may stand unescaped in a canonical path
+// segment: RFC 3986 unreserved characters, sub-delims, ':' and '@'.
+func isPchar(c byte) bool {
+	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+		return true
+	}
+	switch c {
+	case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@':
+		return true
+	}
+	return false
+}
+
+// canonicalSegment returns seg in the router's canonical encoding: decoded,
+// then with every byte that is not a pchar (see isPchar) written as %XX in
+// upper-case hex. '/' (from %2F) and '%' (from %25) stay escaped. A segment
+// that is already canonical comes back unchanged, without allocating; an
+// invalid escape is an error.
+func canonicalSegment(seg string) (string, error) {
+	canonical := true
+	for i := 0; i < len(seg); i++ {
+		if !isPchar(seg[i]) {
+			canonical = false
+			break
+		}
+	}
+	if canonical {
+		return seg, nil
+	}
+	dec, err := url.PathUnescape(seg)
+	if err != nil {
+		return "", err
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(dec) + 8)
+	for i := 0; i < len(dec); i++ {
+		c := dec[i]
+		if isPchar(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String(), nil
+}
+
+// canonicalPath applies canonicalSegment to every segment of path.
+func canonicalPath(path string) (string, error) {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		c, err := canonicalSegment(seg)
+		if err != nil {
+			return "", err
+		}
+		segs[i] = c
+	}
+	return strings.Join(segs, "/"), nil
+}

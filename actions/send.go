@@ -1,0 +1,98 @@
+package actions
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	loomctx "github.com/loomhq/loom/context"
+)
+
+// NewSend is the default send, LoopBack's writeResultToResponse: nil is
+// 204 with an empty body; []byte is application/octet-stream; a string is
+// text/plain; an io.Reader is streamed; anything else is JSON. The status
+// is the route's declared one, else 200. A handler that wrote the response
+// itself gets nothing more.
+func NewSend() Send {
+	return func(rc *loomctx.RequestContext, result any) error {
+		w := rc.Response
+		if w.HeaderSent() {
+			return nil
+		}
+		status := successStatus(rc)
+		switch v := result.(type) {
+		case nil:
+			if status == http.StatusOK {
+				status = http.StatusNoContent
+			}
+			w.WriteHeader(status)
+			return nil
+		case []byte:
+			return writeBytes(w, status, "application/octet-stream", v)
+		case string:
+			setContentType(w, "text/plain; charset=utf-8")
+			w.Header().Set("Content-Length", strconv.Itoa(len(v)))
+			w.WriteHeader(status)
+			_, err := io.WriteString(w, v)
+			return err
+		case io.Reader:
+			setContentType(w, "application/octet-stream")
+			w.WriteHeader(status)
+			_, err := io.Copy(w, v)
+			if c, ok := v.(io.Closer); ok {
+				c.Close()
+			}
+			return err
+		}
+		return WriteJSON(w, status, result)
+	}
+}
+
+// successStatus is the status the matched route declares, else 200.
+func successStatus(rc *loomctx.RequestContext) int {
+	if r, ok := rc.Route.(*Route); ok && r.Status != 0 {
+		return r.Status
+	}
+	return http.StatusOK
+}
+
+func setContentType(w http.ResponseWriter, ct string) {
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", ct)
+	}
+}
+
+func writeBytes(w http.ResponseWriter, status int, contentType string, body []byte) error {
+	setContentType(w, contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, err := w.Write(body)
+	return err
+}
+
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// WriteJSON writes v as a JSON response with status. The body is encoded
+// before anything is sent, so a value that cannot be encoded is still
+// answered with an error envelope instead of half a document.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			buf.Reset()
+			bufferPool.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("actions: cannot encode the result as JSON: %w", err)
+	}
+	body := buf.Bytes()
+	body = body[:len(body)-1] // Encode's newline
+	return writeBytes(w, status, "application/json", body)
+}

@@ -1,0 +1,131 @@
+package context_test
+
+import (
+	stdctx "context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+
+	loomctx "github.com/loomhq/loom/context"
+)
+
+type ctxKey struct{}
+
+func TestRequestContext_IsAContextOfTheRequest(t *testing.T) {
+	parent, cancel := stdctx.WithTimeout(stdctx.WithValue(stdctx.Background(), ctxKey{}, "v"), time.Minute)
+	req := httptest.NewRequest("GET", "/", nil).WithContext(parent)
+	rc := loomctx.NewRequestContext(httptest.NewRecorder(), req)
+
+	if _, ok := rc.Deadline(); !ok {
+		t.Error("the request's deadline is lost")
+	}
+	if rc.Value(ctxKey{}) != "v" {
+		t.Error("the request's values are lost")
+	}
+	cancel()
+	select {
+	case <-rc.Done():
+	case <-time.After(time.Second):
+		t.Fatal("Done is not closed when the request is cancelled")
+	}
+	if !errors.Is(rc.Err(), stdctx.Canceled) {
+		t.Errorf("Err = %v", rc.Err())
+	}
+	derived, stop := stdctx.WithCancel(rc)
+	defer stop()
+	if got, ok := loomctx.FromContext(derived); !ok || got != rc {
+		t.Error("FromContext does not find the RequestContext behind a derived context")
+	}
+}
+
+func TestResponseWriter_RecordsStatusAndBytes(t *testing.T) {
+	rec := httptest.NewRecorder()
+	rw := loomctx.NewResponseWriter(rec, "GET")
+	if rw.HeaderSent() {
+		t.Fatal("nothing was sent yet")
+	}
+	rw.Write([]byte("hello"))
+	rw.WriteHeader(http.StatusTeapot) // too late: ignored
+	if rw.Status() != 200 || rw.Written() != 5 || rec.Code != 200 {
+		t.Errorf("status %d written %d recorded %d", rw.Status(), rw.Written(), rec.Code)
+	}
+}
+
+func TestKeys_OfOneNameAndDifferentTypes_AreDifferent(t *testing.T) {
+	rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	loomctx.NewKey[string]("k").Set(rc, "text")
+	loomctx.NewKey[int]("k").Set(rc, 7)
+	s, _ := loomctx.NewKey[string]("k").Get(rc)
+	n, _ := loomctx.NewKey[int]("k").Get(rc)
+	if s != "text" || n != 7 {
+		t.Errorf("got %q and %d", s, n)
+	}
+	if _, ok := loomctx.NewKey[string]("other").Get(rc); ok {
+		t.Error("an unset key has a value")
+	}
+}
+
+func TestOverride_OfANamedKey_ReachesConsumersInOtherModules(t *testing.T) {
+	key := loomctx.NewKey[string]("greeting")
+	var got string
+	app := fx.New(fx.NopLogger,
+		fx.Module("framework",
+			loomctx.Bind(key, func() string { return "hello" }),
+			fx.Invoke(fx.Annotate(func(s string) { got = s }, fx.ParamTags(`name:"greeting"`))),
+		),
+		fx.Module("user", loomctx.Override(key, func(prev string) string { return prev + " world" })),
+	)
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got != "hello world" {
+		t.Errorf("the framework sees %q, want %q", got, "hello world")
+	}
+}
+
+func TestOverride_WithoutThePreviousValue_Replaces(t *testing.T) {
+	key := loomctx.KeyOf[int]()
+	var got int
+	app := fx.New(fx.NopLogger,
+		loomctx.Bind(key, func() int { return 1 }),
+		loomctx.Override(key, func() int { return 2 }),
+		loomctx.Override(key, func(prev int) int { return prev * 10 }),
+		fx.Invoke(func(n int) { got = n }))
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got != 20 {
+		t.Errorf("got %d, want 20", got)
+	}
+}
+
+func TestOverride_ReturningAnError_FailsTheApp(t *testing.T) {
+	key := loomctx.KeyOf[int]()
+	app := fx.New(fx.NopLogger,
+		loomctx.Bind(key, func() int { return 1 }),
+		loomctx.Override(key, func(prev int) (int, error) { return 0, errors.New("no config") }),
+		fx.Invoke(func(int) {}))
+	if err := app.Err(); err == nil || !strings.Contains(err.Error(), "no config") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestOverride_OfAnUnboundKey_FailsNamingIt(t *testing.T) {
+	app := fx.New(fx.NopLogger,
+		loomctx.Override(loomctx.NewKey[int]("limits.max"), func() int { return 2 }))
+	if err := app.Err(); err == nil || !strings.Contains(err.Error(), `"limits.max"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBind_WithAConstructorOfAnotherType_Fails(t *testing.T) {
+	app := fx.New(fx.NopLogger, loomctx.Bind(loomctx.KeyOf[int](), func() string { return "" }))
+	if err := app.Err(); err == nil || !strings.Contains(err.Error(), "must return int") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,104 @@
+package httperr
+
+import "net/http"
+
+// Body is the error as the client sees it, inside {"error": …}.
+type Body struct {
+	StatusCode int    `json:"statusCode"`
+	Name       string `json:"name,omitempty"`
+	Message    string `json:"message"`
+	Code       string `json:"code,omitempty"`
+	Details    any    `json:"details,omitempty"`
+	Stack      string `json:"stack,omitempty"`
+}
+
+// Envelope is the JSON document of an error response: {"error": Body}.
+type Envelope struct {
+	Error Body `json:"error"`
+}
+
+// EnvelopeOf returns the envelope err is answered with. A 4xx keeps its
+// name, message, code and details; a 5xx says only its status text, so
+// nothing internal leaks, unless debug is set, which keeps the real message.
+func EnvelopeOf(err error, debug bool) Envelope {
+	status := StatusOf(err)
+	body := Body{StatusCode: status}
+	if status < 500 || debug {
+		body.Name = nameOfErr(err, status)
+		body.Message = err.Error()
+		body.Code = CodeOf(err)
+		body.Details = DetailsOf(err)
+	} else {
+		body.Message = http.StatusText(status)
+	}
+	return Envelope{Error: body}
+}
+
+// Validation detail, as LoopBack's AJV reports each failure of a body or
+// parameter: a JSON pointer to the value, the rule's keyword, a message and
+// the rule's parameters.
+type Detail struct {
+	Path    string         `json:"path"`
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Info    map[string]any `json:"info"`
+}
+
+// Codes Loom's pipeline gives its errors, as LoopBack names them.
+const (
+	CodeInvalidParameterValue    = "INVALID_PARAMETER_VALUE"
+	CodeMissingRequiredParameter = "MISSING_REQUIRED_PARAMETER"
+	CodeValidationFailed         = "VALIDATION_FAILED"
+	CodeUnsupportedMediaType     = "UNSUPPORTED_MEDIA_TYPE"
+	CodeEntityNotFound           = "ENTITY_NOT_FOUND"
+)
+
+// InvalidParameter is LoopBack's 400 for a parameter whose value cannot be
+// read: Invalid data "abc" for parameter "id".
+func InvalidParameter(name string, rawJSON string, details any) *Error {
+	e := Newf(http.StatusBadRequest, "Invalid data %s for parameter %q.", rawJSON, name).
+		WithCode(CodeInvalidParameterValue)
+	if details != nil {
+		e = e.WithDetails(details)
+	}
+	return e
+}
+
+// MissingParameter is LoopBack's 400 for a required parameter that is absent.
+func MissingParameter(name string) *Error {
+	return Newf(http.StatusBadRequest, "Required parameter %s is missing!", name).
+		WithCode(CodeMissingRequiredParameter)
+}
+
+// MissingBody is LoopBack's 400 for a required body that is absent.
+func MissingBody() *Error {
+	return BadRequest("Request body is required").WithCode(CodeMissingRequiredParameter)
+}
+
+// ValidationFailed is LoopBack's 422 for a body that fails validation.
+func ValidationFailed(details []Detail) *Error {
+	return UnprocessableEntity("The request body is invalid. See error object `details` property for more info.").
+		WithCode(CodeValidationFailed).WithDetails(details)
+}
+
+// UnsupportedMediaType is LoopBack's 415 for a body of an undeclared type.
+func UnsupportedMediaType(got string, allowed []string) *Error {
+	return Newf(http.StatusUnsupportedMediaType, "Content-type %s does not match [%s].", got, joinComma(allowed)).
+		WithCode(CodeUnsupportedMediaType)
+}
+
+// PayloadTooLarge is the 413 for a body over the limit.
+func PayloadTooLarge() *Error {
+	return New(http.StatusRequestEntityTooLarge, "request entity too large")
+}
+
+func joinComma(items []string) string {
+	out := ""
+	for i, s := range items {
+		if i > 0 {
+			out += ","
+		}
+		out += s
+	}
+	return out
+}

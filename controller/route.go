@@ -1,0 +1,206 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"runtime"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Route is one operation a controller declares: a verb, a path template in
+// OpenAPI form (/todos/{id}), metadata, and a typed handler. Make one with
+// [Get], [Post], [Put], [Patch], [Delete] or [Handle].
+type Route struct {
+	// Verb is the HTTP method, upper case.
+	Verb string
+	// Path is the template, in OpenAPI form: /todos/{id}.
+	Path string
+	// Controller is the name of the controller that declares the route,
+	// such as TodoController; set when the controller is registered.
+	Controller string
+	// Name is the operation's name, such as create; by default the
+	// handler method's name with its first letter lower-cased.
+	Name string
+	// Summary and Description document the operation.
+	Summary, Description string
+	// Tags group the operation in the API document; by default the
+	// controller's name.
+	Tags []string
+	// Status is the status of a successful answer; 0 means 200, or 204 when
+	// the handler returns no value.
+	Status int
+	// BodyLimit caps the request body in bytes; 0 takes the server's limit.
+	BodyLimit int64
+	// Hidden keeps the route out of the API document (LoopBack's
+	// x-visibility: undocumented).
+	Hidden bool
+
+	handler handler
+}
+
+// OperationID is <Controller>.<Name>, such as TodoController.create.
+func (r *Route) OperationID() string {
+	if r.Controller == "" {
+		return r.Name
+	}
+	return r.Controller + "." + r.Name
+}
+
+// InputType is the handler's input type, the struct whose tags say how the
+// request is parsed.
+func (r *Route) InputType() reflect.Type { return r.handler.inputType() }
+
+// OutputType is the handler's result type.
+func (r *Route) OutputType() reflect.Type { return r.handler.outputType() }
+
+// NewInput returns a pointer to a new zero input, for the parser to fill.
+func (r *Route) NewInput() any { return r.handler.newInput() }
+
+// Call runs the handler with in, a pointer returned by [Route.NewInput]. A
+// nil pointer, map, slice or interface result, and a [NoContent] result,
+// come back as nil, which send answers with 204.
+func (r *Route) Call(ctx context.Context, in any) (any, error) {
+	return r.handler.call(ctx, in)
+}
+
+// Handler is the shape of every operation: a context (the request's
+// RequestContext) and the parsed input in, a result or an error out.
+type Handler[In, Out any] func(ctx context.Context, in In) (Out, error)
+
+// NoContent is the result type of an operation that answers 204 with an
+// empty body.
+type NoContent struct{}
+
+// Option sets a route's metadata.
+type Option interface{ apply(*Route) }
+
+type optionFunc func(*Route)
+
+func (f optionFunc) apply(r *Route) { f(r) }
+
+// Name sets the operation's name (the method part of its operation id).
+func Name(name string) Option { return optionFunc(func(r *Route) { r.Name = name }) }
+
+// Summary sets the operation's one-line summary.
+func Summary(s string) Option { return optionFunc(func(r *Route) { r.Summary = s }) }
+
+// Description sets the operation's description.
+func Description(s string) Option { return optionFunc(func(r *Route) { r.Description = s }) }
+
+// Tags sets the operation's tags.
+func Tags(tags ...string) Option { return optionFunc(func(r *Route) { r.Tags = tags }) }
+
+// Status sets the status of a successful answer, such as 201.
+func Status(code int) Option { return optionFunc(func(r *Route) { r.Status = code }) }
+
+// BodyLimit caps this route's request body at n bytes.
+func BodyLimit(n int64) Option { return optionFunc(func(r *Route) { r.BodyLimit = n }) }
+
+// Hidden keeps the route out of the API document.
+func Hidden() Option { return optionFunc(func(r *Route) { r.Hidden = true }) }
+
+// Handle declares an operation on any verb.
+func Handle[In, Out any](verb, path string, h Handler[In, Out], opts ...Option) Route {
+	r := Route{
+		Verb:    strings.ToUpper(verb),
+		Path:    path,
+		Name:    handlerName(h),
+		handler: newTypedHandler(h),
+	}
+	for _, o := range opts {
+		o.apply(&r)
+	}
+	return r
+}
+
+// Get declares a GET operation.
+func Get[In, Out any](path string, h Handler[In, Out], opts ...Option) Route {
+	return Handle(http.MethodGet, path, h, opts...)
+}
+
+// Post declares a POST operation.
+func Post[In, Out any](path string, h Handler[In, Out], opts ...Option) Route {
+	return Handle(http.MethodPost, path, h, opts...)
+}
+
+// Put declares a PUT operation.
+func Put[In, Out any](path string, h Handler[In, Out], opts ...Option) Route {
+	return Handle(http.MethodPut, path, h, opts...)
+}
+
+// Patch declares a PATCH operation.
+func Patch[In, Out any](path string, h Handler[In, Out], opts ...Option) Route {
+	return Handle(http.MethodPatch, path, h, opts...)
+}
+
+// Delete declares a DELETE operation.
+func Delete[In, Out any](path string, h Handler[In, Out], opts ...Option) Route {
+	return Handle(http.MethodDelete, path, h, opts...)
+}
+
+// handler is a typed handler with its types erased, so routes of different
+// types share one table; the generic implementation does no reflection
+// per call.
+type handler interface {
+	inputType() reflect.Type
+	outputType() reflect.Type
+	newInput() any
+	call(ctx context.Context, in any) (any, error)
+}
+
+type typedHandler[In, Out any] struct {
+	fn Handler[In, Out]
+	// nilable is computed once: whether a nil Out means "no content".
+	nilable bool
+}
+
+func newTypedHandler[In, Out any](fn Handler[In, Out]) typedHandler[In, Out] {
+	switch reflect.TypeFor[Out]().Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan:
+		return typedHandler[In, Out]{fn: fn, nilable: true}
+	}
+	return typedHandler[In, Out]{fn: fn}
+}
+
+func (h typedHandler[In, Out]) inputType() reflect.Type  { return reflect.TypeFor[In]() }
+func (h typedHandler[In, Out]) outputType() reflect.Type { return reflect.TypeFor[Out]() }
+func (h typedHandler[In, Out]) newInput() any            { return new(In) }
+
+func (h typedHandler[In, Out]) call(ctx context.Context, in any) (any, error) {
+	p, ok := in.(*In)
+	if !ok {
+		return nil, fmt.Errorf("controller: handler takes %T, called with %T", p, in)
+	}
+	out, err := h.fn(ctx, *p)
+	if err != nil {
+		return nil, err
+	}
+	res := any(out)
+	switch res.(type) {
+	case nil, NoContent, *NoContent:
+		return nil, nil
+	}
+	if h.nilable && reflect.ValueOf(res).IsNil() {
+		return nil, nil
+	}
+	return res, nil
+}
+
+// handlerName is a method value's name with its first letter lower-cased:
+// (*TodoController).FindByID gives findByID.
+func handlerName(h any) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(h).Pointer())
+	if fn == nil {
+		return "handler"
+	}
+	name := strings.TrimSuffix(fn.Name(), "-fm")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	r, size := utf8.DecodeRuneInString(name)
+	return string(unicode.ToLower(r)) + name[size:]
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/loomhq/loom/actions"
+	loomctx "github.com/loomhq/loom/context"
+)
+
+// CSVFormatter writes structs and slices of structs as CSV, one column per
+// JSON-named field.
+type CSVFormatter struct{}
+
+// NewCSVFormatter is the formatter's constructor.
+func NewCSVFormatter() *CSVFormatter { return &CSVFormatter{} }
+
+// Format returns v as CSV with a header row.
+func (f *CSVFormatter) Format(v any) ([]byte, error) {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	rows := []reflect.Value{rv}
+	if rv.Kind() == reflect.Slice {
+		rows = rows[:0]
+		for i := range rv.Len() {
+			rows = append(rows, reflect.Indirect(rv.Index(i)))
+		}
+	}
+	var elem reflect.Type
+	if rv.Kind() == reflect.Slice {
+		elem = rv.Type().Elem()
+		for elem.Kind() == reflect.Pointer {
+			elem = elem.Elem()
+		}
+	} else {
+		elem = rv.Type()
+	}
+	if elem.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("hello: cannot write %s as CSV", rv.Type())
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	var header []string
+	for i := range elem.NumField() {
+		name, _, _ := strings.Cut(elem.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = elem.Field(i).Name
+		}
+		header = append(header, name)
+	}
+	w.Write(header)
+	for _, row := range rows {
+		rec := make([]string, elem.NumField())
+		for i := range rec {
+			rec[i] = fmt.Sprint(row.Field(i).Interface())
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// NewNegotiatingSend replaces the send action: a client that accepts
+// text/csv (and not JSON first) gets CSV; everyone else gets what the
+// default send writes. The formatter is injected; next is the action this
+// one replaces.
+func NewNegotiatingSend(next actions.Send, f *CSVFormatter) actions.Send {
+	return func(rc *loomctx.RequestContext, result any) error {
+		if result == nil || !prefersCSV(rc.Request.Header.Get("Accept")) {
+			return next(rc, result)
+		}
+		body, err := f.Format(result)
+		if err != nil {
+			return err
+		}
+		rc.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		rc.Response.WriteHeader(http.StatusOK)
+		_, err = rc.Response.Write(body)
+		return err
+	}
+}
+
+// prefersCSV reports whether the first media type of accept that we can
+// write is text/csv.
+func prefersCSV(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "text/csv":
+			return true
+		case "application/json", "*/*", "application/*":
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,112 @@
+package rest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/lifecycle"
+	"github.com/loomhq/loom/sequence"
+)
+
+// ServerGroup is the life-cycle group of the REST server.
+const ServerGroup = "server"
+
+// Application is LoopBack's RestApplication: an fx container holding the
+// actions, the sequence, the controllers, the life-cycle observers and the
+// REST server. It is also an http.Handler, so tests can serve it without a
+// port.
+type Application struct {
+	app    *fx.App
+	server *Server
+	log    *zap.Logger
+	stop   time.Duration
+}
+
+// New builds the application. Every binding is resolved here, so a
+// missing dependency, a bad route or an override of an unbound key fails
+// now, with a message naming it.
+func New(opts ...Option) (*Application, error) {
+	s := settings{}
+	for _, o := range opts {
+		o.apply(&s)
+	}
+	cfg := s.config.withDefaults()
+	log := s.logger
+	if log == nil {
+		var err error
+		if log, err = zap.NewProduction(); err != nil {
+			return nil, fmt.Errorf("rest: build the default logger: %w", err)
+		}
+	}
+	a := &Application{log: log, stop: cfg.GracePeriod + 5*time.Second}
+	fxOpts := []fx.Option{
+		fx.WithLogger(func() fxevent.Logger {
+			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
+			l.UseLogLevel(zapcore.DebugLevel)
+			return l
+		}),
+		fx.StartTimeout(a.stop),
+		fx.StopTimeout(a.stop),
+		fx.Supply(cfg, cfg.actionOptions(), log, s.lifecycle),
+		actions.Module(),
+		sequence.Module(),
+		lifecycle.Module(),
+		fx.Provide(NewServer),
+		lifecycle.Register(func(s *Server) *Server { return s }, ServerGroup),
+		fx.Populate(&a.server),
+	}
+	fxOpts = append(fxOpts, s.fx...)
+	a.app = fx.New(fxOpts...)
+	if err := a.app.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Start runs the observers' Init and Start, group by group, the REST
+// server last; the server then listens.
+func (a *Application) Start(ctx context.Context) error { return a.app.Start(ctx) }
+
+// Stop stops the REST server first, draining requests in flight, then the
+// other observers in reverse order.
+func (a *Application) Stop(ctx context.Context) error { return a.app.Stop(ctx) }
+
+// Run starts the application, waits for SIGINT or SIGTERM, and stops it
+// gracefully.
+func (a *Application) Run() error {
+	startCtx, cancel := context.WithTimeout(context.Background(), a.stop)
+	defer cancel()
+	if err := a.Start(startCtx); err != nil {
+		return err
+	}
+	sigCtx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	<-sigCtx.Done()
+	stopSignals()
+	a.log.Info("stopping")
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), a.stop)
+	defer cancelStop()
+	return a.Stop(stopCtx)
+}
+
+// URL is the REST server's address once started, such as
+// http://127.0.0.1:3000.
+func (a *Application) URL() string { return a.server.URL() }
+
+// Server is the REST server.
+func (a *Application) Server() *Server { return a.server }
+
+// ServeHTTP runs one request through the sequence, without a listener.
+func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.server.ServeHTTP(w, r)
+}

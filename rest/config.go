@@ -1,0 +1,106 @@
+package rest
+
+import (
+	"time"
+
+	"github.com/loomhq/loom/actions"
+)
+
+// Config is the REST server's configuration. Its zero value is safe: a
+// free port on every interface, no base path, a 1 MiB body limit, timeouts
+// that keep slow clients from holding connections, CORS as LoopBack's
+// default, and errors that hide their internals.
+type Config struct {
+	// Host is the interface to listen on; empty means every interface.
+	Host string
+	// Port is the TCP port; 0 picks a free one (see [Application.URL]).
+	Port int
+	// BasePath serves every route under a prefix, such as /api.
+	BasePath string
+	// StrictTrailingSlash makes /todos/ and /todos different paths.
+	StrictTrailingSlash bool
+	// BodyLimit caps request bodies in bytes; 0 means 1 MiB (1,048,576
+	// bytes). A route may set its own with controller.BodyLimit.
+	BodyLimit int64
+	// ProhibitedKeys are JSON keys refused in bodies and JSON parameters,
+	// beside __proto__ and constructor.prototype.
+	ProhibitedKeys []string
+
+	// ReadHeaderTimeout bounds reading a request's headers; 0 means 10s.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request; 0 means 60s.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing a response; 0 means 60s.
+	WriteTimeout time.Duration
+	// IdleTimeout bounds a keep-alive connection's wait for its next
+	// request; 0 means 120s.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes caps a request's headers; 0 means 1 MiB.
+	MaxHeaderBytes int
+	// GracePeriod is how long a stopping server waits for requests in
+	// flight before it closes their connections; 0 means 10s.
+	GracePeriod time.Duration
+
+	// Debug puts the real message and the stack of 5xx errors in responses.
+	// Never in production.
+	Debug bool
+
+	// CORS is the cross-origin policy.
+	CORS CORSConfig
+}
+
+// CORSConfig is the cross-origin policy. Its zero value is LoopBack's
+// default: any origin, credentials allowed, preflights answered 204 with a
+// max-age of a day.
+type CORSConfig struct {
+	// Disabled turns CORS handling off: no headers, OPTIONS is routed.
+	Disabled bool
+	// Origin is the Access-Control-Allow-Origin value; empty means "*".
+	Origin string
+	// Methods are allowed in preflights; empty means GET, HEAD, PUT,
+	// PATCH, POST, DELETE.
+	Methods []string
+	// MaxAge is how long a preflight may be cached; 0 means 86400s.
+	MaxAge time.Duration
+	// NoCredentials leaves out Access-Control-Allow-Credentials: true.
+	NoCredentials bool
+}
+
+// withDefaults returns c with every zero field set to its default.
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.ReadHeaderTimeout, 10*time.Second)
+	def(&c.ReadTimeout, 60*time.Second)
+	def(&c.WriteTimeout, 60*time.Second)
+	def(&c.IdleTimeout, 120*time.Second)
+	def(&c.GracePeriod, 10*time.Second)
+	if c.MaxHeaderBytes == 0 {
+		c.MaxHeaderBytes = 1 << 20
+	}
+	if c.BodyLimit == 0 {
+		c.BodyLimit = 1 << 20
+	}
+	if c.CORS.Origin == "" {
+		c.CORS.Origin = "*"
+	}
+	if len(c.CORS.Methods) == 0 {
+		c.CORS.Methods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}
+	}
+	def(&c.CORS.MaxAge, 86400*time.Second)
+	return c
+}
+
+// actionOptions are the settings the default actions read.
+func (c Config) actionOptions() actions.Options {
+	return actions.Options{
+		BasePath:            c.BasePath,
+		StrictTrailingSlash: c.StrictTrailingSlash,
+		BodyLimit:           c.BodyLimit,
+		ProhibitedKeys:      c.ProhibitedKeys,
+		Debug:               c.Debug,
+	}
+}

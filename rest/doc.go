@@ -1,0 +1,37 @@
+// Package rest is LoopBack's RestApplication and RestServer on fx.
+//
+// [New] builds an [Application]: an fx container that holds the actions,
+// the sequence, the controllers, the life-cycle observers and the REST
+// [Server], every one a binding that an option can add or replace.
+//
+//	app, err := rest.New(
+//		rest.WithConfig(rest.Config{Port: 3000}),
+//		rest.WithProviders(NewTodoRepository),
+//		rest.WithController(NewTodoController),
+//		rest.WithSequence(NewMySequence),
+//		rest.WithAction[actions.Send](NewNegotiatingSend),
+//	)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	log.Fatal(app.Run()) // serves until SIGINT or SIGTERM, then stops gracefully
+//
+// # Start and stop
+//
+// Start runs every life-cycle observer, group by group; the server is in
+// the "server" group, which starts last, so data sources are up before the
+// first request. Stop reverses that: the server stops accepting
+// connections, lets the requests in flight finish within
+// Config.GracePeriod, and only then are the other observers stopped.
+//
+// # Configuration
+//
+// [Config]'s zero value is safe: a free port, a 1 MiB body limit, timeouts
+// against slow clients, LoopBack's CORS defaults, and 5xx errors that hide
+// their message unless Debug is set.
+//
+// # Testing
+//
+// An Application is an http.Handler, so a test can serve requests without a
+// port; or start it on port 0 and read [Application.URL].
+package rest

@@ -1,0 +1,264 @@
+package rest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/loomhq/loom/actions"
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/rest"
+	"github.com/loomhq/loom/sequence"
+)
+
+// formatter is the injected dependency of the custom send.
+type formatter struct{ sep string }
+
+func (f *formatter) format(v any) string {
+	if t, ok := v.(*todo); ok {
+		return strings.Join([]string{"id", "title"}, f.sep) + "\n" + fmt.Sprintf("%d%s%s", t.ID, f.sep, t.Title) + "\n"
+	}
+	return fmt.Sprint(v)
+}
+
+func TestSendOverride_WithAnInjectedFormatter_ChangesTheFormatByAccept(t *testing.T) {
+	app := startApp(t, newTodoController(),
+		rest.WithProviders(func() *formatter { return &formatter{sep: ","} }),
+		rest.WithAction[actions.Send](func(next actions.Send, f *formatter) actions.Send {
+			return func(rc *loomctx.RequestContext, result any) error {
+				if rc.Request.Header.Get("Accept") != "text/csv" {
+					return next(rc, result)
+				}
+				rc.Response.Header().Set("Content-Type", "text/csv")
+				_, err := rc.Response.Write([]byte(f.format(result)))
+				return err
+			}
+		}),
+	)
+	status, h, body := call(t, "GET", app.URL()+"/todos/4", "", "Accept", "text/csv")
+	if status != 200 || h.Get("Content-Type") != "text/csv" || body != "id,title\n4,found\n" {
+		t.Errorf("Accept text/csv: %d %q %q", status, h.Get("Content-Type"), body)
+	}
+	status, h, body = call(t, "GET", app.URL()+"/todos/4", "", "Accept", "application/json")
+	if status != 200 || h.Get("Content-Type") != "application/json" || !strings.HasPrefix(body, `{"id":4`) {
+		t.Errorf("Accept application/json: %d %q %q", status, h.Get("Content-Type"), body)
+	}
+}
+
+func TestActionOverrides_Compose_InTheOrderGiven(t *testing.T) {
+	wrap := func(label string) any {
+		return func(next actions.Send) actions.Send {
+			return func(rc *loomctx.RequestContext, result any) error {
+				rc.Response.Header().Add("X-Send", label)
+				return next(rc, result)
+			}
+		}
+	}
+	app := startApp(t, newTodoController(),
+		rest.WithAction[actions.Send](wrap("first")),
+		rest.WithAction[actions.Send](wrap("second")))
+	_, h, _ := call(t, "GET", app.URL()+"/todos/1", "")
+	if got := h.Values("X-Send"); len(got) != 2 || got[0] != "second" || got[1] != "first" {
+		t.Errorf("X-Send = %v, want [second first] (the later override wraps the earlier)", got)
+	}
+}
+
+// recordingSequence extends DefaultSequence by embedding it.
+type recordingSequence struct {
+	*sequence.DefaultSequence
+	mu    sync.Mutex
+	trail []string
+}
+
+func (s *recordingSequence) Handle(rc *loomctx.RequestContext) {
+	s.record("before " + rc.Request.URL.Path)
+	s.DefaultSequence.Handle(rc)
+	s.record(fmt.Sprintf("after %s %d", rc.Request.URL.Path, rc.Response.Status()))
+}
+
+func (s *recordingSequence) record(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trail = append(s.trail, line)
+}
+
+func TestSequence_ExtendingDefaultSequence_RunsAroundEveryRequest(t *testing.T) {
+	var seq *recordingSequence
+	app := startApp(t, newTodoController(), rest.WithSequence(func(d *sequence.DefaultSequence) sequence.Sequence {
+		seq = &recordingSequence{DefaultSequence: d}
+		return seq
+	}))
+	call(t, "GET", app.URL()+"/todos/1", "")
+	call(t, "GET", app.URL()+"/nope", "")
+	call(t, "GET", app.URL()+"/todos/abc", "")
+	want := []string{
+		"before /todos/1", "after /todos/1 200",
+		"before /nope", "after /nope 404",
+		"before /todos/abc", "after /todos/abc 400",
+	}
+	if fmt.Sprint(seq.trail) != fmt.Sprint(want) {
+		t.Errorf("trail = %q, want %q", seq.trail, want)
+	}
+}
+
+func TestOverride_OfAnUnboundKey_FailsAtStartNamingTheKey(t *testing.T) {
+	key := loomctx.NewKey[string]("services.geocoder")
+	_, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithFx(loomctx.Override(key, func() string { return "x" })))
+	if err == nil || !strings.Contains(err.Error(), `"services.geocoder"`) {
+		t.Fatalf("err = %v, want one naming services.geocoder", err)
+	}
+}
+
+func TestStop_CompletesTheRequestInFlightAndRefusesNewConnections(t *testing.T) {
+	ctrl := newTodoController()
+	app, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithController(func() *todoController { return ctrl }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	url := app.URL()
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(url + "/slow")
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b := make([]byte, 16)
+		n, _ := resp.Body.Read(b)
+		done <- result{status: resp.StatusCode, body: string(b[:n])}
+	}()
+	<-ctrl.entered
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- app.Stop(context.Background()) }()
+
+	// Once the listener is closed, new connections are refused.
+	addr := strings.TrimPrefix(url, "http://")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the server still accepts connections while stopping")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(ctrl.release)
+	r := <-done
+	if r.err != nil || r.status != 200 || r.body != "done" {
+		t.Fatalf("in-flight request = %+v, want 200 done", r)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+}
+
+func TestCORS_PreflightAndHeaders(t *testing.T) {
+	app := startApp(t, newTodoController())
+	status, h, _ := call(t, "OPTIONS", app.URL()+"/todos", "",
+		"Origin", "http://client.example", "Access-Control-Request-Method", "PATCH")
+	if status != 204 || h.Get("Access-Control-Allow-Origin") != "*" ||
+		h.Get("Access-Control-Allow-Methods") != "GET,HEAD,PUT,PATCH,POST,DELETE" ||
+		h.Get("Access-Control-Max-Age") != "86400" {
+		t.Errorf("preflight = %d %v", status, h)
+	}
+	_, h, _ = call(t, "GET", app.URL()+"/todos/1", "", "Origin", "http://client.example")
+	if h.Get("Access-Control-Allow-Origin") != "*" || h.Get("Access-Control-Allow-Credentials") != "true" {
+		t.Errorf("simple request CORS headers = %v", h)
+	}
+}
+
+func TestCORS_Disabled_RoutesOptionsAndSetsNoHeaders(t *testing.T) {
+	app := startApp(t, newTodoController(), rest.WithConfig(rest.Config{CORS: rest.CORSConfig{Disabled: true}}))
+	status, h, _ := call(t, "OPTIONS", app.URL()+"/todos/1", "")
+	if status != 405 || h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("OPTIONS with CORS off = %d %v", status, h)
+	}
+}
+
+func TestBasePath_ServesRoutesUnderIt(t *testing.T) {
+	app := startApp(t, newTodoController(), rest.WithConfig(rest.Config{BasePath: "/api"}))
+	if !strings.HasSuffix(app.URL(), "/api") {
+		t.Errorf("URL = %q, want it to end with /api", app.URL())
+	}
+	if status, _, _ := call(t, "GET", app.URL()+"/todos/1", ""); status != 200 {
+		t.Errorf("under the base path: %d", status)
+	}
+	root := strings.TrimSuffix(app.URL(), "/api")
+	if status, _, _ := call(t, "GET", root+"/todos/1", ""); status != 404 {
+		t.Errorf("outside the base path: %d, want 404", status)
+	}
+}
+
+func TestDebug_Adds5xxMessageAndStack(t *testing.T) {
+	app := startApp(t, newTodoController(), rest.WithConfig(rest.Config{Debug: true}))
+	_, _, body := call(t, "GET", app.URL()+"/boom", "")
+	e := decodeEnvelope(t, body).Error
+	if !strings.Contains(e.Message, "the handler blew up") || !strings.Contains(e.Stack, "boom") {
+		t.Errorf("debug 500 = %s", body)
+	}
+}
+
+func TestApplication_IsAnHTTPHandler(t *testing.T) {
+	app, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithController(newTodoController))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, httptest.NewRequest("GET", "/todos/count", nil))
+	if rec.Code != 200 || rec.Body.String() != `{"count":3}` {
+		t.Errorf("ServeHTTP = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestNew_WithTwoRoutesOnOnePath_FailsNamingThem(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithController(newTodoController),
+		rest.WithController(newTodoController))
+	if err == nil || !strings.Contains(err.Error(), "/todos/count") {
+		t.Fatalf("err = %v, want one naming /todos/count", err)
+	}
+}
+
+func TestStart_OnAPortInUse_FailsNamingTheServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	app, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithController(newTodoController),
+		rest.WithConfig(rest.Config{Host: "127.0.0.1", Port: port}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = app.Start(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "rest.Server") {
+		t.Fatalf("err = %v, want one naming rest.Server", err)
+	}
+	_ = errors.New
+}

@@ -1,0 +1,92 @@
+package rest
+
+import (
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/lifecycle"
+	"github.com/loomhq/loom/sequence"
+)
+
+// Option configures an [Application]. Options compose: pass any number to
+// [New], in any order.
+type Option interface {
+	apply(*settings)
+}
+
+type settings struct {
+	config    Config
+	logger    *zap.Logger
+	lifecycle lifecycle.Options
+	fx        []fx.Option
+}
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
+
+// WithConfig sets the server's configuration.
+func WithConfig(c Config) Option {
+	return optionFunc(func(s *settings) { s.config = c })
+}
+
+// WithLogger sets the logger of the application, its server and fx; the
+// default is zap's production logger.
+func WithLogger(l *zap.Logger) Option {
+	return optionFunc(func(s *settings) { s.logger = l })
+}
+
+// WithController registers a controller. constructor's parameters are
+// injected; it returns a value implementing [controller.Controller]
+// (optionally with an error).
+//
+//	rest.WithController(NewTodoController)
+func WithController(constructor any) Option {
+	return WithFx(fx.Provide(fx.Annotate(constructor,
+		fx.As(new(controller.Controller)), fx.ResultTags(actions.ControllersGroup))))
+}
+
+// WithSequence replaces the sequence. constructor's parameters are
+// injected; take a *sequence.DefaultSequence to embed it.
+//
+//	rest.WithSequence(func(d *sequence.DefaultSequence, log *zap.Logger) sequence.Sequence {
+//		return &MySequence{DefaultSequence: d, log: log}
+//	})
+func WithSequence(constructor any) Option {
+	return WithFx(sequence.Override(constructor))
+}
+
+// WithAction replaces or wraps the action of type T, such as actions.Send.
+// constructor's parameters are injected; one of type T receives the action
+// it replaces.
+//
+//	rest.WithAction[actions.Send](NewNegotiatingSend)
+func WithAction[T any](constructor any) Option {
+	return WithFx(actions.Override[T](constructor))
+}
+
+// WithObserver registers a life-cycle observer built by constructor in
+// group; groups start in the order of [WithObserverGroups] and stop in
+// reverse, and the REST server's group, "server", starts last.
+func WithObserver(constructor any, group string) Option {
+	return WithFx(lifecycle.Register(constructor, group))
+}
+
+// WithObserverGroups sets the order in which observer groups start (see
+// lifecycle.Options).
+func WithObserverGroups(o lifecycle.Options) Option {
+	return optionFunc(func(s *settings) { s.lifecycle = o })
+}
+
+// WithProviders adds fx constructors to the container: services,
+// repositories, data sources, anything controllers take as parameters.
+func WithProviders(constructors ...any) Option {
+	return WithFx(fx.Provide(constructors...))
+}
+
+// WithFx adds raw fx options, for anything the other options do not cover.
+func WithFx(opts ...fx.Option) Option {
+	return optionFunc(func(s *settings) { s.fx = append(s.fx, opts...) })
+}

@@ -1,0 +1,102 @@
+package sequence
+
+import (
+	"go.uber.org/fx"
+
+	"github.com/loomhq/loom/actions"
+	loomctx "github.com/loomhq/loom/context"
+)
+
+// Sequence handles one request from start to finish. The REST server calls
+// Handle for every request; a Sequence must answer it, through Reject when
+// anything fails.
+type Sequence interface {
+	Handle(rc *loomctx.RequestContext)
+}
+
+// Func adapts a function to a Sequence.
+type Func func(rc *loomctx.RequestContext)
+
+// Handle calls f.
+func (f Func) Handle(rc *loomctx.RequestContext) { f(rc) }
+
+// DefaultSequence is LoopBack's action-based sequence: findRoute →
+// parseParams → invoke → send, and reject on any error. Its fields are the
+// actions it was built with; extend it by embedding:
+//
+//	type MySequence struct{ *sequence.DefaultSequence; log *zap.Logger }
+//
+//	func (s *MySequence) Handle(rc *loomctx.RequestContext) {
+//		start := time.Now()
+//		s.DefaultSequence.Handle(rc)
+//		s.log.Info("request", zap.Int("status", rc.Response.Status()), zap.Duration("took", time.Since(start)))
+//	}
+type DefaultSequence struct {
+	FindRoute   actions.FindRoute
+	ParseParams actions.ParseParams
+	Invoke      actions.InvokeMethod
+	Send        actions.Send
+	Reject      actions.Reject
+}
+
+// Actions are the injected actions a DefaultSequence is built from.
+type Actions struct {
+	fx.In
+
+	FindRoute   actions.FindRoute
+	ParseParams actions.ParseParams
+	Invoke      actions.InvokeMethod
+	Send        actions.Send
+	Reject      actions.Reject
+}
+
+// NewDefaultSequence builds the default sequence from the bound actions.
+func NewDefaultSequence(a Actions) *DefaultSequence {
+	return &DefaultSequence{
+		FindRoute:   a.FindRoute,
+		ParseParams: a.ParseParams,
+		Invoke:      a.Invoke,
+		Send:        a.Send,
+		Reject:      a.Reject,
+	}
+}
+
+// Handle runs the actions in order; the first error is rejected and ends
+// the request.
+func (s *DefaultSequence) Handle(rc *loomctx.RequestContext) {
+	route, err := s.FindRoute(rc)
+	if err != nil {
+		s.Reject(rc, err)
+		return
+	}
+	args, err := s.ParseParams(rc, route)
+	if err != nil {
+		s.Reject(rc, err)
+		return
+	}
+	rc.Args = args
+	result, err := s.Invoke(rc, route, args)
+	if err != nil {
+		s.Reject(rc, err)
+		return
+	}
+	rc.Result = result
+	if err := s.Send(rc, result); err != nil {
+		s.Reject(rc, err)
+	}
+}
+
+// Module provides the DefaultSequence and binds it as the Sequence, which
+// an application replaces with [Override] or rest.WithSequence.
+func Module() fx.Option {
+	return fx.Options(
+		fx.Provide(NewDefaultSequence),
+		loomctx.Bind(loomctx.KeyOf[Sequence](), func(d *DefaultSequence) Sequence { return d }),
+	)
+}
+
+// Override replaces the bound Sequence with the one constructor builds; its
+// parameters are injected, so it can take the *DefaultSequence to embed.
+func Override(constructor any) fx.Option {
+	return loomctx.Override(loomctx.KeyOf[Sequence](), constructor)
+}
