@@ -32,4 +32,3 @@ func Module() fx.Option {
 func Override[T any](constructor any) fx.Option {
 	return loomctx.Override(loomctx.KeyOf[T](), constructor)
 }
-

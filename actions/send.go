@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"sync"
 
 	loomctx "github.com/loomhq/loom/context"
@@ -32,15 +31,14 @@ func NewSend() Send {
 			w.WriteHeader(status)
 			return nil
 		case []byte:
-			return writeBytes(w, status, "application/octet-stream", v)
+			return writeBytes(w, status, octetStream, v)
 		case string:
-			setContentType(w, "text/plain; charset=utf-8")
-			w.Header().Set("Content-Length", strconv.Itoa(len(v)))
+			setContentType(w, textPlain)
 			w.WriteHeader(status)
 			_, err := io.WriteString(w, v)
 			return err
 		case io.Reader:
-			setContentType(w, "application/octet-stream")
+			setContentType(w, octetStream)
 			w.WriteHeader(status)
 			_, err := io.Copy(w, v)
 			if c, ok := v.(io.Closer); ok {
@@ -60,15 +58,26 @@ func successStatus(rc *loomctx.RequestContext) int {
 	return http.StatusOK
 }
 
-func setContentType(w http.ResponseWriter, ct string) {
-	if w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", ct)
+// Content types as header values, shared so that setting one costs no
+// allocation; a Header.Add on one copies it first, since each has no
+// spare capacity.
+var (
+	applicationJSON = []string{"application/json"}
+	octetStream     = []string{"application/octet-stream"}
+	textPlain       = []string{"text/plain; charset=utf-8"}
+)
+
+func setContentType(w http.ResponseWriter, ct []string) {
+	h := w.Header()
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = ct
 	}
 }
 
-func writeBytes(w http.ResponseWriter, status int, contentType string, body []byte) error {
+// writeBytes writes a whole body; net/http adds its Content-Length, as the
+// handler returns before the body leaves its buffer.
+func writeBytes(w http.ResponseWriter, status int, contentType []string, body []byte) error {
 	setContentType(w, contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, err := w.Write(body)
 	return err
@@ -94,5 +103,5 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	}
 	body := buf.Bytes()
 	body = body[:len(body)-1] // Encode's newline
-	return writeBytes(w, status, "application/json", body)
+	return writeBytes(w, status, applicationJSON, body)
 }

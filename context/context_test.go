@@ -45,7 +45,7 @@ func TestRequestContext_IsAContextOfTheRequest(t *testing.T) {
 
 func TestResponseWriter_RecordsStatusAndBytes(t *testing.T) {
 	rec := httptest.NewRecorder()
-	rw := loomctx.NewResponseWriter(rec, "GET")
+	rw := loomctx.NewResponseWriter(rec)
 	if rw.HeaderSent() {
 		t.Fatal("nothing was sent yet")
 	}

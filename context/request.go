@@ -59,15 +59,17 @@ type RequestContext struct {
 	// Result is the handler's result, set by invoke.
 	Result any
 
-	response ResponseWriter
-	values   map[any]any
+	response  ResponseWriter
+	paramsBuf [4]Param // PathParams' first backing array: most routes fit
+	values    map[any]any
 }
 
 // NewRequestContext returns the context of one request answered through w.
 func NewRequestContext(w http.ResponseWriter, r *http.Request) *RequestContext {
 	rc := &RequestContext{Request: r}
-	rc.response.reset(w, r.Method)
+	rc.response.w = w
 	rc.Response = &rc.response
+	rc.PathParams = rc.paramsBuf[:0]
 	return rc
 }
 

@@ -14,19 +14,11 @@ type ResponseWriter struct {
 	w       http.ResponseWriter
 	status  int
 	written int64
-	head    bool
 }
 
-// NewResponseWriter wraps w; a HEAD request's body is counted but not sent
-// (net/http drops it too).
-func NewResponseWriter(w http.ResponseWriter, method string) *ResponseWriter {
-	rw := &ResponseWriter{}
-	rw.reset(w, method)
-	return rw
-}
-
-func (rw *ResponseWriter) reset(w http.ResponseWriter, method string) {
-	*rw = ResponseWriter{w: w, head: method == http.MethodHead}
+// NewResponseWriter wraps w.
+func NewResponseWriter(w http.ResponseWriter) *ResponseWriter {
+	return &ResponseWriter{w: w}
 }
 
 // Header returns the header map that will be sent.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -50,6 +51,7 @@ func New(opts ...Option) (*Application, error) {
 		}
 	}
 	a := &Application{log: log, stop: cfg.GracePeriod + 5*time.Second}
+	observerOrder := serverLast(s.lifecycle)
 	fxOpts := []fx.Option{
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
@@ -58,7 +60,7 @@ func New(opts ...Option) (*Application, error) {
 		}),
 		fx.StartTimeout(a.stop),
 		fx.StopTimeout(a.stop),
-		fx.Supply(cfg, cfg.actionOptions(), log, s.lifecycle),
+		fx.Supply(cfg, cfg.actionOptions(), log, observerOrder),
 		actions.Module(),
 		sequence.Module(),
 		lifecycle.Module(),
@@ -74,6 +76,18 @@ func New(opts ...Option) (*Application, error) {
 	return a, nil
 }
 
+// serverLast keeps the REST server's group last in the start order,
+// whatever order the application gave the others: no request arrives
+// before every other observer has started, and none after they stop.
+func serverLast(o lifecycle.Options) lifecycle.Options {
+	if o.OrderedGroups == nil {
+		return o
+	}
+	groups := slices.DeleteFunc(slices.Clone(o.OrderedGroups), func(g string) bool { return g == ServerGroup })
+	o.OrderedGroups = append(groups, ServerGroup)
+	return o
+}
+
 // Start runs the observers' Init and Start, group by group, the REST
 // server last; the server then listens.
 func (a *Application) Start(ctx context.Context) error { return a.app.Start(ctx) }
@@ -83,17 +97,18 @@ func (a *Application) Start(ctx context.Context) error { return a.app.Start(ctx)
 func (a *Application) Stop(ctx context.Context) error { return a.app.Stop(ctx) }
 
 // Run starts the application, waits for SIGINT or SIGTERM, and stops it
-// gracefully.
+// gracefully. The signals are caught from before the start, so one that
+// arrives while observers are starting still stops the application.
 func (a *Application) Run() error {
+	sigCtx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
 	startCtx, cancel := context.WithTimeout(context.Background(), a.stop)
 	defer cancel()
 	if err := a.Start(startCtx); err != nil {
 		return err
 	}
-	sigCtx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	<-sigCtx.Done()
-	stopSignals()
-	a.log.Info("stopping")
+	a.log.Info("stopping", zap.String("signal", context.Cause(sigCtx).Error()))
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), a.stop)
 	defer cancelStop()
 	return a.Stop(stopCtx)

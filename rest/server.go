@@ -159,4 +159,3 @@ func trimSlash(p string) string {
 	}
 	return p
 }
-

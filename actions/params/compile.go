@@ -219,7 +219,9 @@ func (b *builder) finish() error {
 		if p.in == inQuery {
 			d.hasQuery = true
 		}
+		d.scratch = d.scratch || p.object
 	}
+	d.scratch = d.scratch || d.hasQuery || d.body.present
 	switch {
 	case d.body.whole:
 		d.fields = append(d.fields, Field{Name: d.body.goName, In: "body", Type: d.body.c.t, Required: d.body.required, Index: d.body.index})

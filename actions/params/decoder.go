@@ -18,7 +18,8 @@ type Decoder struct {
 	typ, ptr reflect.Type
 	opts     Options
 	params   []param
-	hasQuery bool
+	hasQuery bool // a query parameter: parse the query string
+	scratch  bool // the body, the query or an object parameter needs a pooled state
 	body     bodyPlan
 	fields   []Field
 }
@@ -66,7 +67,7 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 	}
 	v := pv.Elem()
 	var st *state
-	if d.body.present || d.hasQuery {
+	if d.scratch {
 		st = states.Get().(*state)
 		defer putState(st)
 	}
@@ -83,6 +84,10 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 	if d.hasQuery {
 		st.query = parseQuery(r.URL.RawQuery, st.query[:0])
 	}
+	var query []pair
+	if d.hasQuery {
+		query = st.query
+	}
 	for i := range d.params {
 		p := &d.params[i]
 		var err error
@@ -90,13 +95,9 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 		case p.object:
 			err = d.object(p, r, st, v)
 		case p.elemSet != nil:
-			err = d.list(p, r, st.query, v)
+			err = d.list(p, r, query, v)
 		default:
-			var q []pair
-			if st != nil {
-				q = st.query
-			}
-			err = d.scalar(p, r, path, q, v)
+			err = d.scalar(p, r, path, query, v)
 		}
 		if err != nil {
 			return err

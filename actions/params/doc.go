@@ -40,7 +40,11 @@
 // (?filter={"limit":2}) or, in the query, from an exploded deep object
 // (?filter[where][title]=x&filter[order][0]=title%20DESC), whose text
 // leaves are coerced to the target's field types, as AJV's coerceTypes
-// does. A bad value → 400 INVALID_PARAMETER_VALUE, Invalid data "abc" for
+// does; the exploded form wins when both are sent. JSON-form objects are
+// refused, like bodies, for __proto__, constructor.prototype, prohibited
+// and duplicate keys; exploded ones only for __proto__ (LoopBack passes the
+// rest through as data). Unknown properties of struct targets are refused
+// in both forms. A bad value → 400 INVALID_PARAMETER_VALUE, Invalid data "abc" for
 // parameter "id".
 //
 // # Body

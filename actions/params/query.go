@@ -81,7 +81,13 @@ func (p *param) raw(r *http.Request, path loomctx.Params, query []pair) (first s
 		}
 	case inCookie:
 		if c, err := r.Cookie(p.name); err == nil {
-			return c.Value, 1, nil
+			v := c.Value
+			if strings.IndexByte(v, '%') >= 0 { // as cookie-parser's decodeURIComponent
+				if u, err := url.PathUnescape(v); err == nil {
+					v = u
+				}
+			}
+			return v, 1, nil
 		}
 	}
 	return first, n, all
