@@ -14,7 +14,7 @@ const ControllersGroup = `group:"loom.controllers"`
 // and a *zap.Logger in the container; the REST application supplies both.
 func Module() fx.Option {
 	return fx.Options(
-		fx.Provide(fx.Annotate(NewRouteTable, fx.ParamTags(``, ControllersGroup))),
+		fx.Provide(fx.Annotate(NewRouteTable, fx.ParamTags(``, ControllersGroup, `optional:"true"`))),
 		loomctx.Bind(loomctx.KeyOf[FindRoute](), NewFindRoute),
 		loomctx.Bind(loomctx.KeyOf[ParseParams](), NewParseParams),
 		loomctx.Bind(loomctx.KeyOf[InvokeMethod](), NewInvokeMethod),

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/loomhq/loom/actions/params"
+	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/interceptor"
 )
 
 // Route is an operation as the pipeline runs it: the controller's
@@ -16,7 +18,7 @@ type Route struct {
 	controller.Route
 
 	decoder *params.Decoder
-	invoke  func(ctx context.Context, args any) (any, error)
+	chain   *interceptor.Chain // nil when no interceptor applies
 }
 
 // Method is the route's HTTP verb.
@@ -29,9 +31,26 @@ func (r *Route) Template() string { return r.Path }
 // registered.
 func (r *Route) Decoder() *params.Decoder { return r.decoder }
 
-// Invoke calls the route's handler with args through its invocation chain.
+// Invoke calls the route's handler with args through its interceptor
+// chain, composed at start-up. The interceptors see an InvocationContext
+// whose Request is ctx when ctx is the request's context.
 func (r *Route) Invoke(ctx context.Context, args any) (any, error) {
-	return r.invoke(ctx, args)
+	if r.chain == nil {
+		return r.Call(ctx, args)
+	}
+	ic := interceptor.NewInvocationContext(ctx, r.Controller, r.Name, args)
+	ic.Source = interceptor.FromRoute
+	ic.Route = r
+	ic.Request, _ = ctx.(*loomctx.RequestContext)
+	return r.chain.Invoke(ic)
+}
+
+// callHandler is the end of the route's chain.
+func (r *Route) callHandler(ic *interceptor.InvocationContext) (any, error) {
+	if len(ic.Args) != 1 {
+		return nil, fmt.Errorf("actions: %s takes one argument, an interceptor left %d", r.OperationID(), len(ic.Args))
+	}
+	return r.Call(ic, ic.Args[0])
 }
 
 // RouteTable holds every route of the application, compiled at start-up.
@@ -42,17 +61,19 @@ type RouteTable struct {
 }
 
 // NewRouteTable compiles the routes of controllers: each route's
-// parameter decoder is built and its path registered. An invalid template,
-// two routes on one verb and path, or an input type the decoder cannot
-// read fail here, naming the route.
-func NewRouteTable(opts Options, controllers []controller.Controller) (*RouteTable, error) {
+// parameter decoder is built, its interceptor chain composed (the
+// registry's globals, the controller's, the route's) and its path
+// registered. An invalid template, two routes on one verb and path, or an
+// input type the decoder cannot read fail here, naming the route. reg may
+// be nil: no global interceptors.
+func NewRouteTable(opts Options, controllers []controller.Controller, reg *interceptor.Registry) (*RouteTable, error) {
 	t := &RouteTable{
 		router:   newRouter[*Route](opts.StrictTrailingSlash),
 		basePath: strings.TrimSuffix(opts.BasePath, "/"),
 	}
 	for _, c := range controllers {
 		for _, cr := range controller.RoutesOf(c) {
-			if err := t.add(cr, opts); err != nil {
+			if err := t.add(cr, opts, reg); err != nil {
 				return nil, err
 			}
 		}
@@ -60,7 +81,7 @@ func NewRouteTable(opts Options, controllers []controller.Controller) (*RouteTab
 	return t, nil
 }
 
-func (t *RouteTable) add(cr controller.Route, opts Options) error {
+func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Registry) error {
 	limit := cr.BodyLimit
 	if limit == 0 {
 		limit = opts.BodyLimit
@@ -70,7 +91,9 @@ func (t *RouteTable) add(cr controller.Route, opts Options) error {
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}
 	r := &Route{Route: cr, decoder: dec}
-	r.invoke = r.Call
+	if chain := reg.Chain(interceptor.FromRoute, r.callHandler, cr.Interceptors...); chain.Len() > 0 {
+		r.chain = chain
+	}
 	if err := t.router.add(cr.Verb, cr.Path, r); err != nil {
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}

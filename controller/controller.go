@@ -3,6 +3,9 @@ package controller
 import (
 	"fmt"
 	"reflect"
+	"slices"
+
+	"github.com/loomhq/loom/interceptor"
 )
 
 // Controller is a set of operations. Register one with the REST
@@ -27,6 +30,12 @@ type Namer interface {
 	ControllerName() string
 }
 
+// Intercepted is a controller with interceptors for all of its routes,
+// LoopBack's @intercept on a class.
+type Intercepted interface {
+	Interceptors() []interceptor.Interceptor
+}
+
 // NameOf returns the name of controller c.
 func NameOf(c Controller) string {
 	if n, ok := c.(Namer); ok {
@@ -43,15 +52,23 @@ func NameOf(c Controller) string {
 }
 
 // RoutesOf returns c's routes with their controller name and default tags
-// filled in.
+// filled in, and the controller's interceptors placed before each route's
+// own.
 func RoutesOf(c Controller) []Route {
 	name := NameOf(c)
+	var shared []interceptor.Interceptor
+	if ic, ok := c.(Intercepted); ok {
+		shared = ic.Interceptors()
+	}
 	routes := c.Routes()
 	out := make([]Route, len(routes))
 	for i, r := range routes {
 		r.Controller = name
 		if r.Tags == nil {
 			r.Tags = []string{name}
+		}
+		if len(shared) > 0 {
+			r.Interceptors = append(slices.Clone(shared), r.Interceptors...)
 		}
 		out[i] = r
 	}

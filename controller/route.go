@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/loomhq/loom/interceptor"
 )
 
 // Route is one operation a controller declares: a verb, a path template in
@@ -38,6 +40,9 @@ type Route struct {
 	// Hidden keeps the route out of the API document (LoopBack's
 	// x-visibility: undocumented).
 	Hidden bool
+	// Interceptors wrap the handler: the controller's (see [Intercepted]),
+	// then the route's own (see [Intercept]), after the global ones.
+	Interceptors []interceptor.Interceptor
 
 	handler handler
 }
@@ -102,6 +107,13 @@ func BodyLimit(n int64) Option { return optionFunc(func(r *Route) { r.BodyLimit 
 
 // Hidden keeps the route out of the API document.
 func Hidden() Option { return optionFunc(func(r *Route) { r.Hidden = true }) }
+
+// Intercept adds route-level interceptors, LoopBack's @intercept on a
+// method. They run after the global and the controller's interceptors, in
+// the order given.
+func Intercept(interceptors ...interceptor.Interceptor) Option {
+	return optionFunc(func(r *Route) { r.Interceptors = append(r.Interceptors, interceptors...) })
+}
 
 // Handle declares an operation on any verb.
 func Handle[In, Out any](verb, path string, h Handler[In, Out], opts ...Option) Route {

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/sequence"
 )
@@ -60,7 +61,8 @@ func New(opts ...Option) (*Application, error) {
 		}),
 		fx.StartTimeout(a.stop),
 		fx.StopTimeout(a.stop),
-		fx.Supply(cfg, cfg.actionOptions(), log, observerOrder),
+		fx.Supply(cfg, cfg.actionOptions(), log, observerOrder, s.interceptors),
+		interceptor.Module(),
 		actions.Module(),
 		sequence.Module(),
 		lifecycle.Module(),

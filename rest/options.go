@@ -6,6 +6,7 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/sequence"
 )
@@ -17,10 +18,11 @@ type Option interface {
 }
 
 type settings struct {
-	config    Config
-	logger    *zap.Logger
-	lifecycle lifecycle.Options
-	fx        []fx.Option
+	config       Config
+	logger       *zap.Logger
+	lifecycle    lifecycle.Options
+	interceptors interceptor.Options
+	fx           []fx.Option
 }
 
 type optionFunc func(*settings)
@@ -78,6 +80,32 @@ func WithObserver(constructor any, group string) Option {
 // lifecycle.Options).
 func WithObserverGroups(o lifecycle.Options) Option {
 	return optionFunc(func(s *settings) { s.lifecycle = o })
+}
+
+// WithInterceptors registers global interceptors, which wrap every route
+// (and every proxy made with interceptor.Wrap): LoopBack's global
+// interceptors, and remote hooks made with interceptor.Before and After.
+//
+//	rest.WithInterceptors(
+//		interceptor.NewGlobal(timing, "tracing"),
+//		interceptor.After("**", stripPassword),
+//	)
+func WithInterceptors(globals ...interceptor.Global) Option {
+	return WithFx(interceptor.Supply(globals...))
+}
+
+// WithInterceptorProvider registers a global interceptor built by
+// constructor, whose parameters are injected and which returns an
+// interceptor.Global.
+func WithInterceptorProvider(constructor any) Option {
+	return WithFx(interceptor.Provide(constructor))
+}
+
+// WithInterceptorGroups sets the order of global interceptor groups:
+// groups not listed run first, then these in this order (LoopBack's
+// globalInterceptor.orderedGroups).
+func WithInterceptorGroups(groups ...string) Option {
+	return optionFunc(func(s *settings) { s.interceptors.OrderedGroups = groups })
 }
 
 // WithProviders adds fx constructors to the container: services,

@@ -1,0 +1,28 @@
+package interceptor
+
+import "go.uber.org/fx"
+
+// Module provides the [Registry] of the global interceptors registered in
+// the container, ordered by the optional [Options] value.
+func Module() fx.Option {
+	return fx.Provide(fx.Annotate(newRegistry, fx.ParamTags(GroupTag, `optional:"true"`)))
+}
+
+func newRegistry(globals []Global, opts Options) *Registry {
+	return NewRegistry(globals, opts)
+}
+
+// Supply registers global interceptors.
+func Supply(globals ...Global) fx.Option {
+	opts := make([]fx.Option, len(globals))
+	for i, g := range globals {
+		opts[i] = fx.Provide(fx.Annotate(func() Global { return g }, fx.ResultTags(GroupTag)))
+	}
+	return fx.Options(opts...)
+}
+
+// Provide registers a global interceptor built by constructor, whose
+// parameters are injected and which returns a [Global].
+func Provide(constructor any) fx.Option {
+	return fx.Provide(fx.Annotate(constructor, fx.ResultTags(GroupTag)))
+}
