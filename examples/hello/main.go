@@ -15,7 +15,9 @@ func main() {
 	if port == 0 {
 		port = 3000
 	}
-	logger, err := zap.NewDevelopment()
+	logConfig := zap.NewDevelopmentConfig()
+	logConfig.Level = zap.NewAtomicLevelAt(zap.InfoLevel)
+	logger, err := logConfig.Build()
 	if err != nil {
 		log.Fatal(err)
 	}
