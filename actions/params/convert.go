@@ -23,6 +23,9 @@ type converter struct {
 	details []httperr.Detail
 	absent  []string
 	path    []string
+	// decodeErr is the first error of a json.Unmarshaler that says more than
+	// its message: a code or details of its own (see [RichError]).
+	decodeErr error
 }
 
 func (cv *converter) fail(d httperr.Detail) { cv.details = append(cv.details, d) }
@@ -87,6 +90,10 @@ func (cv *converter) raw(c *codec, src any, dst reflect.Value) {
 		return
 	}
 	if err := dst.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(b); err != nil {
+		if isRich(err) && cv.decodeErr == nil {
+			cv.decodeErr = err
+			return
+		}
 		cv.fail(httperr.Detail{Path: pointer(cv.path), Code: "format", Message: err.Error(), Info: map[string]any{}})
 	}
 }

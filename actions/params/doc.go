@@ -47,6 +47,12 @@
 // in both forms. A bad value → 400 INVALID_PARAMETER_VALUE, Invalid data "abc" for
 // parameter "id".
 //
+// A parameter type with its own UnmarshalJSON (a repository's filter, say)
+// receives the JSON of either form. When it refuses it with an error that
+// has an ErrorCode or ErrorDetails method ([RichError]), the 400 carries
+// that code and those details; any other error becomes one detail with
+// its message.
+//
 // # Body
 //
 // The body is read only when the input declares one, through a limit

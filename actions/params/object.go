@@ -40,6 +40,9 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 	}
 	var cv converter
 	cv.conv(p.c, tree, fieldAlloc(v, p.index))
+	if cv.decodeErr != nil {
+		return richInvalidParameter(p.name, jsonText(tree), cv.decodeErr)
+	}
 	if len(cv.details) > 0 {
 		return httperr.InvalidParameter(p.name, jsonText(tree), cv.details)
 	}
