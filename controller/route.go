@@ -40,6 +40,11 @@ type Route struct {
 	// Hidden keeps the route out of the API document (LoopBack's
 	// x-visibility: undocumented).
 	Hidden bool
+	// Deprecated marks the operation deprecated in the API document.
+	Deprecated bool
+	// API is what the API document says of the operation beyond its
+	// summary and description; see [RequestModel] and the options after it.
+	API APIDoc
 	// Interceptors wrap the handler: the controller's (see [Intercepted]),
 	// then the route's own (see [Intercept]), after the global ones.
 	Interceptors []interceptor.Interceptor
@@ -114,6 +119,98 @@ func Hidden() Option { return optionFunc(func(r *Route) { r.Hidden = true }) }
 func Intercept(interceptors ...interceptor.Interceptor) Option {
 	return optionFunc(func(r *Route) { r.Interceptors = append(r.Interceptors, interceptors...) })
 }
+
+// ModelVariant is a schema LoopBack derives from a model for a body, as
+// getModelSchemaRef's options do. The API document names it after the
+// model's component: for Todo, NewTodo, TodoPartial, TodoWithRelations.
+type ModelVariant uint8
+
+// The model variants.
+const (
+	// ModelAsIs is the model's own schema, Todo.
+	ModelAsIs ModelVariant = iota
+	// ModelNew is the body of a create, NewTodo: the model without its
+	// generated ids (properties tagged loom:"id,generated").
+	ModelNew
+	// ModelPartial is the body of a partial update, TodoPartial: the
+	// model with nothing required.
+	ModelPartial
+	// ModelWithRelations is the model with its relations,
+	// TodoWithRelations, LoopBack's response of find and findById.
+	ModelWithRelations
+)
+
+// APIDoc is what the API document says of an operation beyond its
+// summary and description. The parser never reads it: it documents what
+// the handler's types already do.
+type APIDoc struct {
+	// RequestModel is the variant the request body is documented as.
+	RequestModel ModelVariant
+	// RequestModelType, when set, is the model the request body is
+	// documented as, in place of the body's own Go type (a map, a patch
+	// type).
+	RequestModelType reflect.Type
+	// ResponseModel is the variant the success response's body (or its
+	// items, for a slice) is documented as.
+	ResponseModel ModelVariant
+	// ResponseDescription describes the success response; empty means
+	// "Return value of <operation id>".
+	ResponseDescription string
+	// RequestExample and ResponseExample are example bodies, written as
+	// JSON in the document.
+	RequestExample, ResponseExample any
+	// ErrorResponses are error statuses the operation answers with,
+	// beside those the document infers (400 for parameters and bodies, 404
+	// for path parameters, 422 for bodies), with their descriptions.
+	ErrorResponses map[int]string
+}
+
+// RequestModel documents the request body as variant v of its model: the
+// body:"json" field's type (or the input's json fields).
+//
+//	controller.Post("/todos", c.Create, controller.RequestModel(controller.ModelNew))
+func RequestModel(v ModelVariant) Option {
+	return optionFunc(func(r *Route) { r.API.RequestModel = v })
+}
+
+// RequestModelOf documents the request body as variant v of model M, for a
+// body whose Go type is not M, such as a map of the properties to patch.
+//
+//	controller.Patch("/todos/{id}", c.UpdateByID, controller.RequestModelOf[Todo](controller.ModelPartial))
+func RequestModelOf[M any](v ModelVariant) Option {
+	return optionFunc(func(r *Route) { r.API.RequestModel, r.API.RequestModelType = v, reflect.TypeFor[M]() })
+}
+
+// ResponseModel documents the success response's body, or its items when
+// the handler returns a slice, as variant v of its model.
+func ResponseModel(v ModelVariant) Option {
+	return optionFunc(func(r *Route) { r.API.ResponseModel = v })
+}
+
+// ResponseDescription describes the success response in the API document.
+func ResponseDescription(s string) Option {
+	return optionFunc(func(r *Route) { r.API.ResponseDescription = s })
+}
+
+// RequestExample shows v, as JSON, as the example request body.
+func RequestExample(v any) Option { return optionFunc(func(r *Route) { r.API.RequestExample = v }) }
+
+// ResponseExample shows v, as JSON, as the example success response body.
+func ResponseExample(v any) Option { return optionFunc(func(r *Route) { r.API.ResponseExample = v }) }
+
+// ErrorResponse documents an error status the operation answers with, in
+// the error envelope; an empty description is the status text.
+func ErrorResponse(status int, description string) Option {
+	return optionFunc(func(r *Route) {
+		if r.API.ErrorResponses == nil {
+			r.API.ErrorResponses = map[int]string{}
+		}
+		r.API.ErrorResponses[status] = description
+	})
+}
+
+// Deprecated marks the operation deprecated in the API document.
+func Deprecated() Option { return optionFunc(func(r *Route) { r.Deprecated = true }) }
 
 // Handle declares an operation on any verb.
 func Handle[In, Out any](verb, path string, h Handler[In, Out], opts ...Option) Route {

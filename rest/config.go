@@ -47,6 +47,12 @@ type Config struct {
 
 	// CORS is the cross-origin policy.
 	CORS CORSConfig
+
+	// OpenAPI is the API document, served at /openapi.json and
+	// /openapi.yaml by default.
+	OpenAPI OpenAPIConfig
+	// Explorer is the API Explorer, served at /explorer/ by default.
+	Explorer ExplorerConfig
 }
 
 // CORSConfig is the cross-origin policy. Its zero value is LoopBack's

@@ -27,6 +27,7 @@ type Server struct {
 	reject   actions.Reject
 	log      *zap.Logger
 	cors     cors
+	docs     *apiDocs // the API document and explorer; nil when disabled
 
 	mu       sync.Mutex
 	http     *http.Server
@@ -42,24 +43,37 @@ type ServerParams struct {
 	Sequence sequence.Sequence
 	Reject   actions.Reject
 	Logger   *zap.Logger
+	// Routes are documented at /openapi.json; without them, no document
+	// is served.
+	Routes *actions.RouteTable `optional:"true"`
 }
 
-// NewServer builds the server; it listens only when started.
-func NewServer(p ServerParams) *Server {
+// NewServer builds the server and its API document; it listens only when
+// started. A route the document cannot describe fails here, naming it.
+func NewServer(p ServerParams) (*Server, error) {
+	docs, err := newAPIDocs(p.Config, p.Routes)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
 		cfg:      p.Config,
 		sequence: p.Sequence,
 		reject:   p.Reject,
 		log:      p.Logger,
 		cors:     newCORS(p.Config.CORS),
-	}
+		docs:     docs,
+	}, nil
 }
 
-// ServeHTTP answers one request: CORS, then the sequence. A panic in the
-// sequence becomes a 500 through reject, and the server keeps serving;
-// http.ErrAbortHandler still aborts the connection.
+// ServeHTTP answers one request: CORS, then the API document and
+// explorer (before routing, as LoopBack's middleware), then the sequence.
+// A panic in the sequence becomes a 500 through reject, and the server
+// keeps serving; http.ErrAbortHandler still aborts the connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cors.apply(w, r) {
+		return
+	}
+	if s.docs != nil && s.docs.serve(w, r) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)

@@ -1,0 +1,84 @@
+package rest
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/swaggest/swgui"
+	"github.com/swaggest/swgui/v5emb"
+)
+
+// ExplorerConfig is the API Explorer, LoopBack's @loopback/rest-explorer:
+// a Swagger UI of the served document. Its assets are embedded in the
+// binary (swaggest/swgui, Swagger UI 5), so the page requests nothing
+// outside the server. The zero value serves it at /explorer/, under the
+// base path; /explorer redirects there.
+type ExplorerConfig struct {
+	// Disabled serves no explorer. It is also off when the document is.
+	Disabled bool
+	// Path is where the explorer is served; empty means /explorer.
+	Path string
+}
+
+// explorer serves Swagger UI at its path, pointing at the document.
+type explorer struct {
+	path    string // with the base path, without a trailing slash
+	ui      http.Handler
+	docLink string // the document, relative to the explorer's page
+}
+
+// newExplorer makes the explorer at base+cfg.Path, showing the document
+// served at base+docPath; nil when disabled.
+func newExplorer(cfg ExplorerConfig, base, docPath string) *explorer {
+	if cfg.Disabled {
+		return nil
+	}
+	rel := strings.Trim(pathOr(cfg.Path, "/explorer"), "/")
+	if rel == "" {
+		rel = "explorer"
+	}
+	// A relative link keeps working behind a proxy that moves the prefix.
+	link := strings.Repeat("../", strings.Count(rel, "/")+1) + strings.TrimPrefix(docPath, "/")
+	path := base + "/" + rel
+	ui := v5emb.NewHandlerWithConfig(swgui.Config{
+		Title:       "API Explorer",
+		SwaggerJSON: link,
+		BasePath:    path + "/",
+		SettingsUI: map[string]string{
+			// Show the schemas, as LoopBack's explorer does.
+			"defaultModelsExpandDepth": "1",
+		},
+	})
+	return &explorer{path: path, ui: ui, docLink: link}
+}
+
+// serve answers the explorer's page and assets, and redirects its bare
+// path to the page as LoopBack does (301, Location: ./explorer/).
+func (e *explorer) serve(w http.ResponseWriter, r *http.Request) bool {
+	p := r.URL.Path
+	if !strings.HasPrefix(p, e.path) {
+		return false
+	}
+	rest := p[len(e.path):]
+	switch {
+	case rest == "":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return false
+		}
+		loc := "./" + e.path[strings.LastIndexByte(e.path, '/')+1:] + "/"
+		if r.URL.RawQuery != "" {
+			loc += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Location", loc) // relative, as LoopBack's: it survives a proxy's prefix
+		w.WriteHeader(http.StatusMovedPermanently)
+		return true
+	case rest[0] != '/':
+		return false
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "", http.StatusMethodNotAllowed)
+		return true
+	}
+	e.ui.ServeHTTP(w, r)
+	return true
+}

@@ -1,0 +1,61 @@
+// Package openapi builds the OpenAPI document of a Loom application from
+// its routes: one source of truth, the route's input and output types,
+// their struct tags and the route's metadata, drives the parsing, the
+// validation and the document alike. The REST server builds it once, at
+// start-up, and serves it at /openapi.json and /openapi.yaml; [Build]
+// does the same for any list of routes.
+//
+//	doc, err := openapi.Build(table.Routes(), openapi.Config{Title: "todo", OpenAPI: "3.1"})
+//	os.WriteFile("openapi.json", doc.JSON(), 0o644)
+//
+// # What comes from where
+//
+//   - Each route is an operation: operationId <Controller>.<name> (such as
+//     TodoController.create), tags (the controller's name by default),
+//     x-controller-name, x-operation-name, summary, description and
+//     deprecated from the route's options. Hidden routes are left out
+//     (LoopBack's x-visibility: undocumented).
+//   - Parameters are what the route's decoder reads (actions/params): the
+//     path, query, header and cookie tags, required when their validate
+//     tag says required (path parameters always). Objects (structs, maps,
+//     filters) are JSON-encoded query values, content: application/json,
+//     as LoopBack documents them.
+//   - The request body is the body:"json" field's type, or the input's
+//     json fields as a schema named after the input type.
+//   - The success response has the route's status (200 by default, 204
+//     for controller.NoContent, then without content) and the schema of
+//     the handler's result; []byte and io.Reader are octet streams, a
+//     string is text/plain. Errors are LoopBack's envelope, the component
+//     [ErrorSchema]: 400 when the route reads parameters or a body, 404
+//     with path parameters, 422 with a body, and those declared with
+//     controller.ErrorResponse.
+//
+// # Schemas
+//
+// Schemas are reflected from Go types by swaggest/jsonschema-go: a
+// field's json name is its property, a named struct reached twice is one
+// component, referenced, named after the type (Todo; a generic Page[Todo]
+// is Page_Todo). The validate tags become constraints: required; min,
+// max and len as minLength/maxLength for strings, minItems/maxItems for
+// slices, minProperties/maxProperties for maps, minimum/maximum for
+// numbers (gt, lt as exclusive bounds); oneof as enum; email, url, uuid,
+// datetime, ipv4, ipv6, hostname as formats; rules after dive on the
+// items. Struct schemas have additionalProperties: false, since the
+// parser refuses unknown properties. Documentation-only tags are read
+// too: description, example, title, default, deprecated.
+//
+// # Models
+//
+// LoopBack's model-derived schemas are asked for per route, with
+// controller.RequestModel, controller.RequestModelOf and
+// controller.ResponseModel: NewTodo (the model without the properties
+// tagged loom:"id,generated"), TodoPartial (nothing required),
+// TodoWithRelations. A query parameter whose type implements
+// [FilterModeler] is LoopBack's filter, the component Todo.Filter; one
+// implementing [WhereModeler] is an inline Todo.WhereFilter.
+//
+// # Versions
+//
+// OpenAPI 3.0 (3.0.3) is the default, what most code generators want;
+// [Config].OpenAPI "3.1" writes 3.1.0, with JSON Schema 2020-12 schemas.
+package openapi

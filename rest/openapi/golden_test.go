@@ -1,0 +1,94 @@
+package openapi_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/loomhq/loom/rest/openapi"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden documents in testdata/")
+
+// The golden documents hold the whole document of the sample application
+// (internal/sample): a path parameter, a validated body, filter-style
+// query objects, 204 routes and a hidden route. A change to the generator
+// shows as a diff here; after reviewing it, rewrite them with
+//
+//	go test ./rest/openapi -run TestDocument_matchesGolden -update
+func TestDocument_matchesGolden(t *testing.T) {
+	for _, tc := range []struct{ version, file string }{
+		{"3.0", "sample.openapi30.json"},
+		{"3.1", "sample.openapi31.json"},
+		{"3.0", "sample.openapi30.yaml"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			// Given the sample application, when its document is built,
+			doc := sampleDoc(t, openapi.Config{OpenAPI: tc.version, Title: "todo", Version: "1.0.0",
+				Description: "The Todo sample of Loom's OpenAPI tests."})
+			got := doc.JSON()
+			if filepath.Ext(tc.file) == ".yaml" {
+				got = doc.YAML()
+			}
+			// then it is the golden one, byte for byte.
+			path := filepath.Join("testdata", tc.file)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("the document differs from %s; review the change, then run with -update.\n%s", path, firstDiff(want, got))
+			}
+		})
+	}
+}
+
+// TestWriteDocuments writes the sample's documents, 3.0 and 3.1, JSON and
+// YAML, into the directory named by LOOM_OPENAPI_OUT, for an independent
+// validator (.ci/run runs @apidevtools/swagger-parser on them):
+//
+//	LOOM_OPENAPI_OUT=/tmp/docs go test ./rest/openapi -run TestWriteDocuments
+//	NODE_PATH=… node rest/openapi/testdata/validate.cjs /tmp/docs/*
+func TestWriteDocuments(t *testing.T) {
+	dir := os.Getenv("LOOM_OPENAPI_OUT")
+	if dir == "" {
+		t.Skip("LOOM_OPENAPI_OUT is not set")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"3.0", "3.1"} {
+		doc := sampleDoc(t, openapi.Config{OpenAPI: v, BasePath: "/api"})
+		for name, data := range map[string][]byte{"sample-" + v + ".json": doc.JSON(), "sample-" + v + ".yaml": doc.YAML()} {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// firstDiff shows the first line that differs.
+func firstDiff(want, got []byte) string {
+	w, g := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl []byte
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if !bytes.Equal(wl, gl) {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + string(wl) + "\n  got:  " + string(gl)
+		}
+	}
+	return ""
+}
