@@ -30,8 +30,15 @@
 // against slow clients, LoopBack's CORS defaults, and 5xx errors that hide
 // their message unless Debug is set.
 //
+// # API document and explorer
+//
+// The server answers /openapi.json and /openapi.yaml with an OpenAPI
+// document built once from the routes (see package openapi), and serves an
+// embedded Swagger UI at /explorer/; [Config] moves or switches off both.
+//
 // # Testing
 //
 // An Application is an http.Handler, so a test can serve requests without a
-// port; or start it on port 0 and read [Application.URL].
+// port; or start it on port 0 and read [Application.URL]. Package resttest
+// does the latter for a test, with a client.
 package rest
