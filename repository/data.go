@@ -1,0 +1,187 @@
+package repository
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+)
+
+// Data is an entity as connectors see it: its JSON object, property by
+// property. A property that is not set is absent, never null. The memory
+// connector stores Data as it is; a SQL connector decodes each value into
+// its column by the property's [Kind].
+type Data map[string]json.RawMessage
+
+var nullJSON = json.RawMessage("null")
+
+// MarshalJSON writes the object with its keys in sorted order.
+func (d Data) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Quote(k))
+		b.WriteByte(':')
+		b.Write(d[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Clone returns a copy of d; the values are shared, as they are never
+// changed in place.
+func (d Data) Clone() Data {
+	out := make(Data, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
+}
+
+// toData is entity v (a T) as Data: encoding/json's object, without nulls
+// and without a zero id, plus the hidden properties that are set.
+func (m *Model) toData(v any) (Data, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("repository: encoding %s: %w", m.Name, err)
+	}
+	var d Data
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("repository: encoding %s: %w", m.Name, err)
+	}
+	for k, raw := range d {
+		if bytes.Equal(raw, nullJSON) {
+			delete(d, k)
+		}
+	}
+	if raw, ok := d[m.ID.Name]; ok && isZeroID(raw) {
+		delete(d, m.ID.Name)
+	}
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	for _, p := range m.Properties {
+		if !p.Hidden {
+			continue
+		}
+		f, ok := p.field(rv, false)
+		if !ok || f.IsZero() {
+			continue
+		}
+		raw, err := json.Marshal(f.Interface())
+		if err != nil {
+			return nil, fmt.Errorf("repository: encoding %s.%s: %w", m.Name, p.Name, err)
+		}
+		d[p.Name] = raw
+	}
+	return d, nil
+}
+
+func isZeroID(raw json.RawMessage) bool {
+	s := string(raw)
+	return s == "0" || s == `""`
+}
+
+// fromData fills the entity at ptr (a *T) from d.
+func (m *Model) fromData(d Data, ptr any) error {
+	if err := json.Unmarshal(d.object(m), ptr); err != nil {
+		return fmt.Errorf("repository: decoding %s: %w", m.Name, err)
+	}
+	rv := reflect.ValueOf(ptr).Elem()
+	for _, p := range m.Properties {
+		if !p.Hidden {
+			continue
+		}
+		raw, ok := d[p.Name]
+		if !ok {
+			continue
+		}
+		f, _ := p.field(rv, true)
+		if err := json.Unmarshal(raw, f.Addr().Interface()); err != nil {
+			return fmt.Errorf("repository: decoding %s.%s: %w", m.Name, p.Name, err)
+		}
+	}
+	return nil
+}
+
+// object is d as one JSON object, leaving out hidden properties (which
+// encoding/json would not read anyway).
+func (d Data) object(m *Model) []byte {
+	n := 2
+	for k, v := range d {
+		n += len(k) + len(v) + 4
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	first := true
+	for k, v := range d {
+		if p := m.byName[k]; p != nil && p.Hidden {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	return append(b, '}')
+}
+
+// idValue is the id of d as a Go value (int64, float64 or string), and
+// whether d has one.
+func (m *Model) idValue(d Data) (any, bool) {
+	raw, ok := d[m.ID.Name]
+	if !ok {
+		return nil, false
+	}
+	v, err := DecodeValue(raw)
+	if err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// DecodeValue decodes one JSON value into the values filters use: nil,
+// bool, int64 (integers that fit), float64, string, []any and
+// map[string]any of those.
+func DecodeValue(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return normalizeNumbers(v), nil
+}
+
+// normalizeNumbers turns the json.Numbers of a decoded tree into int64
+// when they are integers that fit, float64 otherwise.
+func normalizeNumbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(string(t), 64)
+		return f
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalizeNumbers(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = normalizeNumbers(e)
+		}
+	}
+	return v
+}

@@ -1,0 +1,57 @@
+// Package repository is Loom's data layer, LoopBack 4's repositories in
+// Go: entity metadata from struct tags, LoopBack's filter language as Go
+// types, a generic [CrudRepository] over a [Connector], and the options that
+// register data sources and repositories as bindings. It imports nothing
+// HTTP: its errors say how they are answered through StatusCode and
+// ErrorCode methods, which the request pipeline reads.
+//
+//	todos, _ := repository.NewCrudRepository[Todo, int](memory.New(memory.Options{}))
+//	todo, _ := todos.Create(ctx, Todo{Title: "Take over the galaxy"})
+//	open, _ := todos.Find(ctx, &repository.Filter[Todo]{
+//		Where: repository.Eq("isComplete", false).And(repository.Like("title", "%galaxy%")),
+//		Order: []repository.Order{repository.Desc("title")},
+//		Limit: 10,
+//	})
+//
+// # Models
+//
+// [ModelOf] reads an entity struct once and caches its [Model]: property
+// names from json tags, the id property and whether the store generates it
+// from loom:"id,generated", required properties from validate:"required",
+// hidden properties (stored, never encoded) from loom:"hidden" on a
+// json:"-" field, and the model's name from the type or a ModelName method
+// ([ModelNamer]). Optional properties should be pointers with omitempty, so
+// that a property never set is absent, not zero and never null.
+//
+// # Filters
+//
+// [Filter], [FilterExcludingWhere] and [Where] decode LoopBack's filter
+// from JSON and from the exploded query form, checked against the model:
+// unknown properties, unknown and $ operators, bad arities and directions,
+// limits below 1 and caps exceeded ([Limits]) are [*FilterError]s (400)
+// naming the place, and text values are coerced to the property's type. In
+// code, conditions are built with [Eq], [Neq], [Gt], [Gte], [Lt], [Lte],
+// [Inq], [Nin], [Between], [Exists], [Like], [Nlike], [Ilike], [Nilike],
+// [Match], [And] and [Or]; the result is a [Cond], the tree connectors
+// receive.
+//
+// # Repositories
+//
+// [DefaultCrudRepository] implements LoopBack's method set: Create,
+// CreateAll, Save, Find, FindOne, FindByID, Exists, Count, Update,
+// UpdateAll, UpdateByID, ReplaceByID, Delete, DeleteAll, DeleteByID. A
+// missing id is an [*EntityNotFoundError] (404 ENTITY_NOT_FOUND). Partial
+// updates take a [Patch], which knows which properties were sent.
+//
+// # Connectors
+//
+// A [Connector] stores [Data] (an entity's JSON properties) for any model,
+// given the [Model] and a checked [Query]. Package memory is the embedded
+// connector; package repotest is the suite every connector must pass.
+//
+// # Bindings
+//
+// [DataSource] registers a connector under a name (datasources.db) and as a
+// life-cycle observer in the [DataSourceGroup] group; [Repository]
+// registers a repository constructor, whose parameters are injected.
+package repository

@@ -1,0 +1,130 @@
+package memory_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+)
+
+// crashFileEnv makes the test binary a writer: TestCrashWriter creates
+// todos in a loop in the file it names, printing each acknowledged id.
+const crashFileEnv = "LOOM_MEMORY_CRASH_FILE"
+
+func TestCrashWriter(t *testing.T) {
+	path := os.Getenv(crashFileEnv)
+	if path == "" {
+		t.Skip("run by TestKilledWriterLeavesEveryAcknowledgedWrite")
+	}
+	c := memory.New(memory.Options{File: path})
+	if err := c.Start(context.Background()); err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	repo, err := repository.NewCrudRepository[Todo, int](c)
+	if err != nil {
+		os.Exit(2)
+	}
+	for i := 0; ; i++ {
+		todo, err := repo.Create(context.Background(), Todo{Title: "w" + strconv.Itoa(i)})
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(2)
+		}
+		if i%3 == 0 { // updates rewrite the file too
+			if err := repo.UpdateByID(context.Background(), todo.ID, repository.PatchOf[Todo](map[string]any{"isComplete": true})); err != nil {
+				os.Exit(2)
+			}
+		}
+		fmt.Printf("ack %d %s %v\n", todo.ID, todo.Title, i%3 == 0) // after the write returned: on disk
+	}
+}
+
+func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	// given a child process writing to the file in a loop
+	path := filepath.Join(t.TempDir(), "db.json")
+	type ack struct {
+		title string
+		done  bool
+	}
+	acked := map[int]ack{}
+	deadline := time.Now().Add(12 * time.Second)
+	rounds := 0
+	for ; rounds < 60 && time.Now().Before(deadline); rounds++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$")
+		cmd.Env = append(os.Environ(), crashFileEnv+"="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				f := strings.Fields(sc.Text())
+				if len(f) == 4 && f[0] == "ack" {
+					id, _ := strconv.Atoi(f[1])
+					mu.Lock()
+					acked[id] = ack{title: f[2], done: f[3] == "true"}
+					mu.Unlock()
+				}
+			}
+		})
+
+		// when it is killed at a random moment
+		time.Sleep(time.Duration(20+rand.IntN(120)) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		cmd.Wait()
+
+		// then the file loads and holds every write acknowledged before
+		c := memory.New(memory.Options{File: path})
+		if err := c.Start(t.Context()); err != nil {
+			t.Fatalf("round %d: the file does not load: %v", rounds, err)
+		}
+		repo, _ := repository.NewCrudRepository[Todo, int](c)
+		all, err := repo.Find(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := map[int]Todo{}
+		for _, td := range all {
+			stored[td.ID] = td
+		}
+		for id, a := range acked {
+			got, ok := stored[id]
+			if !ok || got.Title != a.title || a.done && (got.IsComplete == nil || !*got.IsComplete) {
+				t.Fatalf("round %d: acknowledged write %d %+v lost; stored %+v", rounds, id, a, got)
+			}
+		}
+	}
+	if len(acked) == 0 {
+		t.Fatal("the writer acknowledged nothing")
+	}
+	t.Logf("%d rounds, %d acknowledged writes, all on disk", rounds, len(acked))
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".db.json.tmp-*"))
+	if len(matches) > 1 {
+		t.Fatalf("%d temporary files left: Start should remove those of earlier kills", len(matches))
+	}
+}

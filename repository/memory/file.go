@@ -1,0 +1,130 @@
+package memory
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+)
+
+// dbFile is LoopBack's db.json: the next id of each model, and each
+// model's entities by id, every entity a JSON object written as a string.
+//
+//	{"ids":{"Todo":5},"models":{"Todo":{"1":"{\"title\":\"Take over the galaxy\",\"id\":1}"}}}
+type dbFile struct {
+	IDs    map[string]int64             `json:"ids"`
+	Models map[string]map[string]string `json:"models"`
+}
+
+// readFile loads path; a missing or empty file is an empty store.
+func readFile(path string) (*dbFile, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && len(bytes.TrimSpace(b)) == 0 {
+		return &dbFile{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("memory: reading %s: %w", path, err)
+	}
+	var f dbFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("memory: %s is not a LoopBack db.json file: %w", path, err)
+	}
+	return &f, nil
+}
+
+// encode writes the store in db.json's layout, models and ids sorted.
+func (c *Connector) encode() []byte {
+	var b bytes.Buffer
+	b.WriteString("{\n  \"ids\": {")
+	names := slices.Sorted(maps.Keys(c.ids))
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		b.WriteString(strconv.Quote(n))
+		b.WriteString(": ")
+		b.WriteString(strconv.FormatInt(c.ids[n], 10))
+	}
+	b.WriteString("\n  },\n  \"models\": {")
+	names = slices.Sorted(maps.Keys(c.tables))
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		b.WriteString(strconv.Quote(n))
+		b.WriteString(": {")
+		for j, r := range c.tables[n].rows() {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n      ")
+			writeJSONString(&b, r.key)
+			b.WriteString(": ")
+			writeJSONString(&b, string(r.text))
+		}
+		b.WriteString("\n    }")
+	}
+	b.WriteString("\n  }\n}\n")
+	return b.Bytes()
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc, _ := json.Marshal(s) // a string always encodes
+	b.Write(enc)
+}
+
+// removeStaleTemps removes the temporary files of writes a crash
+// interrupted; they never hold the only copy of anything.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
+}
+
+// writeAtomic replaces path with data so that a crash at any moment
+// leaves either the old or the new file: write a temporary file in the
+// same directory, fsync it, rename it over path, fsync the directory.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("memory: writing %s: %w", path, err)
+	}
+	name := tmp.Name()
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(name)
+		return fmt.Errorf("memory: writing %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("memory: writing %s: %w", path, err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("memory: syncing %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("memory: syncing %s: %w", dir, err)
+	}
+	return nil
+}

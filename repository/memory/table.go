@@ -1,0 +1,145 @@
+package memory
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/loomhq/loom/repository"
+)
+
+// row is one stored entity. Rows are never changed in place: a write
+// makes a new row, so a reader holding the old one is safe and an undo is
+// putting the old row back.
+type row struct {
+	key  string          // the id as db.json writes it: "5", "abc"
+	id   any             // the id as a value: int64, float64 or string
+	data repository.Data // the properties' JSON
+	vals map[string]any  // the properties decoded, for matching
+	text []byte          // the JSON object, for the file
+}
+
+func newRow(key string, data repository.Data) (*row, error) {
+	text, err := data.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	v, err := repository.DecodeValue(text)
+	if err != nil {
+		return nil, err
+	}
+	vals, _ := v.(map[string]any)
+	return &row{key: key, data: data, vals: vals, text: text}, nil
+}
+
+func rowFromText(key, text string) (*row, error) {
+	var d repository.Data
+	if err := json.Unmarshal([]byte(text), &d); err != nil || d == nil {
+		return nil, fmt.Errorf("entity %q is not a JSON object", key)
+	}
+	return newRow(key, d)
+}
+
+// keyOf is the db.json key of an id value.
+func keyOf(id any) string {
+	switch t := id.(type) {
+	case string:
+		return t
+	case int64:
+		return strconv.FormatInt(t, 10)
+	case float64:
+		return strconv.FormatFloat(t, 'g', -1, 64)
+	}
+	return fmt.Sprint(id)
+}
+
+// compareIDs orders ids: numbers by value before text.
+func compareIDs(a, b any) int {
+	fa, na := asFloat(a)
+	fb, nb := asFloat(b)
+	switch {
+	case na && nb:
+		return cmp.Compare(fa, fb)
+	case na:
+		return -1
+	case nb:
+		return 1
+	}
+	sa, _ := a.(string)
+	sb, _ := b.(string)
+	return cmp.Compare(sa, sb)
+}
+
+// table holds one model's rows, by key and in id order.
+type table struct {
+	byKey  map[string]*row
+	sorted []*row
+	idProp string // the id property the rows' ids were read from
+}
+
+func newTable() *table { return &table{byKey: map[string]*row{}} }
+
+func (t *table) rows() []*row { return t.sorted }
+
+// bind reads the rows' ids from idProp (the model's id property), once.
+func (t *table) bind(idProp string) {
+	if t.idProp == idProp {
+		return
+	}
+	t.idProp = idProp
+	for _, r := range t.sorted {
+		r.id = t.idOf(r)
+	}
+	slices.SortFunc(t.sorted, func(a, b *row) int { return compareIDs(a.id, b.id) })
+}
+
+// idOf is a row's id: its id property, else its key read as a number.
+func (t *table) idOf(r *row) any {
+	if v, ok := r.vals[t.idProp]; ok && v != nil {
+		return v
+	}
+	if i, err := strconv.ParseInt(r.key, 10, 64); err == nil {
+		return i
+	}
+	return r.key
+}
+
+func (t *table) search(id any) (int, bool) {
+	return slices.BinarySearchFunc(t.sorted, id, func(r *row, id any) int { return compareIDs(r.id, id) })
+}
+
+// put stores r, replacing the row of the same key; it returns the row
+// replaced, or nil.
+func (t *table) put(r *row) *row {
+	r.id = t.idOf(r)
+	old := t.byKey[r.key]
+	if old != nil {
+		t.removeSorted(old)
+	}
+	t.byKey[r.key] = r
+	i, _ := t.search(r.id)
+	t.sorted = slices.Insert(t.sorted, i, r)
+	return old
+}
+
+// remove deletes the row of key and returns it, or nil.
+func (t *table) remove(key string) *row {
+	old := t.byKey[key]
+	if old != nil {
+		delete(t.byKey, key)
+		t.removeSorted(old)
+	}
+	return old
+}
+
+func (t *table) removeSorted(r *row) {
+	if i, ok := t.search(r.id); ok && t.sorted[i] == r {
+		t.sorted = slices.Delete(t.sorted, i, i+1)
+		return
+	}
+	if i := slices.Index(t.sorted, r); i >= 0 { // ids of one key that compare equal
+		t.sorted = slices.Delete(t.sorted, i, i+1)
+	}
+}

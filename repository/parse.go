@@ -1,0 +1,379 @@
+package repository
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// decodeTree decodes JSON into a generic tree: map[string]any, []any,
+// string, bool, nil and int64/float64 numbers.
+func decodeTree(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, &FilterError{Message: "invalid JSON: " + err.Error(), Keyword: "format", Code: CodeInvalidParameterValue}
+	}
+	if dec.More() {
+		return nil, &FilterError{Message: "invalid JSON: text after the value", Keyword: "format", Code: CodeInvalidParameterValue}
+	}
+	return normalizeNumbers(tree), nil
+}
+
+// filterKeys are the properties of a filter, in the order they are read.
+var filterKeys = []string{"where", "fields", "order", "limit", "skip", "offset", "include"}
+
+// parseQuery reads a filter object: {where, fields, order, limit, skip,
+// offset, include}. Without allowWhere, where is an unknown property
+// (LoopBack's FilterExcludingWhere).
+func (c *checker) parseQuery(tree any, path string, allowWhere bool, depth int) (Query, error) {
+	var q Query
+	obj, ok := tree.(map[string]any)
+	if !ok {
+		return q, c.fail(path, "type", map[string]any{"type": "object"}, "a filter must be an object, not %s", valueText(tree))
+	}
+	for _, k := range sortedKeys(obj) {
+		if !slices.Contains(filterKeys, k) || k == "where" && !allowWhere {
+			return q, c.fail(join(path, k), "additionalProperties", map[string]any{"additionalProperty": k},
+				"unknown filter property %q (%s)", k, knownKeys(allowWhere))
+		}
+	}
+	var err error
+	if v, ok := obj["where"]; ok {
+		if q.Where, err = c.parseWhere(v, join(path, "where"), 0); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := obj["fields"]; ok {
+		if q.Fields, err = c.parseFields(v, join(path, "fields")); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := obj["order"]; ok {
+		if q.Order, err = c.parseOrder(v, join(path, "order")); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := obj["limit"]; ok && v != nil {
+		if q.Limit, err = c.parseCount(v, join(path, "limit"), 1); err != nil {
+			return q, err
+		}
+	}
+	for _, k := range []string{"offset", "skip"} { // skip wins, as skip || offset
+		if v, ok := obj[k]; ok && v != nil {
+			n, err := c.parseCount(v, join(path, k), 0)
+			if err != nil {
+				return q, err
+			}
+			if n != 0 || q.Skip == 0 {
+				q.Skip = n
+			}
+		}
+	}
+	if v, ok := obj["include"]; ok {
+		if q.Include, err = c.parseInclude(v, join(path, "include"), depth); err != nil {
+			return q, err
+		}
+	}
+	return q, nil
+}
+
+func knownKeys(allowWhere bool) string {
+	if allowWhere {
+		return "known: " + strings.Join(filterKeys, ", ")
+	}
+	return "known: " + strings.Join(filterKeys[1:], ", ")
+}
+
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// parseWhere reads a where object: {prop: value}, {prop: {op: value}},
+// {and: [...]}, {or: [...]}; several keys are and-ed.
+func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
+	obj, ok := tree.(map[string]any)
+	if !ok {
+		if tree == nil {
+			return Cond{}, nil
+		}
+		return Cond{}, c.fail(path, "type", map[string]any{"type": "object"}, "a where clause must be an object, not %s", valueText(tree))
+	}
+	if depth >= c.lim.MaxDepth {
+		return Cond{}, c.fail(path, "maxDepth", map[string]any{"limit": c.lim.MaxDepth}, "and/or nested deeper than %d", c.lim.MaxDepth)
+	}
+	keys := sortedKeys(obj)
+	conds := make([]Cond, 0, len(keys))
+	for _, k := range keys {
+		v := obj[k]
+		at := join(path, k)
+		switch k {
+		case "and", "or":
+			list, ok := v.([]any)
+			if !ok {
+				return Cond{}, c.fail(at, "type", map[string]any{"type": "array"}, "%s must be a list of where clauses", k)
+			}
+			subs := make([]Cond, 0, len(list))
+			for i, item := range list {
+				if _, isObj := item.(map[string]any); !isObj {
+					return Cond{}, c.fail(fmt.Sprintf("%s[%d]", at, i), "type", map[string]any{"type": "object"},
+						"%s must be a list of where clauses, not of %s", k, valueText(item))
+				}
+				s, err := c.parseWhere(item, fmt.Sprintf("%s[%d]", at, i), depth+1)
+				if err != nil {
+					return Cond{}, err
+				}
+				subs = append(subs, s)
+			}
+			if k == "and" {
+				conds = append(conds, And(subs...))
+			} else if len(subs) > 0 {
+				conds = append(conds, Or(subs...))
+			}
+		default:
+			cs, err := c.parseProp(k, v, at)
+			if err != nil {
+				return Cond{}, err
+			}
+			conds = append(conds, cs...)
+		}
+	}
+	return And(conds...), nil
+}
+
+// parseProp reads the value of one property in a where clause: a value
+// (equality) or an object of operators, each of which must hold.
+func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
+	ops, isObj := v.(map[string]any)
+	if !isObj {
+		if _, isList := v.([]any); isList {
+			if _, err := c.property(prop, path); err != nil {
+				return nil, err
+			}
+			return nil, c.fail(path, "type", nil, "a list of values needs an operator: {%q: {\"inq\": [...]}}", prop)
+		}
+		x, err := c.leaf(Cond{Op: OpEq, Prop: prop, Value: v}, path)
+		return []Cond{x}, err
+	}
+	if _, err := c.property(prop, path); err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, c.fail(path, "minProperties", map[string]any{"limit": 1}, "an operator object needs an operator (eq, gt, inq, like, ...)")
+	}
+	out := make([]Cond, 0, len(ops))
+	for _, name := range sortedKeys(ops) {
+		at := join(path, name)
+		op, known := opByName[name]
+		if !known {
+			e := c.fail(at, "enum", map[string]any{"allowedValues": opList()}, "unknown operator %q (%s)", name, strings.Join(opList(), ", "))
+			if strings.HasPrefix(name, "$") {
+				e.Message = fmt.Sprintf("operators starting with $ are not allowed in queries: %q", name)
+				e.Code = CodeOperatorNotAllowed
+			}
+			return nil, e
+		}
+		x, err := c.leaf(Cond{Op: op, Prop: prop, Value: ops[name]}, path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func opList() []string {
+	out := make([]string, 0, OpRegexp-OpEq+1)
+	for o := OpEq; o <= OpRegexp; o++ {
+		out = append(out, o.String())
+	}
+	return out
+}
+
+// parseFields reads {prop: bool} or [prop, ...].
+func (c *checker) parseFields(tree any, path string) (Fields, error) {
+	f := Fields{}
+	switch t := tree.(type) {
+	case nil:
+		return nil, nil
+	case string: // ?filter[fields]=title
+		t2 := []any{}
+		for s := range strings.SplitSeq(t, ",") {
+			t2 = append(t2, strings.TrimSpace(s))
+		}
+		return c.parseFields(t2, path)
+	case []any:
+		for i, v := range t {
+			s, ok := v.(string)
+			if !ok {
+				return nil, c.fail(fmt.Sprintf("%s[%d]", path, i), "type", map[string]any{"type": "string"}, "must be a property name, not %s", valueText(v))
+			}
+			f[s] = true
+		}
+	case map[string]any:
+		for k, v := range t {
+			b, err := coerce(v, KindBool)
+			if err != nil || b == nil {
+				return nil, c.fail(join(path, k), "type", map[string]any{"type": "boolean"}, "must be true or false, not %s", valueText(v))
+			}
+			f[k] = b.(bool)
+		}
+	default:
+		return nil, c.fail(path, "type", map[string]any{"type": "object"}, "fields must be an object or a list of names, not %s", valueText(tree))
+	}
+	return c.checkFields(f, path)
+}
+
+// parseOrder reads "prop [ASC|DESC]", a comma list of those, or a list.
+func (c *checker) parseOrder(tree any, path string) ([]Order, error) {
+	var items []string
+	var at []string
+	switch t := tree.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		for s := range strings.SplitSeq(t, ",") {
+			items, at = append(items, s), append(at, path)
+		}
+	case []any:
+		for i, v := range t {
+			s, ok := v.(string)
+			if !ok {
+				return nil, c.fail(fmt.Sprintf("%s[%d]", path, i), "type", map[string]any{"type": "string"}, `must be "property ASC|DESC", not %s`, valueText(v))
+			}
+			for part := range strings.SplitSeq(s, ",") {
+				items, at = append(items, part), append(at, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	default:
+		return nil, c.fail(path, "type", map[string]any{"type": "string"}, `order must be "property ASC|DESC" or a list of those, not %s`, valueText(tree))
+	}
+	out := make([]Order, 0, len(items))
+	for i, s := range items {
+		words := strings.Fields(s)
+		if len(words) == 0 || len(words) > 2 {
+			return nil, c.fail(at[i], "format", nil, `must be "property ASC|DESC", not %q`, s)
+		}
+		o := Order{Prop: words[0]}
+		if len(words) == 2 {
+			switch strings.ToUpper(words[1]) {
+			case "ASC":
+			case "DESC":
+				o.Desc = true
+			default:
+				return nil, c.fail(at[i], "enum", map[string]any{"allowedValues": []string{"ASC", "DESC"}},
+					"bad direction %q in %q (ASC or DESC)", words[1], s)
+			}
+		}
+		out = append(out, o)
+	}
+	return c.checkOrder(out, path)
+}
+
+// parseCount reads a limit or skip: an integer >= min.
+func (c *checker) parseCount(v any, path string, min int) (int, error) {
+	n, err := coerce(v, KindInt)
+	if err != nil || n == nil {
+		return 0, c.fail(path, "type", map[string]any{"type": "integer"}, "must be an integer, not %s", valueText(v))
+	}
+	i := n.(int64)
+	if i < int64(min) {
+		return 0, c.fail(path, "minimum", map[string]any{"comparison": ">=", "limit": min}, "must be >= %d", min)
+	}
+	if i > 1<<31 {
+		return 0, c.fail(path, "maximum", map[string]any{"comparison": "<=", "limit": 1 << 31}, "must be <= %d", 1<<31)
+	}
+	return int(i), nil
+}
+
+// parseInclude reads "relation", {relation, scope, targetType}, or a list
+// of those. Scopes are checked for structure only: their model is the
+// relation's target.
+func (c *checker) parseInclude(tree any, path string, depth int) ([]Inclusion, error) {
+	if depth >= c.lim.MaxDepth {
+		return nil, c.fail(path, "maxDepth", map[string]any{"limit": c.lim.MaxDepth}, "include nested deeper than %d", c.lim.MaxDepth)
+	}
+	items, isList := tree.([]any)
+	if !isList {
+		if tree == nil {
+			return nil, nil
+		}
+		items = []any{tree}
+	}
+	out := make([]Inclusion, 0, len(items))
+	for i, item := range items {
+		at := path
+		if isList {
+			at = fmt.Sprintf("%s[%d]", path, i)
+		}
+		switch t := item.(type) {
+		case string:
+			if t == "" {
+				return nil, c.fail(at, "minLength", map[string]any{"limit": 1}, "a relation name must not be empty")
+			}
+			out = append(out, Inclusion{Relation: t})
+		case map[string]any:
+			inc, err := c.parseInclusion(t, at, depth)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inc)
+		default:
+			return nil, c.fail(at, "type", nil, "must be a relation name or {relation, scope}, not %s", valueText(item))
+		}
+	}
+	return out, nil
+}
+
+func (c *checker) parseInclusion(obj map[string]any, path string, depth int) (Inclusion, error) {
+	var inc Inclusion
+	for _, k := range sortedKeys(obj) {
+		switch k {
+		case "relation", "targetType":
+			s, ok := obj[k].(string)
+			if !ok || s == "" {
+				return inc, c.fail(join(path, k), "type", map[string]any{"type": "string"}, "must be a non-empty string")
+			}
+			if k == "relation" {
+				inc.Relation = s
+			} else {
+				inc.TargetType = s
+			}
+		case "scope":
+			sc := &checker{lim: c.lim, request: c.request, conds: c.conds}
+			scopeTree, _ := obj[k].(map[string]any)
+			if scopeTree != nil {
+				if tl, ok := scopeTree["totalLimit"]; ok {
+					n, err := c.parseCount(tl, join(path, "scope.totalLimit"), 1)
+					if err != nil {
+						return inc, err
+					}
+					inc.TotalLimit = n
+					scopeTree = maps.Clone(scopeTree)
+					delete(scopeTree, "totalLimit")
+				}
+			}
+			var tree any = scopeTree
+			if scopeTree == nil {
+				tree = obj[k]
+			}
+			q, err := sc.parseQuery(tree, join(path, "scope"), true, depth+1)
+			if err != nil {
+				return inc, err
+			}
+			c.conds = sc.conds
+			inc.Scope = &q
+		default:
+			return inc, c.fail(join(path, k), "additionalProperties", map[string]any{"additionalProperty": k},
+				"unknown inclusion property %q (relation, scope, targetType)", k)
+		}
+	}
+	if inc.Relation == "" {
+		return inc, c.fail(path, "required", map[string]any{"missingProperty": "relation"}, "an inclusion needs a relation")
+	}
+	return inc, nil
+}

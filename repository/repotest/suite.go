@@ -1,0 +1,64 @@
+package repotest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/loomhq/loom/repository"
+)
+
+// NewConnector returns a fresh, empty connector for one test; register
+// its cleanup with t.Cleanup.
+type NewConnector func(t *testing.T) repository.Connector
+
+// Run runs the connector suite: every method of [repository.CrudRepository]
+// and every feature of the filter language, each as a subtest over a fresh
+// connector from newConn. A connector passes when every subtest does:
+//
+//	func TestSuite(t *testing.T) {
+//		repotest.Run(t, func(t *testing.T) repository.Connector { return memory.New(memory.Options{}) })
+//	}
+func Run(t *testing.T, newConn NewConnector) {
+	t.Helper()
+	t.Run("crud", func(t *testing.T) { runCRUD(t, newConn) })
+	t.Run("filter", func(t *testing.T) { runFilters(t, newConn) })
+}
+
+// fixture is a repository of Todos and of Notes over one fresh connector.
+type fixture struct {
+	t     *testing.T
+	ctx   context.Context
+	conn  repository.Connector
+	todos *repository.DefaultCrudRepository[Todo, int]
+	notes *repository.DefaultCrudRepository[Note, string]
+}
+
+func newFixture(t *testing.T, newConn NewConnector) *fixture {
+	t.Helper()
+	conn := newConn(t)
+	todos, err := repository.NewCrudRepository[Todo, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := repository.NewCrudRepository[Note, string](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, ctx: context.Background(), conn: conn, todos: todos, notes: notes}
+}
+
+func (f *fixture) create(todo Todo) *Todo {
+	f.t.Helper()
+	got, err := f.todos.Create(f.ctx, todo)
+	if err != nil {
+		f.t.Fatalf("Create(%+v): %v", todo, err)
+	}
+	return got
+}
+
+func (f *fixture) must(err error) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
