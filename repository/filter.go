@@ -3,6 +3,7 @@ package repository
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 )
 
@@ -275,3 +276,15 @@ func (c *checker) names() []string {
 	}
 	return out
 }
+
+// FilterModel is T: API documents show a Filter[T] as LoopBack's
+// <Model>.Filter.
+func (Filter[T]) FilterModel() reflect.Type { return reflect.TypeFor[T]() }
+
+// FilterExcludingWhereModel is T: API documents show a
+// FilterExcludingWhere[T] as LoopBack's <Model>.Filter without where.
+func (FilterExcludingWhere[T]) FilterExcludingWhereModel() reflect.Type { return reflect.TypeFor[T]() }
+
+// WhereModel is T: API documents show a Where[T] as LoopBack's
+// <Model>.WhereFilter.
+func (Where[T]) WhereModel() reflect.Type { return reflect.TypeFor[T]() }

@@ -32,9 +32,19 @@ type WhereModeler interface {
 // store generates, left out of the New<Model> schema.
 const modelTag = "loom"
 
+// FilterExcludingWhereModeler is a query parameter type that is
+// LoopBack's filter of a model without where, such as
+// repository.FilterExcludingWhere[Todo], the filter of findById: the
+// component <Model>.Filter1, as @param.filter(Todo, {exclude: 'where'})
+// names it.
+type FilterExcludingWhereModeler interface {
+	FilterExcludingWhereModel() reflect.Type
+}
+
 var (
-	filterModelerType = reflect.TypeFor[FilterModeler]()
-	whereModelerType  = reflect.TypeFor[WhereModeler]()
+	filterModelerType        = reflect.TypeFor[FilterModeler]()
+	filterNoWhereModelerType = reflect.TypeFor[FilterExcludingWhereModeler]()
+	whereModelerType         = reflect.TypeFor[WhereModeler]()
 )
 
 // modelOf returns the model type t stands for when t (or *t) is a filter
@@ -45,6 +55,8 @@ func modelOf(t reflect.Type) (model reflect.Type, suffix string) {
 	switch {
 	case p.Implements(filterModelerType):
 		return reflect.New(t).Interface().(FilterModeler).FilterModel(), ".Filter"
+	case p.Implements(filterNoWhereModelerType):
+		return reflect.New(t).Interface().(FilterExcludingWhereModeler).FilterExcludingWhereModel(), ".Filter1"
 	case p.Implements(whereModelerType):
 		return reflect.New(t).Interface().(WhereModeler).WhereModel(), ".WhereFilter"
 	}
@@ -105,8 +117,9 @@ func propertiesOf(t reflect.Type) []property {
 	return out
 }
 
-// filterSchema is LoopBack's <Model>.Filter for model m named name.
-func filterSchema(m reflect.Type, name string) jsonschema.Schema {
+// filterSchema is LoopBack's <Model>.Filter for model m named name, with
+// or without its where.
+func filterSchema(m reflect.Type, name string, withWhere bool) jsonschema.Schema {
 	var s jsonschema.Schema
 	s.WithTitle(name + ".Filter").WithType(jsonschema.Object.Type())
 	s.WithAdditionalProperties(jsonschema.SchemaOrBool{TypeBoolean: new(false)})
@@ -122,7 +135,9 @@ func filterSchema(m reflect.Type, name string) jsonschema.Schema {
 	s.WithPropertiesItem("limit", (&jsonschema.Schema{}).WithType(jsonschema.Integer.Type()).WithMinimum(1).WithExamples(100).ToSchemaOrBool())
 	s.WithPropertiesItem("skip", nonNegative())
 	s.WithPropertiesItem("order", (&jsonschema.Schema{}).WithOneOf(str, strArray).ToSchemaOrBool())
-	s.WithPropertiesItem("where", where.ToSchemaOrBool())
+	if withWhere {
+		s.WithPropertiesItem("where", where.ToSchemaOrBool())
+	}
 	s.WithPropertiesItem("fields", fields.ToSchemaOrBool())
 	return s
 }
@@ -166,8 +181,8 @@ func modelSchemas(r *jsonschema.Reflector) func(jsonschema.InterceptSchemaParams
 		if !p.Processed {
 			m, suffix := modelOf(t)
 			switch suffix {
-			case ".Filter":
-				*p.Schema = filterSchema(m, modelName(m))
+			case ".Filter", ".Filter1":
+				*p.Schema = filterSchema(m, modelName(m), suffix == ".Filter")
 				return true, nil
 			case ".WhereFilter":
 				r.InlineDefinition(reflect.Zero(t).Interface())

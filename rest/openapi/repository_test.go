@@ -1,0 +1,68 @@
+package openapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/rest/openapi"
+)
+
+// note is a repository model.
+type note struct {
+	ID   int    `json:"id" loom:"id,generated"`
+	Text string `json:"text" validate:"required"`
+}
+
+type noteController struct{}
+
+func (noteController) Routes() []controller.Route {
+	return []controller.Route{
+		controller.Get("/notes", func(ctx context.Context, in struct {
+			Filter *controller.Filter[note] `query:"filter"`
+		}) ([]note, error) {
+			return nil, nil
+		}, controller.Name("find")),
+		controller.Get("/notes/{id}", func(ctx context.Context, in struct {
+			ID     int                                   `path:"id"`
+			Filter *controller.FilterExcludingWhere[note] `query:"filter"`
+		}) (*note, error) {
+			return nil, nil
+		}, controller.Name("findById")),
+		controller.Get("/notes/count", func(ctx context.Context, in struct {
+			Where *controller.Where[note] `query:"where"`
+		}) (int, error) {
+			return 0, nil
+		}, controller.Name("count")),
+	}
+}
+
+func TestBuild_repositoryFiltersAreLoopBacksSchemas(t *testing.T) {
+	// Given routes taking the repository's filter types,
+	doc, err := openapi.Build(routesOf(t, noteController{}), openapi.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tree(t, doc)
+	// then find's filter is note.Filter with a where,
+	filter := param(t, at(t, m, "paths", "/notes", "get"), "filter")
+	if ref := at(t, filter, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter" {
+		t.Errorf("find filter = %v", ref)
+	}
+	if _, ok := at(t, m, "components", "schemas", "note.Filter", "properties").(map[string]any)["where"]; !ok {
+		t.Error("note.Filter has no where")
+	}
+	// findById's is note.Filter1, without where,
+	byID := param(t, at(t, m, "paths", "/notes/{id}", "get"), "filter")
+	if ref := at(t, byID, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter1" {
+		t.Errorf("findById filter = %v", ref)
+	}
+	if _, ok := at(t, m, "components", "schemas", "note.Filter1", "properties").(map[string]any)["where"]; ok {
+		t.Error("note.Filter1 has a where")
+	}
+	// and count's where is an inline note.WhereFilter.
+	where := param(t, at(t, m, "paths", "/notes/count", "get"), "where")
+	if title := at(t, where, "content", "application/json", "schema", "title"); title != "note.WhereFilter" {
+		t.Errorf("where = %v", title)
+	}
+}
