@@ -140,6 +140,12 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 	}
 	absent, sc.absent = sc.absent, nil
 	if err := json.Unmarshal(data, v.Addr().Interface()); err != nil {
+		var d detailer
+		if errors.As(err, &d) && d.ErrorDetails() != nil {
+			// A body type's own UnmarshalJSON (a repository's Patch) checked
+			// it against its model: its details are the 422's.
+			return nil, nil, httperr.ValidationFailed(nil).WithDetails(d.ErrorDetails()).WithCause(err)
+		}
 		return nil, []httperr.Detail{unmarshalDetail(err)}, nil
 	}
 	return absent, nil, nil

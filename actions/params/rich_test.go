@@ -71,3 +71,39 @@ func TestObjectParam_UnmarshalerErrorsKeepTheirCodeAndDetails(t *testing.T) {
 		}
 	}
 }
+
+// partial is a body type that checks itself, as a repository's Patch does.
+type partial map[string]any
+
+func (p *partial) UnmarshalJSON(b []byte) error {
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if _, ok := m["color"]; ok {
+		return filterErr{code: "VALIDATION_FAILED", details: []map[string]any{
+			{"path": "", "code": "additionalProperties", "info": map[string]any{"additionalProperty": "color"}}}}
+	}
+	*p = m
+	return nil
+}
+
+func TestBody_UnmarshalerErrorsWithDetailsAreThe422sDetails(t *testing.T) {
+	type in struct {
+		Patch partial `body:"json"`
+	}
+	dec, err := Compile(reflect.TypeFor[in](), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("PATCH", "/", strings.NewReader(`{"color":"red"}`))
+	r.Header.Set("Content-Type", "application/json")
+	err = dec.Decode(r, nil, new(in))
+	var he *httperr.Error
+	if !errors.As(err, &he) || he.StatusCode() != 422 || he.ErrorCode() != "VALIDATION_FAILED" {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := json.Marshal(he.ErrorDetails()); !strings.Contains(string(b), `"additionalProperty":"color"`) {
+		t.Errorf("details = %s", b)
+	}
+}

@@ -41,15 +41,22 @@ type App struct {
 // rest.WithConfig; its Port is then kept, so set none to get a free one.
 func Start(tb TB, opts ...rest.Option) *App {
 	tb.Helper()
-	t, _ := tb.(testing.TB)
 	base := []rest.Option{rest.WithConfig(rest.Config{Host: "127.0.0.1"})}
-	if t != nil {
+	if t, ok := tb.(testing.TB); ok {
 		base = append(base, rest.WithLogger(zaptest.NewLogger(t)))
 	}
 	app, err := rest.New(append(base, opts...)...)
 	if err != nil {
 		tb.Fatalf("resttest: build the application: %v", err)
 	}
+	return Adopt(tb, app)
+}
+
+// Adopt starts an application built elsewhere (by the application's own
+// constructor, say) and stops it when the test ends. Configure its port as
+// 0 for a free one.
+func Adopt(tb TB, app *rest.Application) *App {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := app.Start(ctx); err != nil {

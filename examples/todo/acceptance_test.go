@@ -1,0 +1,301 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/loomhq/loom/rest"
+	"github.com/loomhq/loom/rest/resttest"
+)
+
+// fakeGeocoder answers like the US Census geocoder: one match for the
+// addresses it knows, none for the others.
+func fakeGeocoder(t *testing.T) (string, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	var asked []string
+	known := map[string]GeoPoint{"1 New Orchard Road, Armonk, 10504": {X: -73.7215, Y: 41.1101}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr := r.URL.Query().Get("address")
+		mu.Lock()
+		asked = append(asked, addr)
+		mu.Unlock()
+		matches := []any{}
+		if p, ok := known[addr]; ok {
+			matches = append(matches, map[string]any{"coordinates": p, "matchedAddress": addr})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"result": map[string]any{"addressMatches": matches}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &asked
+}
+
+// startTodo starts the application on a free port with a data file of its
+// own, the fake geocoder and the access log in logs.
+func startTodo(t *testing.T) (*resttest.App, *observer.ObservedLogs) {
+	t.Helper()
+	geo, _ := fakeGeocoder(t)
+	core, logs := observer.New(zapcore.InfoLevel)
+	cfg := Config{Host: "127.0.0.1", DataFile: filepath.Join(t.TempDir(), "db.json"), GeocoderURL: geo}
+	app, err := NewApplication(cfg, rest.WithLogger(zap.New(core)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resttest.Adopt(t, app), logs
+}
+
+func decode[T any](t *testing.T, r *resttest.Response) T {
+	t.Helper()
+	var v T
+	r.JSON(t, &v)
+	return v
+}
+
+func expectStatus(t *testing.T, r *resttest.Response, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+}
+
+type envelope struct {
+	Error struct {
+		StatusCode int             `json:"statusCode"`
+		Name       string          `json:"name"`
+		Message    string          `json:"message"`
+		Code       string          `json:"code"`
+		Details    json.RawMessage `json:"details"`
+	} `json:"error"`
+}
+
+func expectError(t *testing.T, r *resttest.Response, status int, code string) envelope {
+	t.Helper()
+	expectStatus(t, r, status)
+	env := decode[envelope](t, r)
+	if env.Error.StatusCode != status || env.Error.Code != code || env.Error.Message == "" {
+		t.Fatalf("error envelope %s, want status %d code %q", r.Body, status, code)
+	}
+	return env
+}
+
+func create(t *testing.T, app *resttest.App, todo map[string]any) map[string]any {
+	t.Helper()
+	r := app.Post("/todos", todo)
+	expectStatus(t, r, 200)
+	return decode[map[string]any](t, r)
+}
+
+func titles(t *testing.T, r *resttest.Response) []string {
+	t.Helper()
+	expectStatus(t, r, 200)
+	var out []string
+	for _, todo := range decode[[]map[string]any](t, r) {
+		out = append(out, todo["title"].(string))
+	}
+	return out
+}
+
+func TestTodo_ServesTheSeedTodos(t *testing.T) {
+	app, _ := startTodo(t)
+	got := titles(t, app.Get("/todos"))
+	want := []string{"Take over the galaxy", "destroy alderaan", "play space invaders", "crush rebels"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("seed titles %q, want %q", got, want)
+	}
+	if next := create(t, app, map[string]any{"title": "fifth"}); next["id"] != float64(5) {
+		t.Errorf("the next id is %v, want 5", next["id"])
+	}
+}
+
+func TestTodo_CreatesATodo(t *testing.T) {
+	app, _ := startTodo(t)
+	todo := map[string]any{"title": "start a new project", "desc": "with Loom", "isComplete": false}
+	got := create(t, app, todo)
+	id, ok := got["id"].(float64)
+	if !ok {
+		t.Fatalf("no id: %v", got)
+	}
+	delete(got, "id")
+	if fmt.Sprint(got) != fmt.Sprint(todo) {
+		t.Errorf("created %v, want %v", got, todo)
+	}
+	stored := decode[map[string]any](t, app.Get(fmt.Sprintf("/todos/%d", int(id))))
+	if stored["title"] != "start a new project" || stored["isComplete"] != false {
+		t.Errorf("stored %v", stored)
+	}
+}
+
+func TestTodo_CreatesATodoWithArbitraryTag(t *testing.T) {
+	app, _ := startTodo(t)
+	tag := map[string]any{"random": "random", "nested": []any{1.0, "two", map[string]any{"three": true}}}
+	got := create(t, app, map[string]any{"title": "tagged", "tag": tag})
+	stored := decode[map[string]any](t, app.Get(fmt.Sprintf("/todos/%v", got["id"])))
+	if fmt.Sprint(stored["tag"]) != fmt.Sprint(tag) {
+		t.Errorf("tag %v, want %v", stored["tag"], tag)
+	}
+}
+
+func TestTodo_RejectsACreateWithoutTitle(t *testing.T) {
+	app, _ := startTodo(t)
+	env := expectError(t, app.Post("/todos", map[string]any{"desc": "no title"}), 422, "VALIDATION_FAILED")
+	if !strings.Contains(string(env.Error.Details), `"missingProperty":"title"`) {
+		t.Errorf("details %s", env.Error.Details)
+	}
+}
+
+func TestTodo_RejectsACreateWithAnID(t *testing.T) {
+	app, _ := startTodo(t)
+	env := expectError(t, app.Post("/todos", map[string]any{"id": 1, "title": "has id"}), 422, "VALIDATION_FAILED")
+	if !strings.Contains(string(env.Error.Details), `"additionalProperty":"id"`) {
+		t.Errorf("details %s", env.Error.Details)
+	}
+}
+
+func TestTodo_GeocodesTheReminderAddress(t *testing.T) {
+	app, _ := startTodo(t)
+	got := create(t, app, map[string]any{"title": "visit IBM", "remindAtAddress": "1 New Orchard Road, Armonk, 10504"})
+	if got["remindAtGeo"] != "41.1101,-73.7215" {
+		t.Errorf("remindAtGeo = %v", got["remindAtGeo"])
+	}
+	r := app.Post("/todos", map[string]any{"title": "nowhere", "remindAtAddress": "123 Nowhere Lane"})
+	env := expectError(t, r, 400, "")
+	if env.Error.Message != "Address not found: 123 Nowhere Lane" {
+		t.Errorf("message %q", env.Error.Message)
+	}
+	if n := decode[map[string]int](t, app.Get("/todos/count"))["count"]; n != 5 {
+		t.Errorf("count %d after a refused create, want 5", n)
+	}
+}
+
+func TestTodo_FindsReplacesUpdatesAndDeletesByID(t *testing.T) {
+	app, _ := startTodo(t)
+	todo := create(t, app, map[string]any{"title": "original", "desc": "d", "isComplete": true})
+	path := fmt.Sprintf("/todos/%v", todo["id"])
+
+	if got := decode[map[string]any](t, app.Get(path)); fmt.Sprint(got) != fmt.Sprint(todo) {
+		t.Errorf("GET %s = %v, want %v", path, got, todo)
+	}
+
+	expectStatus(t, app.Put(path, map[string]any{"title": "replaced"}), 204)
+	got := decode[map[string]any](t, app.Get(path))
+	if got["title"] != "replaced" || got["desc"] != nil || got["isComplete"] != nil {
+		t.Errorf("after PUT: %v (unsent properties must be gone)", got)
+	}
+
+	expectStatus(t, app.Patch(path, map[string]any{"isComplete": false}), 204)
+	got = decode[map[string]any](t, app.Get(path))
+	if got["title"] != "replaced" || got["isComplete"] != false {
+		t.Errorf("after PATCH: %v", got)
+	}
+
+	expectStatus(t, app.Delete(path), 204)
+	expectError(t, app.Get(path), 404, "ENTITY_NOT_FOUND")
+}
+
+func TestTodo_AnswersMissingIDsWith404(t *testing.T) {
+	app, _ := startTodo(t)
+	for _, r := range []*resttest.Response{
+		app.Get("/todos/9999"),
+		app.Put("/todos/9999", map[string]any{"title": "x"}),
+		app.Patch("/todos/9999", map[string]any{"title": "x"}),
+		app.Delete("/todos/9999"),
+	} {
+		expectError(t, r, 404, "ENTITY_NOT_FOUND")
+	}
+}
+
+func TestTodo_RejectsPrototypePollutingFilters(t *testing.T) {
+	app, _ := startTodo(t)
+	for _, f := range []string{
+		`{"where":{"__proto__":{"isAdmin":true}}}`,
+		`{"where":{"constructor":{"prototype":{"isAdmin":true}}}}`,
+	} {
+		expectError(t, app.Get("/todos?filter="+url.QueryEscape(f)), 400, "INVALID_PARAMETER_VALUE")
+	}
+}
+
+func TestTodo_QueriesWithJSONAndExplodedFilters(t *testing.T) {
+	app, _ := startTodo(t)
+	create(t, app, map[string]any{"title": "done one", "isComplete": true})
+	create(t, app, map[string]any{"title": "done two", "isComplete": true})
+	for _, q := range []string{
+		"filter=" + url.QueryEscape(`{"where":{"isComplete":true}}`),
+		"filter[where][isComplete]=true",
+	} {
+		if got := titles(t, app.Get("/todos?"+q)); fmt.Sprint(got) != "[done one done two]" {
+			t.Errorf("%s: %q", q, got)
+		}
+	}
+	count := decode[map[string]int](t, app.Get("/todos/count?where[isComplete]=true"))
+	if count["count"] != 2 {
+		t.Errorf("count %v", count)
+	}
+}
+
+func TestTodo_OrdersByStringAndArray(t *testing.T) {
+	app, _ := startTodo(t)
+	cases := []struct{ query, want string }{
+		{"filter[order]=title%20DESC", "[play space invaders destroy alderaan crush rebels Take over the galaxy]"},
+		{"filter[order][0]=title%20ASC", "[Take over the galaxy crush rebels destroy alderaan play space invaders]"},
+		{"filter=" + url.QueryEscape(`{"order":["desc ASC","title DESC"]}`),
+			"[play space invaders crush rebels Take over the galaxy destroy alderaan]"},
+	}
+	for _, c := range cases {
+		if got := titles(t, app.Get("/todos?"+c.query)); fmt.Sprint(got) != c.want {
+			t.Errorf("%s: %q, want %s", c.query, got, c.want)
+		}
+	}
+}
+
+func TestTodo_SelectsExplodedFields(t *testing.T) {
+	app, _ := startTodo(t)
+	r := app.Get("/todos/1?filter[fields][title]=true")
+	expectStatus(t, r, 200)
+	if r.Text() != `{"title":"Take over the galaxy"}` {
+		t.Errorf("got %s", r.Body)
+	}
+}
+
+func TestTodo_LogsEveryRequestToTheInjectedLogger(t *testing.T) {
+	app, logs := startTodo(t)
+	app.Get("/todos/1")
+	app.Get("/todos/abc")
+	var lines []string
+	for _, e := range logs.FilterLoggerName("access").All() {
+		f := e.ContextMap()
+		lines = append(lines, fmt.Sprintf("%s %s %d", f["method"], f["url"], f["status"]))
+	}
+	if fmt.Sprint(lines) != "[GET /todos/1 200 GET /todos/abc 400]" {
+		t.Errorf("access log %q", lines)
+	}
+}
+
+func TestTodo_ServesTheHomePageTheDocumentAndTheExplorer(t *testing.T) {
+	app, _ := startTodo(t)
+	home := app.Get("/")
+	if home.Status != 200 || !strings.HasPrefix(home.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("home %d %s", home.Status, home.Header.Get("Content-Type"))
+	}
+	doc := decode[map[string]any](t, app.Get("/openapi.json"))
+	if servers := doc["servers"].([]any); servers[0].(map[string]any)["url"] != app.URL() {
+		t.Errorf("servers %v, want %s", servers, app.URL())
+	}
+	if r := app.Get("/explorer/"); r.Status != 200 || !strings.Contains(r.Text(), "<html") {
+		t.Errorf("explorer %d", r.Status)
+	}
+	if r := app.Get("/todos/1"); r.Header.Get("X-Response-Time") == "" {
+		t.Error("no X-Response-Time from the timing interceptor")
+	}
+}
