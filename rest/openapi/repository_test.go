@@ -24,7 +24,7 @@ func (noteController) Routes() []controller.Route {
 			return nil, nil
 		}, controller.Name("find")),
 		controller.Get("/notes/{id}", func(ctx context.Context, in struct {
-			ID     int                                   `path:"id"`
+			ID     int                                    `path:"id"`
 			Filter *controller.FilterExcludingWhere[note] `query:"filter"`
 		}) (*note, error) {
 			return nil, nil
