@@ -1,8 +1,8 @@
 // Command hello is the smallest Loom application that shows the pieces a
 // LoopBack user reaches for first: a controller, a sequence that extends
 // DefaultSequence to log every request, a Send action replaced by one that
-// answers JSON or CSV as the client's Accept header asks, and a global
-// interceptor that times every handler.
+// answers JSON or CSV as the client's Accept header asks. The Todo example
+// (examples/todo) adds interceptors, repositories and the API document.
 package main
 
 import (
@@ -17,7 +17,6 @@ import (
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/httperr"
-	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/sequence"
 )
@@ -103,17 +102,6 @@ func NewLoggingSequence(d *sequence.DefaultSequence, log *zap.Logger) sequence.S
 	return &LoggingSequence{DefaultSequence: d, log: log}
 }
 
-// Timing is a global interceptor: it measures the handler (and the
-// interceptors inside it) and reports the time in a response header.
-func Timing(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
-	start := time.Now()
-	result, err := next()
-	if ic.Request != nil {
-		ic.Request.Response.Header().Set("X-Response-Time", time.Since(start).String())
-	}
-	return result, err
-}
-
 // NewApp builds the application; main runs it, and the tests serve it on a
 // free port.
 func NewApp(cfg rest.Config, log *zap.Logger) (*rest.Application, error) {
@@ -123,7 +111,6 @@ func NewApp(cfg rest.Config, log *zap.Logger) (*rest.Application, error) {
 		rest.WithFx(fx.Supply(Settings{Greeting: "Hello"})),
 		rest.WithProviders(NewCSVFormatter),
 		rest.WithController(NewGreetController),
-		rest.WithInterceptors(interceptor.NewGlobal(Timing, "timing", interceptor.Named("timing"))),
 		rest.WithSequence(NewLoggingSequence),
 		rest.WithAction[actions.Send](NewNegotiatingSend),
 	)

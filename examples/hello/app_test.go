@@ -60,18 +60,6 @@ func TestHello_AnswersJSONByDefault(t *testing.T) {
 	}
 }
 
-func TestHello_TimesEveryHandler(t *testing.T) {
-	url, _ := startHello(t)
-	resp, err := http.Get(url + "/hello/world")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if d, err := time.ParseDuration(resp.Header.Get("X-Response-Time")); err != nil || d <= 0 {
-		t.Errorf("X-Response-Time = %q", resp.Header.Get("X-Response-Time"))
-	}
-}
-
 func TestHello_AnswersCSVWhenAsked(t *testing.T) {
 	url, _ := startHello(t)
 	status, ct, body := get(t, url+"/greetings?names=ada,alan", "text/csv")
