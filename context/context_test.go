@@ -56,6 +56,19 @@ func TestResponseWriter_RecordsStatusAndBytes(t *testing.T) {
 	}
 }
 
+func TestResponseWriter_InformationalStatusIsNotTheResponsesStatus(t *testing.T) {
+	rec := httptest.NewRecorder()
+	rw := loomctx.NewResponseWriter(rec)
+	rw.WriteHeader(http.StatusEarlyHints)
+	if rw.HeaderSent() || rw.Status() != 0 {
+		t.Fatalf("a 103 counts as the response: status %d", rw.Status())
+	}
+	rw.WriteHeader(http.StatusCreated)
+	if rw.Status() != http.StatusCreated {
+		t.Errorf("status %d, want 201", rw.Status())
+	}
+}
+
 func TestKeys_OfOneNameAndDifferentTypes_AreDifferent(t *testing.T) {
 	rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	loomctx.NewKey[string]("k").Set(rc, "text")

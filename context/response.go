@@ -25,8 +25,14 @@ func NewResponseWriter(w http.ResponseWriter) *ResponseWriter {
 func (rw *ResponseWriter) Header() http.Header { return rw.w.Header() }
 
 // WriteHeader sends the status line and headers; later calls are ignored.
+// An informational status (1xx, such as 103 Early Hints) is passed on
+// without becoming the response's status.
 func (rw *ResponseWriter) WriteHeader(status int) {
 	if rw.status != 0 {
+		return
+	}
+	if status >= 100 && status < 200 {
+		rw.w.WriteHeader(status)
 		return
 	}
 	rw.status = status

@@ -34,15 +34,17 @@ func passThrough(ic *interceptor.InvocationContext, next interceptor.Next) (any,
 	return next()
 }
 
-type nopWriter struct{ h http.Header }
+type nopWriter struct {
+	h      http.Header
+	status int
+}
 
 func (w *nopWriter) Header() http.Header         { return w.h }
-func (w *nopWriter) WriteHeader(int)             {}
+func (w *nopWriter) WriteHeader(s int)           { w.status = s }
 func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 
 func benchRoute(b *testing.B, chain []interceptor.Interceptor) {
 	app, err := rest.New(rest.WithLogger(zap.NewNop()),
-		rest.WithConfig(rest.Config{CORS: rest.CORSConfig{Disabled: true}}),
 		rest.WithController(func() benchRoutes { return benchRoutes{chain: chain} }))
 	if err != nil {
 		b.Fatal(err)
@@ -52,7 +54,11 @@ func benchRoute(b *testing.B, chain []interceptor.Interceptor) {
 	b.ReportAllocs()
 	for b.Loop() {
 		clear(w.h)
+		w.status = 0
 		app.ServeHTTP(w, req)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 )
 
 // Next runs the rest of the chain: the following interceptors, then the
-// target. An interceptor calls it at most once per call it wraps, or not
-// at all to answer on the target's behalf.
+// target. An interceptor usually calls it once; not at all to answer on the
+// target's behalf, or again to retry.
 type Next func() (any, error)
 
 // Interceptor wraps an invocation: code before next runs on the way in,

@@ -16,6 +16,9 @@ func newRegistry(globals []Global, opts Options) *Registry {
 func Supply(globals ...Global) fx.Option {
 	opts := make([]fx.Option, len(globals))
 	for i, g := range globals {
+		if g.seq == 0 { // a struct literal: ordered by when it was supplied
+			g.seq = globalSeq.Add(1)
+		}
 		opts[i] = fx.Provide(fx.Annotate(func() Global { return g }, fx.ResultTags(GroupTag)))
 	}
 	return fx.Options(opts...)

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"github.com/loomhq/loom/controller/httperr"
 	"io"
 	"net"
 	"net/http"
@@ -104,8 +105,12 @@ func (d *apiDocs) serve(w http.ResponseWriter, r *http.Request) bool {
 
 func (d *apiDocs) write(w http.ResponseWriter, r *http.Request, contentType string, write func(io.Writer, string) error) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "", http.StatusMethodNotAllowed)
+		h := w.Header()
+		h.Set("Allow", "GET, HEAD")
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("X-Content-Type-Options", "nosniff")
+		err := httperr.Newf(http.StatusMethodNotAllowed, "Endpoint %q does not answer %s; it answers GET, HEAD.", r.URL.Path, r.Method)
+		actions.WriteJSON(w, http.StatusMethodNotAllowed, httperr.EnvelopeOf(err, false))
 		return
 	}
 	url := d.doc.ServerURL()

@@ -32,6 +32,7 @@ type Application struct {
 	app    *fx.App
 	server *Server
 	log    *zap.Logger
+	start  time.Duration
 	stop   time.Duration
 }
 
@@ -51,7 +52,7 @@ func New(opts ...Option) (*Application, error) {
 			return nil, fmt.Errorf("rest: build the default logger: %w", err)
 		}
 	}
-	a := &Application{log: log, stop: cfg.GracePeriod + 5*time.Second}
+	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout}
 	observerOrder := serverLast(s.lifecycle)
 	fxOpts := []fx.Option{
 		fx.WithLogger(func() fxevent.Logger {
@@ -59,7 +60,7 @@ func New(opts ...Option) (*Application, error) {
 			l.UseLogLevel(zapcore.DebugLevel)
 			return l
 		}),
-		fx.StartTimeout(a.stop),
+		fx.StartTimeout(a.start),
 		fx.StopTimeout(a.stop),
 		fx.Supply(cfg, cfg.actionOptions(), log, observerOrder, s.interceptors),
 		interceptor.Module(),
@@ -104,12 +105,14 @@ func (a *Application) Stop(ctx context.Context) error { return a.app.Stop(ctx) }
 func (a *Application) Run() error {
 	sigCtx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
-	startCtx, cancel := context.WithTimeout(context.Background(), a.stop)
+	startCtx, cancel := context.WithTimeout(context.Background(), a.start)
 	defer cancel()
 	if err := a.Start(startCtx); err != nil {
 		return err
 	}
 	<-sigCtx.Done()
+	// A second signal now ends the process at once, as without a handler.
+	stopSignals()
 	a.log.Info("stopping", zap.String("signal", context.Cause(sigCtx).Error()))
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), a.stop)
 	defer cancelStop()

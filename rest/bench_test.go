@@ -64,7 +64,6 @@ const benchBody = `{"title":"buy milk","desc":"two litres","isComplete":false}`
 
 func loomHandler(b *testing.B) http.Handler {
 	app, err := rest.New(rest.WithLogger(zap.NewNop()),
-		rest.WithConfig(rest.Config{CORS: rest.CORSConfig{Disabled: true}}),
 		rest.WithController(func() benchController { return benchController{} }))
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"strings"
 	"time"
 
 	"github.com/loomhq/loom/actions"
@@ -40,6 +41,12 @@ type Config struct {
 	// GracePeriod is how long a stopping server waits for requests in
 	// flight before it closes their connections; 0 means 10s.
 	GracePeriod time.Duration
+	// StartTimeout bounds the application's start: every observer's Init
+	// and Start, data sources connecting included; 0 means 30s.
+	StartTimeout time.Duration
+	// StopTimeout bounds the application's stop, the server's drain
+	// included; 0 means GracePeriod plus 5s.
+	StopTimeout time.Duration
 
 	// Debug puts the real message and the stack of 5xx errors in responses.
 	// Never in production.
@@ -84,6 +91,9 @@ func (c Config) withDefaults() Config {
 	def(&c.WriteTimeout, 60*time.Second)
 	def(&c.IdleTimeout, 120*time.Second)
 	def(&c.GracePeriod, 10*time.Second)
+	def(&c.StartTimeout, 30*time.Second)
+	def(&c.StopTimeout, c.GracePeriod+5*time.Second)
+	c.BasePath = normalizeBasePath(c.BasePath)
 	if c.MaxHeaderBytes == 0 {
 		c.MaxHeaderBytes = 1 << 20
 	}
@@ -98,6 +108,16 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.CORS.MaxAge, 86400*time.Second)
 	return c
+}
+
+// normalizeBasePath gives a base path its leading slash and no trailing
+// one: "api/" is /api, and "/" is no base path at all.
+func normalizeBasePath(p string) string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return ""
+	}
+	return "/" + p
 }
 
 // actionOptions are the settings the default actions read.

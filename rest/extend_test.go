@@ -100,10 +100,12 @@ func TestSequence_ExtendingDefaultSequence_RunsAroundEveryRequest(t *testing.T) 
 	call(t, "GET", app.URL()+"/todos/1", "")
 	call(t, "GET", app.URL()+"/nope", "")
 	call(t, "GET", app.URL()+"/todos/abc", "")
+	call(t, "GET", app.URL()+"/boom", "")
 	want := []string{
 		"before /todos/1", "after /todos/1 200",
 		"before /nope", "after /nope 404",
 		"before /todos/abc", "after /todos/abc 400",
+		"before /boom", "after /boom 500",
 	}
 	if fmt.Sprint(seq.trail) != fmt.Sprint(want) {
 		t.Errorf("trail = %q, want %q", seq.trail, want)
@@ -173,6 +175,42 @@ func TestStop_CompletesTheRequestInFlightAndRefusesNewConnections(t *testing.T) 
 	}
 	if err := <-stopped; err != nil {
 		t.Fatalf("stop: %v", err)
+	}
+}
+
+func TestStop_AfterTheGracePeriod_WaitsForTheHandlersStillRunning(t *testing.T) {
+	ctrl := newTodoController()
+	app, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithConfig(rest.Config{Host: "127.0.0.1", GracePeriod: 50 * time.Millisecond}),
+		rest.WithController(func() *todoController { return ctrl }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	go http.Get(app.URL() + "/slow")
+	<-ctrl.entered
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- app.Stop(context.Background()) }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Stop returned (%v) while a handler still ran", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(ctrl.release)
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop did not return once the handler finished")
+	}
+}
+
+func TestBasePath_WithoutItsSlashes_IsNormalized(t *testing.T) {
+	app := startApp(t, newTodoController(), rest.WithConfig(rest.Config{BasePath: "api/"}))
+	if status, _, _ := call(t, "GET", strings.TrimSuffix(app.URL(), "/api")+"/api/todos/1", ""); status != 200 {
+		t.Errorf("GET /api/todos/1 = %d", status)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -38,7 +37,7 @@ func TestObservers_StartBeforeTheServerAndStopAfterIt(t *testing.T) {
 			var trail []string
 			mk := func(name string) func() probe { return func() probe { return probe{name, &mu, &trail} } }
 			app, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithController(newTodoController),
-				rest.WithObserverGroups(lifecycle.Options{OrderedGroups: order}),
+				rest.WithObserverGroups(order...),
 				rest.WithObserver(mk("datasource"), "datasource"),
 				rest.WithObserver(mk("cache"), "cache"),
 				rest.WithObserver(func(s *rest.Server) serverProbe {

@@ -8,6 +8,7 @@ import (
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
+	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/sequence"
 )
 
@@ -76,10 +77,33 @@ func WithObserver(constructor any, group string) Option {
 	return WithFx(lifecycle.Register(constructor, group))
 }
 
-// WithObserverGroups sets the order in which observer groups start (see
-// lifecycle.Options).
-func WithObserverGroups(o lifecycle.Options) Option {
-	return optionFunc(func(s *settings) { s.lifecycle = o })
+// WithObserverGroups sets the order in which observer groups start:
+// groups not listed start first, by name, then these in this order, and
+// the REST server's group, "server", always last (LoopBack's
+// lifeCycleObserver.orderedGroups). They stop in reverse.
+func WithObserverGroups(ordered ...string) Option {
+	return optionFunc(func(s *settings) { s.lifecycle.OrderedGroups = ordered })
+}
+
+// WithDisabledObserverGroups keeps the observers of groups from running
+// at all (LoopBack's lifeCycleObserver.disabledGroups).
+func WithDisabledObserverGroups(groups ...string) Option {
+	return optionFunc(func(s *settings) { s.lifecycle.DisabledGroups = groups })
+}
+
+// WithDataSource registers a data source called name, LoopBack's
+// app.dataSource(): a repository.Connector built by constructor, bound
+// under the name "datasources.<name>" and started in the life-cycle group
+// "datasource", before the server (see repository.DataSource).
+func WithDataSource(name string, constructor any) Option {
+	return WithFx(repository.DataSource(name, constructor))
+}
+
+// WithRepository registers a repository, LoopBack's app.repository(); its
+// constructor's parameters are injected, and controllers receive it by its
+// type (see repository.Repository).
+func WithRepository(constructor any) Option {
+	return WithFx(repository.Repository(constructor))
 }
 
 // WithInterceptors registers global interceptors, which wrap every route

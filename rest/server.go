@@ -29,6 +29,8 @@ type Server struct {
 	cors     cors
 	docs     *apiDocs // the API document and explorer; nil when disabled
 
+	inFlight inFlight
+
 	mu       sync.Mutex
 	http     *http.Server
 	url      string
@@ -88,6 +90,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.sequence.Handle(rc)
 }
 
+// serveCounted serves one request of the listener, counted, so that Stop
+// can wait for the handlers still running after it closed their
+// connections.
+func (s *Server) serveCounted(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.begin()
+	defer s.inFlight.end()
+	s.ServeHTTP(w, r)
+}
+
 // ObserverName names the server in life-cycle messages.
 func (s *Server) ObserverName() string { return "rest.Server" }
 
@@ -101,7 +112,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("rest: listen on %s: %w", addr, err)
 	}
 	srv := &http.Server{
-		Handler:           s,
+		Handler:           http.HandlerFunc(s.serveCounted),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
@@ -142,6 +153,12 @@ func (s *Server) Stop(ctx context.Context) error {
 	if err != nil {
 		s.log.Warn("grace period over; closing the connections still open", zap.Error(err))
 		err = srv.Close()
+		// Close does not wait for handlers; the data sources stop after
+		// the server, so a handler still running must finish first.
+		if werr := s.inFlight.wait(ctx); werr != nil {
+			s.log.Error("handlers still running when the stop timed out", zap.Int("handlers", s.inFlight.count()))
+			err = errors.Join(err, werr)
+		}
 	}
 	if serr := <-serveErr; serr != nil && err == nil {
 		err = serr

@@ -1,6 +1,8 @@
 package sequence
 
 import (
+	"net/http"
+
 	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/actions"
@@ -62,8 +64,18 @@ func NewDefaultSequence(a Actions) *DefaultSequence {
 }
 
 // Handle runs the actions in order; the first error is rejected and ends
-// the request.
+// the request. A panic in any action or handler is rejected too, as a 500,
+// so that a sequence embedding this one still runs its code after Handle;
+// http.ErrAbortHandler still aborts.
 func (s *DefaultSequence) Handle(rc *loomctx.RequestContext) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.Reject(rc, actions.NewPanicError(v))
+		}
+	}()
 	route, err := s.FindRoute(rc)
 	if err != nil {
 		s.Reject(rc, err)

@@ -43,23 +43,43 @@ var jsonMediaTypes = []string{"application/json"}
 // checkContentType accepts application/json and any */*+json type, with
 // parameters; an absent header means application/json.
 func checkContentType(r *http.Request) error {
+	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		return httperr.Newf(http.StatusUnsupportedMediaType, "Unsupported content encoding %q.", enc).
+			WithCode(httperr.CodeUnsupportedMediaType)
+	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return nil
 	}
-	mt := ct
-	if i := strings.IndexByte(mt, ';'); i >= 0 {
-		mt = mt[:i]
-	}
+	mt, params, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	typ, sub, ok := strings.Cut(mt, "/")
 	if ok && typ != "" && (sub == "json" && typ == "application" || strings.HasSuffix(sub, "+json") && len(sub) > 5) {
-		return nil
+		return checkCharset(params)
 	}
 	if parsed, _, err := mime.ParseMediaType(ct); err == nil {
 		ct = parsed
 	}
 	return httperr.UnsupportedMediaType(ct, jsonMediaTypes)
+}
+
+// checkCharset accepts a JSON body in UTF-8 only, the one encoding JSON
+// has (RFC 8259); LoopBack's body parser refuses the others with a 415 too.
+func checkCharset(params string) error {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, v, _ := strings.Cut(p, "=")
+		if !strings.EqualFold(strings.TrimSpace(k), "charset") {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"`)
+		if !strings.EqualFold(v, "utf-8") && !strings.EqualFold(v, "utf8") {
+			return httperr.Newf(http.StatusUnsupportedMediaType, "Unsupported charset %q.", strings.ToUpper(v)).
+				WithCode(httperr.CodeUnsupportedMediaType)
+		}
+	}
+	return nil
 }
 
 // readBody reads at most limit+1 bytes of the body into buf; more than

@@ -1,10 +1,14 @@
 package params
 
 import (
+	"errors"
 	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/loomhq/loom/controller/httperr"
 )
 
 type address struct {
@@ -124,6 +128,7 @@ func TestBodyErrors(t *testing.T) {
 	}{
 		{"text/plain", "text/plain", `{"title":"a"}`, wantErr{415, "UnsupportedMediaTypeError", "UNSUPPORTED_MEDIA_TYPE", "Content-type text/plain does not match [application/json].", ""}},
 		{"text/plain with charset", "text/plain; charset=utf-8", `{"title":"a"}`, wantErr{415, "UnsupportedMediaTypeError", "UNSUPPORTED_MEDIA_TYPE", "Content-type text/plain does not match [application/json].", ""}},
+		{"latin-1 JSON", "application/json; charset=latin1", `{"title":"a"}`, wantErr{415, "UnsupportedMediaTypeError", "UNSUPPORTED_MEDIA_TYPE", `Unsupported charset "LATIN1".`, ""}},
 		{"form", "application/x-www-form-urlencoded", `title=a`, wantErr{415, "UnsupportedMediaTypeError", "UNSUPPORTED_MEDIA_TYPE", "Content-type application/x-www-form-urlencoded does not match [application/json].", ""}},
 		{"malformed", "", `{"title":"a",}`, wantErr{400, "SyntaxError", "", "Unexpected token } in JSON at position 13 (invalid character '}' looking for beginning of object key string)", ""}},
 		{"truncated", "", `{"title":"a"`, wantErr{400, "SyntaxError", "", "Unexpected end of JSON input", ""}},
@@ -250,4 +255,16 @@ func TestWholeBody(t *testing.T) {
 	checkErr(t, err, wantErr{400, "Error", "", "JSON nesting exceeds the maximum depth of 5.", ""})
 	_, err = decode[wholeMapIn](t, m, req("POST", "/x", "", `{"a":1,"a":2}`), nil)
 	checkErr(t, err, failed(`[{"path":"","code":"duplicateProperty","message":"must NOT have duplicate property 'a'","info":{"duplicateProperty":"a"}}]`))
+}
+
+func TestBody_CompressedIsRefused(t *testing.T) {
+	d := mustCompile[todoIn](t, Options{})
+	r := httptest.NewRequest("POST", "/", strings.NewReader("\x1f\x8b..."))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Content-Encoding", "gzip")
+	err := d.Decode(r, nil, new(todoIn))
+	var he *httperr.Error
+	if !errors.As(err, &he) || he.StatusCode() != 415 || he.Error() != `Unsupported content encoding "gzip".` {
+		t.Fatalf("err = %v", err)
+	}
 }

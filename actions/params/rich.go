@@ -8,10 +8,11 @@ import (
 
 // RichError is what a parameter type's UnmarshalJSON may return to say
 // more than a message, without importing this package: a code that
-// replaces INVALID_PARAMETER_VALUE (such as OPERATOR_NOT_ALLOWED_IN_QUERY)
-// and details for the envelope (such as AJV-style {path, code, message,
-// info} entries, paths relative to the parameter). An error needs only one
-// of the two methods; either is found anywhere in its Unwrap chain.
+// replaces INVALID_PARAMETER_VALUE (such as OPERATOR_NOT_ALLOWED_IN_QUERY),
+// details for the envelope (such as AJV-style {path, code, message, info}
+// entries, paths relative to the parameter) and, optionally, a name that
+// replaces BadRequestError (an ErrorName() string method). An error needs
+// only one of the methods; each is found anywhere in its Unwrap chain.
 type RichError interface {
 	error
 	ErrorCode() string
@@ -20,6 +21,7 @@ type RichError interface {
 
 type coder interface{ ErrorCode() string }
 type detailer interface{ ErrorDetails() any }
+type namer interface{ ErrorName() string }
 
 func isRich(err error) bool {
 	var c coder
@@ -39,6 +41,10 @@ func richInvalidParameter(name, raw string, err error) error {
 	var c coder
 	if errors.As(err, &c) && c.ErrorCode() != "" {
 		e = e.WithCode(c.ErrorCode())
+	}
+	var n namer
+	if errors.As(err, &n) && n.ErrorName() != "" {
+		e = e.WithName(n.ErrorName())
 	}
 	return e
 }

@@ -8,7 +8,6 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/interceptor"
-	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -69,8 +68,8 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 			},
 		}),
 		rest.WithFx(fx.Supply(cfg)),
-		rest.WithFx(repository.DataSource("db", NewDB)),
-		rest.WithFx(repository.Repository(NewTodoRepository)),
+		rest.WithDataSource("db", NewDB),
+		rest.WithRepository(NewTodoRepository),
 		rest.WithProviders(NewCensusGeocoder),
 		rest.WithController(NewTodoController),
 		rest.WithController(func() HomeController { return HomeController{} }),

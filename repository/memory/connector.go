@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -131,7 +132,8 @@ func (c *Connector) write(m *repository.Model, f func(t *table, u *undo) error) 
 	if err == nil && u.changed {
 		err = c.persist()
 	}
-	if err != nil {
+	var synced *dirSyncError
+	if err != nil && !errors.As(err, &synced) {
 		u.run(c, m.Name)
 	}
 	return err

@@ -105,6 +105,15 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(name)
 		return fmt.Errorf("memory: writing %s: %w", path, err)
 	}
+	// CreateTemp makes the file 0600; keep the mode the file had (0644 for
+	// a new one), so that saving does not change who may read it.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}
@@ -120,11 +129,19 @@ func writeAtomic(path string, data []byte) error {
 	}
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("memory: syncing %s: %w", dir, err)
+		return &dirSyncError{fmt.Errorf("memory: syncing %s: %w", dir, err)}
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("memory: syncing %s: %w", dir, err)
+		return &dirSyncError{fmt.Errorf("memory: syncing %s: %w", dir, err)}
 	}
 	return nil
 }
+
+// dirSyncError is a failure after the rename: the new file is in place
+// and will be read at the next start, but may not survive a power cut.
+// The change is kept in memory too, so the two never disagree.
+type dirSyncError struct{ err error }
+
+func (e *dirSyncError) Error() string { return e.err.Error() }
+func (e *dirSyncError) Unwrap() error { return e.err }

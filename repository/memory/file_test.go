@@ -173,3 +173,26 @@ func TestAFailedWriteLeavesMemoryAsTheFile(t *testing.T) {
 		t.Fatalf("count %d after a failed write, want 1", n.Count)
 	}
 }
+
+func TestSavingKeepsTheFilesMode(t *testing.T) {
+	// given a data file readable by its group only
+	path := filepath.Join(t.TempDir(), "db.json")
+	if err := os.WriteFile(path, []byte(`{"ids":{},"models":{}}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	_, repo := openTodos(t, path)
+
+	// when a todo is saved
+	if _, err := repo.Create(t.Context(), Todo{Title: "a"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// then the rewritten file has the same mode
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	}
+}
