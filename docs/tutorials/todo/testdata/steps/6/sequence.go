@@ -1,0 +1,37 @@
+package main
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/sequence"
+)
+
+// MySequence is the example's sequence: the default one, with one access
+// log line per request (LoopBack's example logs with morgan).
+type MySequence struct {
+	*sequence.DefaultSequence
+	log *zap.Logger
+}
+
+// NewMySequence wraps the default sequence; the logger is injected, so a
+// test can redirect the access log.
+func NewMySequence(d *sequence.DefaultSequence, log *zap.Logger) sequence.Sequence {
+	return &MySequence{DefaultSequence: d, log: log.Named("access")}
+}
+
+// Handle runs the default sequence and logs the outcome, rejected requests
+// included.
+func (s *MySequence) Handle(rc *loomctx.RequestContext) {
+	start := time.Now()
+	s.DefaultSequence.Handle(rc)
+	s.log.Info("request",
+		zap.String("method", rc.Request.Method),
+		zap.String("url", rc.Request.URL.RequestURI()),
+		zap.Int("status", rc.Response.Status()),
+		zap.Int64("bytes", rc.Response.Written()),
+		zap.Duration("took", time.Since(start)),
+		zap.String("remote", rc.Request.RemoteAddr))
+}
