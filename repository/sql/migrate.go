@@ -1,0 +1,159 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/loomhq/loom/repository"
+)
+
+// migrateLock is the PostgreSQL advisory lock that serializes migrations,
+// so that instances starting together do not race to create one table.
+const migrateLock = 0x6c6f6f6d // "loom"
+
+// Migrate makes the database fit the models, as LoopBack's migrate
+// (autoupdate): it creates missing tables and adds missing columns, and
+// never drops a table, a column or a row. Columns are added nullable;
+// columns whose type changed are left as they are. It runs in one
+// transaction (the context's, if it carries one). Get a model with
+// repository.ModelOf[T]() or a repository's Model method.
+func (c *Connector) Migrate(ctx context.Context, models ...*repository.Model) error {
+	return c.migrate(ctx, false, models)
+}
+
+// Rebuild drops the models' tables, with their data, and creates them
+// anew: LoopBack's migrate --rebuild (automigrate). For tests and first
+// installs.
+func (c *Connector) Rebuild(ctx context.Context, models ...*repository.Model) error {
+	return c.migrate(ctx, true, models)
+}
+
+func (c *Connector) migrate(ctx context.Context, rebuild bool, models []*repository.Model) error {
+	tables := make([]*table, len(models))
+	for i, m := range models {
+		t, err := c.table(m)
+		if err != nil {
+			return err
+		}
+		tables[i] = t
+	}
+	return c.Transaction(ctx, func(ctx context.Context) error {
+		q, err := c.Querier(ctx)
+		if err != nil {
+			return err
+		}
+		if c.d.name() == "postgres" {
+			if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrateLock)); err != nil {
+				return fmt.Errorf("sql: migrate: %w", err)
+			}
+			if c.opts.Schema != "" {
+				if _, err := q.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+quote(c.opts.Schema)); err != nil {
+					return fmt.Errorf("sql: migrate: creating schema %s: %w", c.opts.Schema, err)
+				}
+			}
+		}
+		for _, t := range tables {
+			if err := c.migrateTable(ctx, q, t, rebuild); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (c *Connector) migrateTable(ctx context.Context, q Querier, t *table, rebuild bool) error {
+	if rebuild {
+		if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS "+t.ref); err != nil {
+			return fmt.Errorf("sql: migrate %s: dropping %s: %w", t.model.Name, t.ref, err)
+		}
+	}
+	defs := make([]string, len(t.cols))
+	for i, col := range t.cols {
+		defs[i] = col.q + " " + c.columnDef(t, col, true)
+	}
+	create := "CREATE TABLE IF NOT EXISTS " + t.ref + " (" + strings.Join(defs, ", ") + ")"
+	if _, err := q.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("sql: migrate %s: creating %s: %w", t.model.Name, t.ref, err)
+	}
+	have, err := c.columns(ctx, q, t)
+	if err != nil {
+		return err
+	}
+	for _, col := range t.cols {
+		if have[col.name] {
+			continue
+		}
+		add := "ALTER TABLE " + t.ref + " ADD COLUMN " + col.q + " " + c.columnDef(t, col, false)
+		if _, err := q.ExecContext(ctx, add); err != nil {
+			return fmt.Errorf("sql: migrate %s: adding column %s: %w", t.model.Name, col.name, err)
+		}
+	}
+	return nil
+}
+
+// columnDef is a column's type and constraints; a column added to an
+// existing table is nullable, since its rows have no value for it.
+func (c *Connector) columnDef(t *table, col *column, creating bool) string {
+	switch {
+	case col == t.id && t.autoID:
+		return c.d.idColumn()
+	case col == t.id:
+		return c.d.columnType(col.store) + " NOT NULL PRIMARY KEY"
+	case col.required && creating:
+		return c.d.columnType(col.store) + " NOT NULL"
+	}
+	return c.d.columnType(col.store)
+}
+
+// columns returns the names of t's columns in the database.
+func (c *Connector) columns(ctx context.Context, q Querier, t *table) (map[string]bool, error) {
+	var query string
+	var args []any
+	if c.d.name() == "postgres" {
+		query = `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = COALESCE(NULLIF($1, ''), current_schema()) AND table_name = $2`
+		args = []any{c.opts.Schema, t.name}
+	} else {
+		query, args = "SELECT name FROM pragma_table_info(?1)", []any{t.name}
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sql: migrate %s: reading columns: %w", t.model.Name, err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("sql: migrate %s: reading columns: %w", t.model.Name, err)
+		}
+		have[name] = true
+	}
+	return have, rows.Err()
+}
+
+// autoMigration is the state of a model's migration under AutoMigrate.
+type autoMigration struct {
+	mu   sync.Mutex
+	done bool
+}
+
+// autoMigrate migrates t's model once per connector start. A migration
+// inside a caller's transaction is not remembered, since the transaction
+// may roll it back.
+func (c *Connector) autoMigrate(ctx context.Context, t *table) error {
+	v, _ := c.migrated.LoadOrStore(t.model, &autoMigration{})
+	a := v.(*autoMigration)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done {
+		return nil
+	}
+	if err := c.Migrate(ctx, t.model); err != nil {
+		return err
+	}
+	a.done = !c.InTransaction(ctx)
+	return nil
+}

@@ -1,0 +1,323 @@
+package sql
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"github.com/loomhq/loom/repository"
+)
+
+// SQLite has no case-sensitive unanchored like, no regular expressions and
+// no JSON comparison with the memory connector's rules, so the connector
+// registers Go functions that implement them; the patterns and values
+// they take are parameters like any other.
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (sqliteDialect) likeExpr(s *stmt, col, pat string, fold bool) string {
+	if !fold && literalLike(pat) {
+		// Text and %: its one piece anywhere is SQLite's own instr, which
+		// is case-sensitive (LIKE is not, and GLOB reads * ? [ as syntax).
+		var pieces []string
+		for p := range strings.SplitSeq(pat, "%") {
+			if p != "" {
+				pieces = append(pieces, p)
+			}
+		}
+		switch len(pieces) {
+		case 0:
+			return sqlTrue
+		case 1:
+			return "instr(" + col + ", " + s.param(pieces[0]) + ") > 0"
+		}
+	}
+	return "loom_like(" + col + ", " + s.param(pat) + ", " + s.param(boolInt(fold)) + ") = 1"
+}
+
+func (sqliteDialect) regexpExpr(s *stmt, col string, re repository.Regexp) string {
+	return "loom_regexp(" + col + ", " + s.param(re.Pattern) + ", " + s.param(re.Flags) + ") = 1"
+}
+
+func (sqliteDialect) jsonExpr(s *stmt, col string, path []string, j jsonTest) (string, error) {
+	arg, err := encodeArg(j.value)
+	if err != nil {
+		return "", filterErr("where", "%v", err)
+	}
+	return "(loom_json(" + col + ", " + s.param(pathArg(path)) + ", " + s.param(int64(j.op)) + ", " +
+		s.param(arg) + ") = 1)", nil
+}
+
+func (sqliteDialect) jsonOrder(s *stmt, col string, path []string) []string {
+	p := s.param(pathArg(path))
+	return []string{"loom_json_rank(" + col + ", " + p + ")", "loom_json_key(" + col + ", " + p + ")"}
+}
+
+// pathArg is a dotted path as the SQLite functions take it: nil for the
+// column's own value.
+func pathArg(path []string) any {
+	if path == nil {
+		return nil
+	}
+	return strings.Join(path, ".")
+}
+
+// encodeArg writes a filter value as JSON for the SQLite functions, with
+// the types JSON lacks tagged.
+func encodeArg(v any) (string, error) {
+	b, err := json.Marshal(tagArg(v))
+	return string(b), err
+}
+
+func tagArg(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return map[string]any{"$time": t.Format(time.RFC3339Nano)}
+	case repository.Regexp:
+		return map[string]any{"$regexp": []string{t.Pattern, t.Flags}}
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = tagArg(e)
+		}
+		return out
+	}
+	return v
+}
+
+func decodeArg(s string) (any, error) {
+	v, err := repository.DecodeValue([]byte(s))
+	if err != nil {
+		return nil, err
+	}
+	return untagArg(v), nil
+}
+
+func untagArg(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) != 1 {
+			return v
+		}
+		if s, ok := t["$time"].(string); ok {
+			if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return tm
+			}
+		}
+		if re, ok := t["$regexp"].([]any); ok && len(re) == 2 {
+			p, _ := re[0].(string)
+			f, _ := re[1].(string)
+			return repository.Regexp{Pattern: p, Flags: f}
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = untagArg(e)
+		}
+	}
+	return v
+}
+
+// cache keeps what the functions compile from their constant arguments
+// (patterns, tests), so that a query compiles them once, not per row. It
+// holds no rows; it is emptied when full.
+type cache[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
+}
+
+const cacheSize = 256
+
+func (c *cache[V]) get(key string, build func() V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.m[key]; ok {
+		return v
+	}
+	if c.m == nil || len(c.m) >= cacheSize {
+		c.m = make(map[string]V, cacheSize)
+	}
+	v := build()
+	c.m[key] = v
+	return v
+}
+
+type likeEntry struct {
+	re  *regexp.Regexp // nil: a literal pattern
+	err error
+}
+
+type testEntry struct {
+	test   func(any) bool
+	negate bool
+	err    error
+}
+
+var (
+	likes   cache[likeEntry]
+	regexps cache[likeEntry]
+	tests   cache[testEntry]
+)
+
+var registerOnce = sync.OnceValue(registerFunctions)
+
+// registerFunctions adds the loom_ functions to the modernc driver, for
+// every connection it opens from now on.
+func registerFunctions() error {
+	fns := []struct {
+		name string
+		n    int32
+		fn   func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error)
+	}{
+		{"loom_like", 3, fnLike},
+		{"loom_regexp", 3, fnRegexp},
+		{"loom_json", 4, fnJSON},
+		{"loom_json_rank", 2, fnJSONRank},
+		{"loom_json_key", 2, fnJSONKey},
+	}
+	for _, f := range fns {
+		if err := sqlite.RegisterDeterministicScalarFunction(f.name, f.n, f.fn); err != nil {
+			return fmt.Errorf("sql: registering SQLite function %s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// fnLike is loom_like(text, pattern, fold): 1 when text matches.
+func fnLike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	str, ok := args[0].(string)
+	pat, _ := args[1].(string)
+	fold, _ := args[2].(int64)
+	if !ok {
+		return int64(0), nil
+	}
+	key := "c" + pat
+	if fold != 0 {
+		key = "i" + pat
+	}
+	e := likes.get(key, func() likeEntry {
+		if fold == 0 && literalLike(pat) {
+			return likeEntry{}
+		}
+		re, err := repository.LikeRegexp(pat, fold != 0)
+		return likeEntry{re: re, err: err}
+	})
+	if e.err != nil {
+		return nil, e.err
+	}
+	return boolInt(likeMatch(str, pat, e.re)), nil
+}
+
+// fnRegexp is loom_regexp(text, pattern, flags): 1 when text matches.
+func fnRegexp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	str, ok := args[0].(string)
+	pat, _ := args[1].(string)
+	flags, _ := args[2].(string)
+	if !ok {
+		return int64(0), nil
+	}
+	e := regexps.get(flags+"/"+pat, func() likeEntry {
+		re, err := repository.Regexp{Pattern: pat, Flags: flags}.Compile()
+		return likeEntry{re: re, err: err}
+	})
+	if e.err != nil {
+		return nil, e.err
+	}
+	return boolInt(e.re.MatchString(str)), nil
+}
+
+// docValues decodes a JSON column and returns the values at path (nil:
+// the value itself), nulls left out.
+func docValues(doc, path driver.Value) ([]any, error) {
+	text, ok := doc.(string)
+	if !ok {
+		if b, isBytes := doc.([]byte); isBytes {
+			text, ok = string(b), true
+		}
+	}
+	if !ok {
+		return nil, nil // NULL: absent
+	}
+	v, err := repository.DecodeValue([]byte(text))
+	if err != nil {
+		return nil, fmt.Errorf("loom_json: bad JSON in column: %w", err)
+	}
+	p, dotted := path.(string)
+	if !dotted {
+		if v == nil {
+			return nil, nil
+		}
+		return []any{v}, nil
+	}
+	return lookupPath(v, strings.Split(p, ".")), nil
+}
+
+// fnJSON is loom_json(doc, path, op, arg): 1 when the JSON document's
+// values at path satisfy the comparison, by the memory connector's rules.
+func fnJSON(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	op, _ := args[2].(int64)
+	arg, _ := args[3].(string)
+	e := tests.get(fmt.Sprint(op, ":", arg), func() testEntry {
+		v, err := decodeArg(arg)
+		if err != nil {
+			return testEntry{err: fmt.Errorf("loom_json: bad argument: %w", err)}
+		}
+		j := jsonTest{op: repository.Op(op), value: v}
+		return testEntry{test: valueTest(j), negate: j.negate()}
+	})
+	if e.err != nil {
+		return nil, e.err
+	}
+	vs, err := docValues(args[0], args[1])
+	if err != nil {
+		return nil, err
+	}
+	return boolInt(anyValue(vs, e.test) != e.negate), nil
+}
+
+// orderValue is the value a sort reads: the first at path.
+func orderValue(args []driver.Value) (any, error) {
+	vs, err := docValues(args[0], args[1])
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return vs[0], nil
+}
+
+// fnJSONRank is loom_json_rank(doc, path): the rank of the value's type
+// in a sort (absent first, then booleans, numbers, text, the rest).
+func fnJSONRank(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	v, err := orderValue(args)
+	if err != nil {
+		return nil, err
+	}
+	return typeRank(v), nil
+}
+
+// fnJSONKey is loom_json_key(doc, path): the value sorted within its
+// rank; NULL for objects and arrays, which sort as equal.
+func fnJSONKey(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	v, err := orderValue(args)
+	if err != nil {
+		return nil, err
+	}
+	switch t := v.(type) {
+	case bool:
+		return boolInt(t), nil
+	case int64:
+		return float64(t), nil
+	case float64, string:
+		return t, nil
+	}
+	return nil, nil
+}

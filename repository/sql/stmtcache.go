@@ -1,0 +1,74 @@
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"sync"
+)
+
+// maxStatements caps the prepared statements a SQLite connector keeps:
+// one per query shape (the SQL text, not its values), the first ones met.
+// PostgreSQL needs none: pgx caches prepared statements per connection.
+const maxStatements = 512
+
+// statements keeps prepared SELECTs for SQLite, where preparing costs
+// more than running a lookup by id. It holds statements, never rows.
+type statements struct {
+	mu sync.Mutex
+	m  map[string]*stdsql.Stmt
+}
+
+// prepared returns the pool's prepared statement for text, or nil when
+// statements are not cached (PostgreSQL, a transaction, the cache full).
+func (c *Connector) prepared(ctx context.Context, q Querier, text string) *stdsql.Stmt {
+	db, ok := q.(*stdsql.DB)
+	if !ok || c.d.name() != "sqlite" {
+		return nil
+	}
+	c.stmts.mu.Lock()
+	st, found := c.stmts.m[text]
+	full := len(c.stmts.m) >= maxStatements
+	c.stmts.mu.Unlock()
+	if found || full {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, text)
+	if err != nil {
+		return nil // the query itself reports the error
+	}
+	c.stmts.mu.Lock()
+	defer c.stmts.mu.Unlock()
+	if prev, ok := c.stmts.m[text]; ok {
+		st.Close()
+		return prev
+	}
+	if c.stmts.m == nil {
+		c.stmts.m = map[string]*stdsql.Stmt{}
+	}
+	c.stmts.m[text] = st
+	return st
+}
+
+// closeStatements closes the cached statements, at Stop.
+func (c *Connector) closeStatements() {
+	c.stmts.mu.Lock()
+	defer c.stmts.mu.Unlock()
+	for _, st := range c.stmts.m {
+		st.Close()
+	}
+	c.stmts.m = nil
+}
+
+func (c *Connector) queryRows(ctx context.Context, q Querier, s *stmt) (*stdsql.Rows, error) {
+	if st := c.prepared(ctx, q, s.String()); st != nil {
+		return st.QueryContext(ctx, s.args...)
+	}
+	return q.QueryContext(ctx, s.String(), s.args...)
+}
+
+func (c *Connector) queryRow(ctx context.Context, q Querier, s *stmt) *stdsql.Row {
+	if st := c.prepared(ctx, q, s.String()); st != nil {
+		return st.QueryRowContext(ctx, s.args...)
+	}
+	return q.QueryRowContext(ctx, s.String(), s.args...)
+}
