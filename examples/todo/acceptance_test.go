@@ -42,18 +42,87 @@ func fakeGeocoder(t *testing.T) (string, *[]string) {
 	return srv.URL, &asked
 }
 
-// startTodo starts the application on a free port with a data file of its
-// own, the fake geocoder and the access log in logs.
-func startTodo(t *testing.T) (*resttest.App, *observer.ObservedLogs) {
+// store is where a run of the acceptance tests keeps the todos.
+type store struct {
+	name string
+	// url is the DATABASE_URL for a test; "" means the data file.
+	url func(t *testing.T) string
+}
+
+// stores are the memory connector, SQLite and, when LOOM_TEST_POSTGRES_URL
+// names a server, PostgreSQL: the acceptance tests run on each.
+var stores = []store{
+	{name: "memory", url: func(t *testing.T) string { return "" }},
+	{name: "sqlite", url: func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "todo.db") }},
+	{name: "postgres", url: postgresURL},
+}
+
+// start starts the application on a free port with a store of its own
+// holding LoopBack's four seed todos, the fake geocoder and the access log
+// in logs.
+func (s store) start(t *testing.T) (*resttest.App, *observer.ObservedLogs) {
 	t.Helper()
 	geo, _ := fakeGeocoder(t)
 	core, logs := observer.New(zapcore.InfoLevel)
-	cfg := Config{Host: "127.0.0.1", DataFile: filepath.Join(t.TempDir(), "db.json"), GeocoderURL: geo}
+	cfg := Config{Host: "127.0.0.1", DataFile: filepath.Join(t.TempDir(), "db.json"),
+		GeocoderURL: geo, DatabaseURL: s.url(t)}
+	if cfg.DatabaseURL != "" {
+		if err := Migrate(t.Context(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
 	app, err := NewApplication(cfg, rest.WithLogger(zap.New(core)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resttest.Adopt(t, app), logs
+	a := resttest.Adopt(t, app)
+	if cfg.DatabaseURL != "" {
+		// A database starts empty; the data file starts with the seed.
+		for _, todo := range seedTodos {
+			expectStatus(t, a.Post("/todos", todo), 200)
+		}
+		logs.TakeAll()
+	}
+	return a, logs
+}
+
+// seedTodos are LoopBack's four seed todos, as data/db.json holds them.
+var seedTodos = []map[string]any{
+	{"title": "Take over the galaxy", "desc": "MWAHAHAHAHAHAHAHAHAHAHAHAHAMWAHAHAHAHAHAHAHAHAHAHAHAHA"},
+	{"title": "destroy alderaan", "desc": "Make sure there are no survivors left!"},
+	{"title": "play space invaders", "desc": "Become the very best!"},
+	{"title": "crush rebels", "desc": "Every.Last.One."},
+}
+
+// TestTodo runs the acceptance tests, LoopBack's todo.acceptance.ts, on
+// every store.
+func TestTodo(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(*testing.T, store)
+	}{
+		{"ServesTheSeedTodos", todoServesTheSeedTodos},
+		{"CreatesATodo", todoCreatesATodo},
+		{"CreatesATodoWithArbitraryTag", todoCreatesATodoWithArbitraryTag},
+		{"RejectsACreateWithoutTitle", todoRejectsACreateWithoutTitle},
+		{"RejectsACreateWithAnID", todoRejectsACreateWithAnID},
+		{"GeocodesTheReminderAddress", todoGeocodesTheReminderAddress},
+		{"FindsReplacesUpdatesAndDeletesByID", todoFindsReplacesUpdatesAndDeletesByID},
+		{"AnswersMissingIDsWith404", todoAnswersMissingIDsWith404},
+		{"RejectsPrototypePollutingFilters", todoRejectsPrototypePollutingFilters},
+		{"QueriesWithJSONAndExplodedFilters", todoQueriesWithJSONAndExplodedFilters},
+		{"OrdersByStringAndArray", todoOrdersByStringAndArray},
+		{"SelectsExplodedFields", todoSelectsExplodedFields},
+		{"LogsEveryRequestToTheInjectedLogger", todoLogsEveryRequestToTheInjectedLogger},
+		{"ServesTheHomePageTheDocumentAndTheExplorer", todoServesTheHomePageTheDocumentAndTheExplorer},
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) { tt.run(t, s) })
+			}
+		})
+	}
 }
 
 func decode[T any](t *testing.T, r *resttest.Response) T {
@@ -107,8 +176,8 @@ func titles(t *testing.T, r *resttest.Response) []string {
 	return out
 }
 
-func TestTodo_ServesTheSeedTodos(t *testing.T) {
-	app, _ := startTodo(t)
+func todoServesTheSeedTodos(t *testing.T, s store) {
+	app, _ := s.start(t)
 	got := titles(t, app.Get("/todos"))
 	want := []string{"Take over the galaxy", "destroy alderaan", "play space invaders", "crush rebels"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -119,8 +188,8 @@ func TestTodo_ServesTheSeedTodos(t *testing.T) {
 	}
 }
 
-func TestTodo_CreatesATodo(t *testing.T) {
-	app, _ := startTodo(t)
+func todoCreatesATodo(t *testing.T, s store) {
+	app, _ := s.start(t)
 	todo := map[string]any{"title": "start a new project", "desc": "with Loom", "isComplete": false}
 	got := create(t, app, todo)
 	id, ok := got["id"].(float64)
@@ -137,8 +206,8 @@ func TestTodo_CreatesATodo(t *testing.T) {
 	}
 }
 
-func TestTodo_CreatesATodoWithArbitraryTag(t *testing.T) {
-	app, _ := startTodo(t)
+func todoCreatesATodoWithArbitraryTag(t *testing.T, s store) {
+	app, _ := s.start(t)
 	tag := map[string]any{"random": "random", "nested": []any{1.0, "two", map[string]any{"three": true}}}
 	got := create(t, app, map[string]any{"title": "tagged", "tag": tag})
 	stored := decode[map[string]any](t, app.Get(fmt.Sprintf("/todos/%v", got["id"])))
@@ -147,24 +216,24 @@ func TestTodo_CreatesATodoWithArbitraryTag(t *testing.T) {
 	}
 }
 
-func TestTodo_RejectsACreateWithoutTitle(t *testing.T) {
-	app, _ := startTodo(t)
+func todoRejectsACreateWithoutTitle(t *testing.T, s store) {
+	app, _ := s.start(t)
 	env := expectError(t, app.Post("/todos", map[string]any{"desc": "no title"}), 422, "VALIDATION_FAILED")
 	if !strings.Contains(string(env.Error.Details), `"missingProperty":"title"`) {
 		t.Errorf("details %s", env.Error.Details)
 	}
 }
 
-func TestTodo_RejectsACreateWithAnID(t *testing.T) {
-	app, _ := startTodo(t)
+func todoRejectsACreateWithAnID(t *testing.T, s store) {
+	app, _ := s.start(t)
 	env := expectError(t, app.Post("/todos", map[string]any{"id": 1, "title": "has id"}), 422, "VALIDATION_FAILED")
 	if !strings.Contains(string(env.Error.Details), `"additionalProperty":"id"`) {
 		t.Errorf("details %s", env.Error.Details)
 	}
 }
 
-func TestTodo_GeocodesTheReminderAddress(t *testing.T) {
-	app, _ := startTodo(t)
+func todoGeocodesTheReminderAddress(t *testing.T, s store) {
+	app, _ := s.start(t)
 	got := create(t, app, map[string]any{"title": "visit IBM", "remindAtAddress": "1 New Orchard Road, Armonk, 10504"})
 	if got["remindAtGeo"] != "41.1101,-73.7215" {
 		t.Errorf("remindAtGeo = %v", got["remindAtGeo"])
@@ -179,8 +248,8 @@ func TestTodo_GeocodesTheReminderAddress(t *testing.T) {
 	}
 }
 
-func TestTodo_FindsReplacesUpdatesAndDeletesByID(t *testing.T) {
-	app, _ := startTodo(t)
+func todoFindsReplacesUpdatesAndDeletesByID(t *testing.T, s store) {
+	app, _ := s.start(t)
 	todo := create(t, app, map[string]any{"title": "original", "desc": "d", "isComplete": true})
 	path := fmt.Sprintf("/todos/%v", todo["id"])
 
@@ -204,8 +273,8 @@ func TestTodo_FindsReplacesUpdatesAndDeletesByID(t *testing.T) {
 	expectError(t, app.Get(path), 404, "ENTITY_NOT_FOUND")
 }
 
-func TestTodo_AnswersMissingIDsWith404(t *testing.T) {
-	app, _ := startTodo(t)
+func todoAnswersMissingIDsWith404(t *testing.T, s store) {
+	app, _ := s.start(t)
 	for _, r := range []*resttest.Response{
 		app.Get("/todos/9999"),
 		app.Put("/todos/9999", map[string]any{"title": "x"}),
@@ -216,8 +285,8 @@ func TestTodo_AnswersMissingIDsWith404(t *testing.T) {
 	}
 }
 
-func TestTodo_RejectsPrototypePollutingFilters(t *testing.T) {
-	app, _ := startTodo(t)
+func todoRejectsPrototypePollutingFilters(t *testing.T, s store) {
+	app, _ := s.start(t)
 	for _, f := range []string{
 		`{"where":{"__proto__":{"isAdmin":true}}}`,
 		`{"where":{"constructor":{"prototype":{"isAdmin":true}}}}`,
@@ -226,8 +295,8 @@ func TestTodo_RejectsPrototypePollutingFilters(t *testing.T) {
 	}
 }
 
-func TestTodo_QueriesWithJSONAndExplodedFilters(t *testing.T) {
-	app, _ := startTodo(t)
+func todoQueriesWithJSONAndExplodedFilters(t *testing.T, s store) {
+	app, _ := s.start(t)
 	create(t, app, map[string]any{"title": "done one", "isComplete": true})
 	create(t, app, map[string]any{"title": "done two", "isComplete": true})
 	for _, q := range []string{
@@ -244,8 +313,8 @@ func TestTodo_QueriesWithJSONAndExplodedFilters(t *testing.T) {
 	}
 }
 
-func TestTodo_OrdersByStringAndArray(t *testing.T) {
-	app, _ := startTodo(t)
+func todoOrdersByStringAndArray(t *testing.T, s store) {
+	app, _ := s.start(t)
 	cases := []struct{ query, want string }{
 		{"filter[order]=title%20DESC", "[play space invaders destroy alderaan crush rebels Take over the galaxy]"},
 		{"filter[order][0]=title%20ASC", "[Take over the galaxy crush rebels destroy alderaan play space invaders]"},
@@ -259,8 +328,8 @@ func TestTodo_OrdersByStringAndArray(t *testing.T) {
 	}
 }
 
-func TestTodo_SelectsExplodedFields(t *testing.T) {
-	app, _ := startTodo(t)
+func todoSelectsExplodedFields(t *testing.T, s store) {
+	app, _ := s.start(t)
 	r := app.Get("/todos/1?filter[fields][title]=true")
 	expectStatus(t, r, 200)
 	if r.Text() != `{"title":"Take over the galaxy"}` {
@@ -268,8 +337,8 @@ func TestTodo_SelectsExplodedFields(t *testing.T) {
 	}
 }
 
-func TestTodo_LogsEveryRequestToTheInjectedLogger(t *testing.T) {
-	app, logs := startTodo(t)
+func todoLogsEveryRequestToTheInjectedLogger(t *testing.T, s store) {
+	app, logs := s.start(t)
 	app.Get("/todos/1")
 	app.Get("/todos/abc")
 	var lines []string
@@ -282,8 +351,8 @@ func TestTodo_LogsEveryRequestToTheInjectedLogger(t *testing.T) {
 	}
 }
 
-func TestTodo_ServesTheHomePageTheDocumentAndTheExplorer(t *testing.T) {
-	app, _ := startTodo(t)
+func todoServesTheHomePageTheDocumentAndTheExplorer(t *testing.T, s store) {
+	app, _ := s.start(t)
 	home := app.Get("/")
 	if home.Status != 200 || !strings.HasPrefix(home.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("home %d %s", home.Status, home.Header.Get("Content-Type"))

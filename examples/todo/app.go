@@ -21,16 +21,20 @@ type Config struct {
 	// GeocoderURL is the geocoder's base URL; empty means the US Census
 	// geocoder.
 	GeocoderURL string
+	// DatabaseURL names a database to keep the todos in instead of the
+	// data file: sqlite:data/todo.db or postgres://… (see [NewStore]).
+	DatabaseURL string
 }
 
 // ConfigFromEnv reads HOST, PORT (3000 by default), DATA_FILE
-// (data/db.json by default) and GEOCODER_URL.
+// (data/db.json by default), GEOCODER_URL and DATABASE_URL.
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
 		Host:        os.Getenv("HOST"),
 		Port:        3000,
 		DataFile:    "data/db.json",
 		GeocoderURL: os.Getenv("GEOCODER_URL"),
+		DatabaseURL: os.Getenv("DATABASE_URL"),
 	}
 	if p := os.Getenv("PORT"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -68,7 +72,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 			},
 		}),
 		rest.WithFx(fx.Supply(cfg)),
-		rest.WithDataSource("db", NewDB),
+		rest.WithDataSource("db", NewStore),
 		rest.WithRepository(NewTodoRepository),
 		rest.WithProviders(NewCensusGeocoder),
 		rest.WithController(NewTodoController),

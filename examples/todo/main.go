@@ -5,12 +5,20 @@
 //	go run ./examples/todo            # http://127.0.0.1:3000
 //	PORT=8080 go run ./examples/todo
 //
+// DATABASE_URL keeps the todos in a database instead (create its table
+// first with the migrate command):
+//
+//	DATABASE_URL=sqlite:data/todo.db go run ./examples/todo migrate
+//	DATABASE_URL=sqlite:data/todo.db go run ./examples/todo
+//
 // The tutorial that builds it step by step is docs/tutorials/todo.
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -28,6 +36,14 @@ func run() error {
 	cfg, err := ConfigFromEnv()
 	if err != nil {
 		return err
+	}
+	if len(os.Args) > 1 {
+		if os.Args[1] != "migrate" || len(os.Args) > 2 {
+			return fmt.Errorf("usage: %s [migrate]", os.Args[0])
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return Migrate(ctx, cfg)
 	}
 	logConfig := zap.NewDevelopmentConfig()
 	logConfig.Level = zap.NewAtomicLevelAt(zap.InfoLevel)
