@@ -16,6 +16,7 @@ package tutorial_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"go/format"
@@ -47,6 +48,7 @@ var pages = []string{
 	"5-controller.md",
 	"6-putting-it-together.md",
 	"7-geocoding.md",
+	"8-database.md",
 }
 
 // setup is what the first page tells the reader to run in an empty folder
@@ -403,6 +405,12 @@ type check struct {
 	ask    func(s *server)
 	after  func(t *testing.T, dataFile, output string)
 	signal os.Signal // SIGTERM when nil
+	// prepare runs before the server starts and returns more of its
+	// environment: step 8 migrates a database and names it.
+	prepare func(t *testing.T, binary string) []string
+	// again, when set, is asked of the server started a second time, on
+	// the same data, after ask's server stopped.
+	again func(s *server)
 }
 
 // seedTitles are LoopBack's four seed todos.
@@ -465,6 +473,57 @@ var checks = map[int]check{
 			s.t.Errorf("a create with an unknown address: %s", r.body)
 		}
 	}, after: expectStored},
+	8: {prepare: migrateSQLite, ask: func(s *server) {
+		if r := s.expect("GET", "/todos", "", 200); r.body != "[]" {
+			s.t.Errorf("GET /todos on a new database: %s, want []", r.body)
+		}
+		created := s.expect("POST", "/todos", `{"title":"Learn Loom","desc":"Keep the todos in SQLite"}`, 200)
+		if created.body != sqliteTodo {
+			s.t.Errorf("POST /todos: %s, want %s", created.body, sqliteTodo)
+		}
+		if r := s.expect("GET", "/todos/1", "", 200); r.body != sqliteTodo {
+			s.t.Errorf("GET /todos/1: %s, want %s", r.body, sqliteTodo)
+		}
+	}, again: func(s *server) {
+		// A new process, so the todo comes from the SQLite file.
+		if r := s.expect("GET", "/todos/1", "", 200); r.body != sqliteTodo {
+			s.t.Errorf("GET /todos/1 after a restart: %s, want %s", r.body, sqliteTodo)
+		}
+		if r := s.expect("GET", "/todos", "", 200); r.body != "["+sqliteTodo+"]" {
+			s.t.Errorf("GET /todos after a restart: %s", r.body)
+		}
+	}, after: func(t *testing.T, dataFile, _ string) {
+		if _, err := os.Stat(dataFile); !os.IsNotExist(err) {
+			t.Errorf("with DATABASE_URL set, the data file %s is there (%v)", dataFile, err)
+		}
+	}},
+}
+
+// sqliteTodo is the todo step 8 creates in an empty database.
+const sqliteTodo = `{"id":1,"title":"Learn Loom","desc":"Keep the todos in SQLite"}`
+
+// migrateSQLite runs the binary's migrate command, as step 8 does, on a
+// new SQLite database, twice since a migration must be safe to repeat, and
+// returns the DATABASE_URL naming it.
+func migrateSQLite(t *testing.T, binary string) []string {
+	t.Helper()
+	dbFile := filepath.Join(t.TempDir(), "todo.db")
+	env := append(os.Environ(), "DATABASE_URL=sqlite:"+dbFile)
+	for range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, binary, "migrate")
+		cmd.Dir = filepath.Dir(binary)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("%s migrate: %v\n%s", filepath.Base(binary), err, out)
+		}
+	}
+	if info, err := os.Stat(dbFile); err != nil || info.Size() == 0 {
+		t.Fatalf("migrate left no database in %s: %v", dbFile, err)
+	}
+	return []string{"DATABASE_URL=sqlite:" + dbFile}
 }
 
 // askCRUD lists the seed todos, creates one and reads it back.
@@ -541,18 +600,38 @@ func decode[T any](s *server, r response) T {
 
 // serve starts the binary as the pages do, on a free port with a data file
 // of its own and a fake geocoder, runs the check, stops it with SIGTERM (or
-// the check's signal) and expects a clean exit.
+// the check's signal) and expects a clean exit. With an again, it starts
+// the binary once more on the same data and asks that.
 func serve(t *testing.T, binary string, c check) {
 	t.Helper()
-	port := freePort(t)
 	dataFile := filepath.Join(t.TempDir(), "data", "db.json")
-	cmd := exec.Command(binary)
-	cmd.Dir = filepath.Dir(binary)
-	cmd.Env = append(os.Environ(),
+	env := append(os.Environ(),
 		"HOST=127.0.0.1",
-		"PORT="+strconv.Itoa(port),
 		"DATA_FILE="+dataFile,
 		"GEOCODER_URL="+fakeGeocoder(t))
+	if c.prepare != nil {
+		env = append(env, c.prepare(t, binary)...)
+	}
+	output := serveOnce(t, binary, env, c.ask, c.signal)
+	if c.again != nil && !t.Failed() {
+		output += serveOnce(t, binary, env, c.again, c.signal)
+	}
+	if c.after != nil {
+		c.after(t, dataFile, output)
+	}
+	if t.Failed() {
+		t.Logf("the server's output:\n%s", output)
+	}
+}
+
+// serveOnce starts the binary with env on a free port, asks it, stops it
+// and returns its output.
+func serveOnce(t *testing.T, binary string, env []string, ask func(*server), sig os.Signal) string {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(binary)
+	cmd.Dir = filepath.Dir(binary)
+	cmd.Env = append(slices.Clip(env), "PORT="+strconv.Itoa(port))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -587,9 +666,8 @@ func serve(t *testing.T, binary string, c check) {
 		}
 	}
 
-	c.ask(s)
+	ask(s)
 
-	sig := c.signal
 	if sig == nil {
 		sig = syscall.SIGTERM
 	}
@@ -605,12 +683,7 @@ func serve(t *testing.T, binary string, c check) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("the server did not stop within 15s of SIGTERM\n%s", out.String())
 	}
-	if c.after != nil {
-		c.after(t, dataFile, out.String())
-	}
-	if t.Failed() {
-		t.Logf("the server's output:\n%s", out.String())
-	}
+	return out.String()
 }
 
 func freePort(t *testing.T) int {
