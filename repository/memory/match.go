@@ -91,16 +91,16 @@ func leafTest(c repository.Cond) (func(any) bool, bool, error) {
 		if v == nil {
 			return func(any) bool { return true }, true, nil
 		}
-		return func(s any) bool { return equal(s, v) }, false, nil
+		return func(s any) bool { return repository.ValuesEqual(s, v) }, false, nil
 	case repository.OpNeq:
 		if v == nil {
 			return func(any) bool { return true }, false, nil
 		}
-		return func(s any) bool { return equal(s, v) }, true, nil
+		return func(s any) bool { return repository.ValuesEqual(s, v) }, true, nil
 	case repository.OpGt, repository.OpGte, repository.OpLt, repository.OpLte:
 		op := c.Op
 		return func(s any) bool {
-			r, ok := compare(s, v)
+			r, ok := repository.CompareValues(s, v)
 			if !ok {
 				return false
 			}
@@ -118,7 +118,7 @@ func leafTest(c repository.Cond) (func(any) bool, bool, error) {
 		list, _ := v.([]any)
 		return func(s any) bool {
 			for _, w := range list {
-				if equal(s, w) {
+				if repository.ValuesEqual(s, w) {
 					return true
 				}
 			}
@@ -130,8 +130,8 @@ func leafTest(c repository.Cond) (func(any) bool, bool, error) {
 			return nil, false, &repository.FilterError{Path: c.Prop + ".between", Message: "between takes exactly 2 values"}
 		}
 		return func(s any) bool {
-			lo, ok1 := compare(s, list[0])
-			hi, ok2 := compare(s, list[1])
+			lo, ok1 := repository.CompareValues(s, list[0])
+			hi, ok2 := repository.CompareValues(s, list[1])
 			return ok1 && ok2 && lo >= 0 && hi <= 0
 		}, false, nil
 	case repository.OpExists:
@@ -196,36 +196,5 @@ func matchString(re *regexp.Regexp) func(any) bool {
 // lookupPath returns the values at a dotted path (address.city); arrays on
 // the way fan out to their elements.
 func lookupPath(vals map[string]any, path string) []any {
-	cur := []any{vals}
-	for seg := range strings.SplitSeq(path, ".") {
-		var next []any
-		for _, c := range cur {
-			next = appendChild(next, c, seg)
-		}
-		cur = next
-		if len(cur) == 0 {
-			return nil
-		}
-	}
-	out := cur[:0]
-	for _, v := range cur {
-		if v != nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func appendChild(out []any, v any, key string) []any {
-	switch t := v.(type) {
-	case map[string]any:
-		if c, ok := t[key]; ok {
-			out = append(out, c)
-		}
-	case []any:
-		for _, e := range t {
-			out = appendChild(out, e, key)
-		}
-	}
-	return out
+	return repository.PathValues(vals, strings.Split(path, "."))
 }

@@ -1,11 +1,8 @@
 package sql
 
 import (
-	"cmp"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/loomhq/loom/repository"
 )
@@ -23,11 +20,11 @@ func valueTest(j jsonTest) func(any) bool {
 		if v == nil {
 			return func(any) bool { return true }
 		}
-		return func(s any) bool { return equal(s, v) }
+		return func(s any) bool { return repository.ValuesEqual(s, v) }
 	case repository.OpGt, repository.OpGte, repository.OpLt, repository.OpLte:
 		op := j.op
 		return func(s any) bool {
-			r, ok := compare(s, v)
+			r, ok := repository.CompareValues(s, v)
 			switch {
 			case !ok:
 				return false
@@ -44,7 +41,7 @@ func valueTest(j jsonTest) func(any) bool {
 		list, _ := v.([]any)
 		return func(s any) bool {
 			for _, w := range list {
-				if equal(s, w) {
+				if repository.ValuesEqual(s, w) {
 					return true
 				}
 			}
@@ -56,8 +53,8 @@ func valueTest(j jsonTest) func(any) bool {
 			return func(any) bool { return false }
 		}
 		return func(s any) bool {
-			lo, ok1 := compare(s, list[0])
-			hi, ok2 := compare(s, list[1])
+			lo, ok1 := repository.CompareValues(s, list[0])
+			hi, ok2 := repository.CompareValues(s, list[1])
 			return ok1 && ok2 && lo >= 0 && hi <= 0
 		}
 	case repository.OpExists:
@@ -132,150 +129,5 @@ func anyValue(vs []any, test func(any) bool) bool {
 	return false
 }
 
-// lookupPath returns the values at a path into a value; arrays on the way
-// fan out to their elements; nulls are left out.
-func lookupPath(root any, path []string) []any {
-	cur := []any{root}
-	for _, seg := range path {
-		var next []any
-		for _, c := range cur {
-			next = appendChild(next, c, seg)
-		}
-		cur = next
-		if len(cur) == 0 {
-			return nil
-		}
-	}
-	out := cur[:0]
-	for _, v := range cur {
-		if v != nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func appendChild(out []any, v any, key string) []any {
-	switch t := v.(type) {
-	case map[string]any:
-		if c, ok := t[key]; ok {
-			out = append(out, c)
-		}
-	case []any:
-		for _, e := range t {
-			out = appendChild(out, e, key)
-		}
-	}
-	return out
-}
-
-// equal is LoopBack's loose equality after coercion.
-func equal(stored, want any) bool {
-	switch w := want.(type) {
-	case nil:
-		return stored == nil
-	case time.Time:
-		t, ok := asTime(stored)
-		return ok && t.Equal(w)
-	case int64, float64:
-		f, ok := asFloat(stored)
-		wf, _ := asFloat(w)
-		return ok && f == wf
-	case string:
-		switch s := stored.(type) {
-		case string:
-			return s == w
-		case int64, float64:
-			f, err := strconv.ParseFloat(w, 64)
-			sf, _ := asFloat(s)
-			return err == nil && f == sf
-		}
-		return false
-	case bool:
-		b, ok := stored.(bool)
-		return ok && b == w
-	}
-	return false
-}
-
-// compare orders stored against want; ok is false when they do not
-// compare.
-func compare(stored, want any) (int, bool) {
-	switch w := want.(type) {
-	case time.Time:
-		t, ok := asTime(stored)
-		if !ok {
-			return 0, false
-		}
-		return t.Compare(w), true
-	case int64, float64:
-		f, ok := asFloat(stored)
-		if !ok {
-			return 0, false
-		}
-		wf, _ := asFloat(w)
-		return cmp.Compare(f, wf), true
-	case string:
-		s, ok := stored.(string)
-		if !ok {
-			return 0, false
-		}
-		return cmp.Compare(s, w), true
-	case bool:
-		b, ok := stored.(bool)
-		if !ok {
-			return 0, false
-		}
-		return cmp.Compare(boolRank(b), boolRank(w)), true
-	}
-	return 0, false
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func asFloat(v any) (float64, bool) {
-	switch t := v.(type) {
-	case int64:
-		return float64(t), true
-	case float64:
-		return t, true
-	}
-	return 0, false
-}
-
-func asTime(v any) (time.Time, bool) {
-	switch t := v.(type) {
-	case time.Time:
-		return t, true
-	case string:
-		tm, err := time.Parse(time.RFC3339Nano, t)
-		if err != nil {
-			tm, err = time.Parse(time.DateOnly, t)
-		}
-		return tm, err == nil
-	case int64:
-		return time.UnixMilli(t), true
-	}
-	return time.Time{}, false
-}
-
-// typeRank orders values of different types in a sort: absent and null
-// first, then booleans, numbers, text, and everything else (equal).
-func typeRank(v any) int64 {
-	switch v.(type) {
-	case nil:
-		return 0
-	case bool:
-		return 1
-	case int64, float64:
-		return 2
-	case string:
-		return 3
-	}
-	return 4
-}
+// typeRank is [repository.TypeRank] as SQLite's integer.
+func typeRank(v any) int64 { return int64(repository.TypeRank(v)) }

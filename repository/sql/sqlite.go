@@ -259,7 +259,7 @@ func docValues(doc, path driver.Value) ([]any, error) {
 		}
 		return []any{v}, nil
 	}
-	return lookupPath(v, strings.Split(p, ".")), nil
+	return repository.PathValues(v, strings.Split(p, ".")), nil
 }
 
 // fnJSON is loom_json(doc, path, op, arg): 1 when the JSON document's
