@@ -257,10 +257,21 @@ func (r Regexp) Compile() (*regexp.Regexp, error) {
 // memory connector uses: % is .*, _ is ., other text is a regular
 // expression, not anchored; fold ignores case (ilike, nilike).
 func LikeRegexp(pattern string, fold bool) (*regexp.Regexp, error) {
-	var b strings.Builder
+	text := LikePattern(pattern)
 	if fold {
-		b.WriteString("(?i)")
+		text = "(?i)" + text
 	}
+	re, err := regexp.Compile(text)
+	if err != nil {
+		return nil, fmt.Errorf("%v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	return re, nil
+}
+
+// LikePattern is a like pattern as regular expression text, unanchored:
+// % is .*, _ is ., the rest passes as it is (LoopBack's memory connector).
+func LikePattern(pattern string) string {
+	var b strings.Builder
 	for _, r := range pattern {
 		switch r {
 		case '%':
@@ -271,9 +282,5 @@ func LikeRegexp(pattern string, fold bool) (*regexp.Regexp, error) {
 			b.WriteRune(r)
 		}
 	}
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, fmt.Errorf("%v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-	}
-	return re, nil
+	return b.String()
 }

@@ -161,3 +161,20 @@ func appendChild(out []any, v any, key string) []any {
 	}
 	return out
 }
+
+// AnyValue reports whether test holds for one of vs; an array value
+// matches when one of its elements does, as in LoopBack.
+func AnyValue(vs []any, test func(any) bool) bool {
+	for _, v := range vs {
+		if arr, ok := v.([]any); ok {
+			if AnyValue(arr, test) {
+				return true
+			}
+			continue
+		}
+		if test(v) {
+			return true
+		}
+	}
+	return false
+}

@@ -56,29 +56,12 @@ func compile(c repository.Cond) (matcher, error) {
 	return func(vals map[string]any) bool {
 		var found bool
 		if dotted {
-			found = anyValue(lookupPath(vals, prop), test)
+			found = repository.AnyValue(lookupPath(vals, prop), test)
 		} else if v, ok := vals[prop]; ok && v != nil {
-			found = anyValue([]any{v}, test)
+			found = repository.AnyValue([]any{v}, test)
 		}
 		return found != negate
 	}, nil
-}
-
-// anyValue reports whether test holds for one of vs; an array value
-// matches when one of its elements does, as in LoopBack.
-func anyValue(vs []any, test func(any) bool) bool {
-	for _, v := range vs {
-		if arr, ok := v.([]any); ok {
-			if anyValue(arr, test) {
-				return true
-			}
-			continue
-		}
-		if test(v) {
-			return true
-		}
-	}
-	return false
 }
 
 // leafTest returns the test of a comparison on one present, non-null

@@ -340,23 +340,6 @@ func (s *stmt) limit(limit, skip int) {
 	}
 }
 
-// likeRegexpText is a like pattern as regular expression text, as
-// [repository.LikeRegexp] reads it: % is .*, _ is ., the rest passes.
-func likeRegexpText(pattern string) string {
-	var b strings.Builder
-	for _, r := range pattern {
-		switch r {
-		case '%':
-			b.WriteString(".*")
-		case '_':
-			b.WriteByte('.')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // quoteJSONString writes s as a JSON string literal, which is also a
 // jsonpath string literal.
 func quoteJSONString(s string) string {

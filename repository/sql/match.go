@@ -112,22 +112,5 @@ func literalLike(pat string) bool {
 	return true
 }
 
-// anyValue reports whether test holds for one of vs; an array value
-// matches when one of its elements does.
-func anyValue(vs []any, test func(any) bool) bool {
-	for _, v := range vs {
-		if arr, ok := v.([]any); ok {
-			if anyValue(arr, test) {
-				return true
-			}
-			continue
-		}
-		if test(v) {
-			return true
-		}
-	}
-	return false
-}
-
 // typeRank is [repository.TypeRank] as SQLite's integer.
 func typeRank(v any) int64 { return int64(repository.TypeRank(v)) }

@@ -24,7 +24,7 @@ func (postgresDialect) likeExpr(s *stmt, col, pat string, fold bool) string {
 	if fold {
 		opts += "i"
 	}
-	return col + " ~ " + s.param("(?"+opts+")"+likeRegexpText(pat))
+	return col + " ~ " + s.param("(?"+opts+")"+repository.LikePattern(pat))
 }
 
 // pgRegexpOptions turns JavaScript flags into the embedded options of a
@@ -124,7 +124,7 @@ func pgPredicate(j jsonTest) (string, map[string]any, bool) {
 		return `@.type() != "null"`, vars, true
 	case repository.OpLike, repository.OpNlike, repository.OpIlike, repository.OpNilike:
 		pat, _ := j.value.(string)
-		pred := "@ like_regex " + quoteJSONString(likeRegexpText(pat))
+		pred := "@ like_regex " + quoteJSONString(repository.LikePattern(pat))
 		if j.op == repository.OpIlike || j.op == repository.OpNilike {
 			pred += ` flag "i"`
 		}

@@ -282,7 +282,7 @@ func fnJSON(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error
 	if err != nil {
 		return nil, err
 	}
-	return boolInt(anyValue(vs, e.test) != e.negate), nil
+	return boolInt(repository.AnyValue(vs, e.test) != e.negate), nil
 }
 
 // orderValue is the value a sort reads: the first at path.
