@@ -22,8 +22,8 @@ func ValuesEqual(stored, want any) bool {
 		t, ok := asTime(stored)
 		return ok && t.Equal(w)
 	case int64, float64:
-		f, ok := asFloat(stored)
-		wf, _ := asFloat(w)
+		f, ok := NumberOf(stored)
+		wf, _ := NumberOf(w)
 		return ok && f == wf
 	case string:
 		switch s := stored.(type) {
@@ -31,7 +31,7 @@ func ValuesEqual(stored, want any) bool {
 			return s == w
 		case int64, float64:
 			f, err := strconv.ParseFloat(w, 64)
-			sf, _ := asFloat(s)
+			sf, _ := NumberOf(s)
 			return err == nil && f == sf
 		}
 		return false
@@ -53,11 +53,11 @@ func CompareValues(stored, want any) (int, bool) {
 		}
 		return t.Compare(w), true
 	case int64, float64:
-		f, ok := asFloat(stored)
+		f, ok := NumberOf(stored)
 		if !ok {
 			return 0, false
 		}
-		wf, _ := asFloat(w)
+		wf, _ := NumberOf(w)
 		return cmp.Compare(f, wf), true
 	case string:
 		s, ok := stored.(string)
@@ -82,7 +82,9 @@ func boolRank(b bool) int {
 	return 0
 }
 
-func asFloat(v any) (float64, bool) {
+// NumberOf returns a stored number (int64 or float64) as a float64, and
+// whether v is one.
+func NumberOf(v any) (float64, bool) {
 	switch t := v.(type) {
 	case int64:
 		return float64(t), true

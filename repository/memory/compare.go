@@ -6,16 +6,6 @@ import (
 	"github.com/loomhq/loom/repository"
 )
 
-func asFloat(v any) (float64, bool) {
-	switch t := v.(type) {
-	case int64:
-		return float64(t), true
-	case float64:
-		return t, true
-	}
-	return 0, false
-}
-
 // sortCompare orders two stored values for an order key; absent values
 // (ok false) sort first.
 func sortCompare(a any, aok bool, b any, bok bool) int {

@@ -57,8 +57,8 @@ func keyOf(id any) string {
 
 // compareIDs orders ids: numbers by value before text.
 func compareIDs(a, b any) int {
-	fa, na := asFloat(a)
-	fb, nb := asFloat(b)
+	fa, na := repository.NumberOf(a)
+	fb, nb := repository.NumberOf(b)
 	switch {
 	case na && nb:
 		return cmp.Compare(fa, fb)
