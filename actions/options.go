@@ -1,5 +1,7 @@
 package actions
 
+import "time"
+
 // Options are the settings the default actions read. The REST server fills
 // them from its configuration.
 type Options struct {
@@ -14,6 +16,15 @@ type Options struct {
 	// ProhibitedKeys are JSON keys refused in bodies and JSON parameters,
 	// beside __proto__ and constructor.prototype.
 	ProhibitedKeys []string
+	// MaxQueryParams caps the name=value pairs of a query string; 0 means
+	// 1000.
+	MaxQueryParams int
+	// MaxQueryArrayItems caps the items of one array read from a query
+	// string; 0 means 1000.
+	MaxQueryArrayItems int
+	// RequestTimeout is each request's deadline; 0 or less sets none. A
+	// route may set its own.
+	RequestTimeout time.Duration
 	// Debug puts the real message and stack of 5xx errors in responses.
 	Debug bool
 }

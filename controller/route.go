@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,6 +38,9 @@ type Route struct {
 	Status int
 	// BodyLimit caps the request body in bytes; 0 takes the server's limit.
 	BodyLimit int64
+	// Timeout is the request's deadline; 0 takes the server's
+	// RequestTimeout, a negative value sets none.
+	Timeout time.Duration
 	// Hidden keeps the route out of the API document (LoopBack's
 	// x-visibility: undocumented).
 	Hidden bool
@@ -109,6 +113,11 @@ func Status(code int) Option { return optionFunc(func(r *Route) { r.Status = cod
 
 // BodyLimit caps this route's request body at n bytes.
 func BodyLimit(n int64) Option { return optionFunc(func(r *Route) { r.BodyLimit = n }) }
+
+// Timeout sets this route's deadline in place of the server's
+// RequestTimeout: a long export may need more, a lookup less. A negative
+// d sets none.
+func Timeout(d time.Duration) Option { return optionFunc(func(r *Route) { r.Timeout = d }) }
 
 // Hidden keeps the route out of the API document.
 func Hidden() Option { return optionFunc(func(r *Route) { r.Hidden = true }) }

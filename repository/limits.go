@@ -16,9 +16,29 @@ type Limits struct {
 	// MaxPattern is the longest like or regexp pattern, in bytes; 0 means
 	// 1000.
 	MaxPattern int
+	// MaxValues is the most values one where clause may hold, every
+	// condition's value and every item of its inq, nin and between lists
+	// counted; 0 means 10,000. It keeps a query within the parameters a
+	// SQL database accepts.
+	MaxValues int
+	// MaxOrder is the most keys an order may have, after duplicates are
+	// dropped; 0 means 32.
+	MaxOrder int
+	// MaxFields is the most entries a fields selection may have; 0 means
+	// 256.
+	MaxFields int
+	// MaxMatchWork bounds the work of matching like, ilike and regexp
+	// patterns in one query, in units of one byte of stored text times
+	// one instruction of the compiled pattern (see [WorkBudget]); 0 means
+	// 20,000,000, about 0.2 s of one core at worst. Past it, the query
+	// fails with a [*WorkLimitError] (400).
+	MaxMatchWork int64
 }
 
-var builtinLimits = Limits{MaxDepth: 12, MaxConds: 1000, MaxInq: 1000, MaxPattern: 1000}
+var builtinLimits = Limits{
+	MaxDepth: 12, MaxConds: 1000, MaxInq: 1000, MaxPattern: 1000,
+	MaxValues: 10_000, MaxOrder: 32, MaxFields: 256, MaxMatchWork: 20_000_000,
+}
 
 var defaultLimits atomic.Pointer[Limits]
 
@@ -52,8 +72,24 @@ func (l Limits) or(d Limits) Limits {
 	if l.MaxPattern <= 0 {
 		l.MaxPattern = d.MaxPattern
 	}
+	if l.MaxValues <= 0 {
+		l.MaxValues = d.MaxValues
+	}
+	if l.MaxOrder <= 0 {
+		l.MaxOrder = d.MaxOrder
+	}
+	if l.MaxFields <= 0 {
+		l.MaxFields = d.MaxFields
+	}
+	if l.MaxMatchWork <= 0 {
+		l.MaxMatchWork = d.MaxMatchWork
+	}
 	return l
 }
+
+// LimitsOf returns the caps in force for m: its own, with zero fields
+// taken from [DefaultLimits]. Connectors read MaxMatchWork from it.
+func LimitsOf(m *Model) Limits { return limitsOf(m) }
 
 // limitsOf returns the caps of m (nil: the defaults).
 func limitsOf(m *Model) Limits {

@@ -26,6 +26,19 @@ type Config struct {
 	// ProhibitedKeys are JSON keys refused in bodies and JSON parameters,
 	// beside __proto__ and constructor.prototype.
 	ProhibitedKeys []string
+	// MaxQueryParams caps the name=value pairs of a query string; 0 means
+	// 1000, Express's parameterLimit. Past it the request answers 400.
+	MaxQueryParams int
+	// MaxQueryArrayItems caps the items of one array read from a query
+	// string: a name repeated (?id=1&id=2), the [] and [n] keys of a deep
+	// object, the parts of a comma list; 0 means 1000, LoopBack's
+	// arrayLimit. Past it the request answers 400.
+	MaxQueryArrayItems int
+	// RequestTimeout is each request's deadline: the handler's context is
+	// cancelled when it passes, the repositories stop their work, and a
+	// request that has not answered yet gets 503. 0 means 30s; a negative
+	// value sets none. A route may set its own with controller.Timeout.
+	RequestTimeout time.Duration
 
 	// ReadHeaderTimeout bounds reading a request's headers; 0 means 10s.
 	ReadHeaderTimeout time.Duration
@@ -86,6 +99,7 @@ func (c Config) withDefaults() Config {
 			*d = v
 		}
 	}
+	def(&c.RequestTimeout, 30*time.Second)
 	def(&c.ReadHeaderTimeout, 10*time.Second)
 	def(&c.ReadTimeout, 60*time.Second)
 	def(&c.WriteTimeout, 60*time.Second)
@@ -99,6 +113,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BodyLimit == 0 {
 		c.BodyLimit = 1 << 20
+	}
+	if c.MaxQueryParams <= 0 {
+		c.MaxQueryParams = 1000
+	}
+	if c.MaxQueryArrayItems <= 0 {
+		c.MaxQueryArrayItems = 1000
 	}
 	if c.CORS.Origin == "" {
 		c.CORS.Origin = "*"
@@ -127,6 +147,9 @@ func (c Config) actionOptions() actions.Options {
 		StrictTrailingSlash: c.StrictTrailingSlash,
 		BodyLimit:           c.BodyLimit,
 		ProhibitedKeys:      c.ProhibitedKeys,
+		MaxQueryParams:      c.MaxQueryParams,
+		MaxQueryArrayItems:  c.MaxQueryArrayItems,
+		RequestTimeout:      c.RequestTimeout,
 		Debug:               c.Debug,
 	}
 }
