@@ -86,7 +86,12 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	if limit == 0 {
 		limit = opts.BodyLimit
 	}
-	dec, err := params.Compile(cr.InputType(), params.Options{BodyLimit: limit, ProhibitedKeys: opts.ProhibitedKeys})
+	dec, err := params.Compile(cr.InputType(), params.Options{
+		BodyLimit:          limit,
+		ProhibitedKeys:     opts.ProhibitedKeys,
+		MaxQueryParams:     opts.MaxQueryParams,
+		MaxQueryArrayItems: opts.MaxQueryArrayItems,
+	})
 	if err != nil {
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}

@@ -52,3 +52,44 @@ func BenchmarkDecode(b *testing.B) {
 type readCloser struct{ *strings.Reader }
 
 func (readCloser) Close() error { return nil }
+
+// manyArrayKeys is a query of n filter[order][]=id pairs, as an attacker
+// would send to make the parse of one request expensive.
+func manyArrayKeys(n int) string {
+	return "/todos?" + strings.TrimSuffix(strings.Repeat("filter[order][]=id&", n), "&")
+}
+
+type benchFilterIn struct {
+	Filter *filter `query:"filter"`
+}
+
+func BenchmarkQuery_manyArrayKeys(b *testing.B) {
+	raised := Options{MaxQueryParams: 100_000, MaxQueryArrayItems: 100_000}
+	for _, n := range []int{1_000, 10_000, 50_000} {
+		b.Run(itoa(n)+" pairs, caps raised", func(b *testing.B) {
+			d := mustCompile[benchFilterIn](b, raised)
+			r := httptest.NewRequest("GET", manyArrayKeys(n), nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				var v benchFilterIn
+				if err := d.Decode(r, nil, &v); err != nil {
+					b.Fatal(err)
+				}
+				if len(v.Filter.Order) != n {
+					b.Fatalf("got %d items, want %d", len(v.Filter.Order), n)
+				}
+			}
+		})
+	}
+	b.Run("50000 pairs, default caps (refused)", func(b *testing.B) {
+		d := mustCompile[benchFilterIn](b, Options{})
+		r := httptest.NewRequest("GET", manyArrayKeys(50_000), nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			var v benchFilterIn
+			if err := d.Decode(r, nil, &v); err == nil {
+				b.Fatal("a query over the caps was accepted")
+			}
+		}
+	})
+}

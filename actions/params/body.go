@@ -25,8 +25,12 @@ type state struct {
 
 var states = sync.Pool{New: func() any { return new(state) }}
 
-// maxPooledBuffer keeps the pool from holding on to huge bodies.
-const maxPooledBuffer = 64 << 10
+// maxPooledBuffer and maxPooledPairs keep the pool from holding on to
+// huge bodies and queries.
+const (
+	maxPooledBuffer = 64 << 10
+	maxPooledPairs  = 2048
+)
 
 func putState(st *state) {
 	if st.buf.Cap() > maxPooledBuffer {
@@ -34,7 +38,11 @@ func putState(st *state) {
 	}
 	st.buf.Reset()
 	st.sc.data = nil
+	clear(st.query) // the pool must not keep a request's strings alive
 	st.query = st.query[:0]
+	if cap(st.query) > maxPooledPairs {
+		st.query = nil
+	}
 	states.Put(st)
 }
 

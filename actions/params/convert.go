@@ -108,8 +108,7 @@ func (cv *converter) slice(c *codec, src any, dst reflect.Value) {
 	}
 	if c.kind == kArray {
 		if len(arr) > dst.Len() {
-			cv.fail(httperr.Detail{Path: pointer(cv.path), Code: "maxItems",
-				Message: "must NOT have more than " + itoa(dst.Len()) + " items", Info: map[string]any{"limit": dst.Len()}})
+			cv.fail(maxItemsDetail(cv.path, dst.Len()))
 			return
 		}
 	} else {

@@ -59,7 +59,8 @@ var emptyObject = []byte("{}")
 // 413, malformed JSON, prohibited keys), then the parameters in
 // declaration order (400 INVALID_PARAMETER_VALUE or
 // MISSING_REQUIRED_PARAMETER), then reports the body's validation (422
-// VALIDATION_FAILED). Errors are *httperr.Error values.
+// VALIDATION_FAILED). A query string over [Options.MaxQueryParams] is
+// refused before anything else. Errors are *httperr.Error values.
 func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 	pv := reflect.ValueOf(dst)
 	if pv.Type() != d.ptr || pv.IsNil() {
@@ -71,6 +72,16 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 		st = states.Get().(*state)
 		defer putState(st)
 	}
+	// The query's size is checked first: refusing it costs less than
+	// reading a body for nothing.
+	if d.hasQuery {
+		var err error
+		if st.query, err = parseQuery(r.URL.RawQuery, st.query[:0], d.opts.MaxQueryParams); err != nil {
+			return err
+		}
+	} else if err := checkQuerySize(r.URL.RawQuery, d.opts.MaxQueryParams); err != nil {
+		return err
+	}
 	var bodyDetails []httperr.Detail
 	var absent []string
 	bodyGiven := false
@@ -80,9 +91,6 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 		if err != nil {
 			return err
 		}
-	}
-	if d.hasQuery {
-		st.query = parseQuery(r.URL.RawQuery, st.query[:0])
 	}
 	var query []pair
 	if d.hasQuery {

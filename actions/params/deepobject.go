@@ -18,6 +18,9 @@ type dobj struct {
 	keys []string
 	vals map[string]any // string, []any of strings, or *dobj
 	arr  bool
+	// next is the index a [] appends at: one past the largest numeric key,
+	// kept as keys arrive so that each append costs O(1).
+	next int
 }
 
 // maxArrayIndex is qs's arrayLimit: a larger index is an object key.
@@ -27,6 +30,17 @@ var (
 	errDeepConflict = errors.New("a deep-object key is both a value and an object")
 	errProtoKey     = errors.New(`JSON string cannot contain "__proto__" key.`)
 )
+
+// tooManyItems is a deep-object array longer than the array cap; path
+// leads to it from the parameter, in reverse while the error unwinds.
+type tooManyItems struct {
+	path  []string
+	limit int
+}
+
+func (e *tooManyItems) Error() string {
+	return "a deep-object array has more than " + itoa(e.limit) + " items"
+}
 
 // deepSegments splits the part of a key after the parameter's name, such
 // as [where][title], into its segments; ok is false when it is not made of
@@ -48,8 +62,9 @@ func deepSegments(rest string, buf []string) ([]string, bool) {
 }
 
 // deepObject builds the tree of the pairs whose keys are name[...]; nil
-// when there are none.
-func deepObject(pairs []pair, name string, maxDepth int) (any, error) {
+// when there are none. An array of more than maxItems items, by index, []
+// or a repeated key, fails with a *tooManyItems as soon as it is seen.
+func deepObject(pairs []pair, name string, maxDepth, maxItems int) (any, error) {
 	prefix := name + "["
 	var root *dobj
 	var buf [8]string
@@ -67,7 +82,10 @@ func deepObject(pairs []pair, name string, maxDepth int) (any, error) {
 		if root == nil {
 			root = &dobj{vals: map[string]any{}, arr: true}
 		}
-		if err := root.insert(segs, p.val); err != nil {
+		if err := root.insert(segs, p.val, maxItems); err != nil {
+			if e, ok := err.(*tooManyItems); ok {
+				slices.Reverse(e.path)
+			}
 			return nil, err
 		}
 	}
@@ -77,28 +95,42 @@ func deepObject(pairs []pair, name string, maxDepth int) (any, error) {
 	return root.finish(), nil
 }
 
-func (o *dobj) insert(segs []string, val string) error {
+func (o *dobj) insert(segs []string, val string, maxItems int) error {
 	seg := segs[0]
 	if seg == "__proto__" {
 		return errProtoKey
 	}
 	key := seg
 	if seg == "" {
-		key = itoa(o.nextIndex())
+		key = itoa(o.next)
 	} else if o.arr && !isIndex(seg) {
 		o.arr = false
 	}
 	cur, had := o.vals[key]
 	if !had {
+		if o.arr && len(o.keys) == maxItems {
+			return &tooManyItems{limit: maxItems}
+		}
 		o.keys = append(o.keys, key)
+		// Any key that reads as a number moves the append point, so a []
+		// lands after the largest index given, in a map as in an array.
+		if i, err := strconv.Atoi(key); err == nil && i >= o.next {
+			o.next = i + 1
+		}
 	}
 	if len(segs) == 1 {
 		switch c := cur.(type) {
 		case nil:
 			o.vals[key] = val
 		case string:
+			if maxItems < 2 {
+				return &tooManyItems{path: []string{key}, limit: maxItems}
+			}
 			o.vals[key] = []any{c, val}
 		case []any:
+			if len(c) == maxItems {
+				return &tooManyItems{path: []string{key}, limit: maxItems}
+			}
 			o.vals[key] = append(c, val)
 		default:
 			return errDeepConflict
@@ -112,17 +144,11 @@ func (o *dobj) insert(segs []string, val string) error {
 	} else if !ok {
 		return errDeepConflict
 	}
-	return child.insert(segs[1:], val)
-}
-
-func (o *dobj) nextIndex() int {
-	n := 0
-	for _, k := range o.keys {
-		if i, err := strconv.Atoi(k); err == nil && i >= n {
-			n = i + 1
-		}
+	err := child.insert(segs[1:], val, maxItems)
+	if e, ok := err.(*tooManyItems); ok {
+		e.path = append(e.path, key)
 	}
-	return n
+	return err
 }
 
 func isIndex(s string) bool {

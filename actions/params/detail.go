@@ -53,6 +53,13 @@ func typeDetail(path []string, jsonType string) httperr.Detail {
 		Info: map[string]any{"type": jsonType}}
 }
 
+// maxItemsDetail is AJV's maxItems failure, for the query's array cap as
+// for a fixed-size array.
+func maxItemsDetail(path []string, limit int) httperr.Detail {
+	return httperr.Detail{Path: pointer(path), Code: "maxItems",
+		Message: "must NOT have more than " + itoa(limit) + " items", Info: map[string]any{"limit": limit}}
+}
+
 func requiredDetail(path []string, name string) httperr.Detail {
 	return httperr.Detail{Path: pointer(path), Code: "required",
 		Message: "must have required property '" + name + "'",

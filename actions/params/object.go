@@ -16,7 +16,10 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 	var tree any
 	exploded := false
 	if p.in == inQuery {
-		t, err := deepObject(st.query, p.name, d.opts.MaxDepth)
+		t, err := deepObject(st.query, p.name, d.opts.MaxDepth, d.opts.MaxQueryArrayItems)
+		if e, ok := err.(*tooManyItems); ok {
+			return httperr.InvalidParameter(p.name, jsonText(p.name+"[…]"), []httperr.Detail{maxItemsDetail(e.path, e.limit)})
+		}
 		if err != nil {
 			return httperr.InvalidParameter(p.name, jsonText(p.name+"[…]"), map[string]any{"syntaxError": err.Error()})
 		}

@@ -17,11 +17,24 @@ type Options struct {
 	// MaxDepth is the deepest nesting accepted in exploded deep-object query
 	// parameters and in JSON documents; 0 means 32.
 	MaxDepth int
+	// MaxQueryParams caps the name=value pairs of a query string; 0 means
+	// 1000, Express's parameterLimit. The query is split no further than
+	// the cap, and one pair more is answered 400 QUERY_TOO_LARGE.
+	MaxQueryParams int
+	// MaxQueryArrayItems caps the items of one array read from the query
+	// string: a list parameter's values, repeated (?ids=1&ids=2) or comma
+	// separated (?ids=1,2), one deep-object array (filter[order][]=a), a
+	// deep-object key given twice; 0 means 1000. One item more is answered
+	// 400 INVALID_PARAMETER_VALUE with a maxItems detail.
+	MaxQueryArrayItems int
 }
 
 const (
 	defaultBodyLimit = 1 << 20
 	defaultMaxDepth  = 32
+	// Express's qs parameterLimit and LoopBack's array limit.
+	defaultMaxQueryParams     = 1000
+	defaultMaxQueryArrayItems = 1000
 )
 
 func (o Options) withDefaults() Options {
@@ -30,6 +43,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = defaultMaxDepth
+	}
+	if o.MaxQueryParams <= 0 {
+		o.MaxQueryParams = defaultMaxQueryParams
+	}
+	if o.MaxQueryArrayItems <= 0 {
+		o.MaxQueryArrayItems = defaultMaxQueryArrayItems
 	}
 	return o
 }

@@ -13,20 +13,55 @@ import (
 // pair is one decoded name=value of the query string.
 type pair struct{ key, val string }
 
+// CodeTooManyQueryParameters is the code of the 400 for a query string of
+// more than [Options.MaxQueryParams] name=value pairs.
+const CodeTooManyQueryParameters = "TOO_MANY_QUERY_PARAMETERS"
+
+func tooManyQueryParameters(limit int) error {
+	return httperr.BadRequest("The query string has more than " + itoa(limit) + " parameters.").
+		WithCode(CodeTooManyQueryParameters)
+}
+
 // parseQuery splits a raw query into its pairs, decoding + as space and
 // percent escapes (so %5B%5D are brackets), keeping text that does not
-// decode as it is.
-func parseQuery(raw string, out []pair) []pair {
+// decode as it is. Empty pairs (a&&b) are skipped; at pair max+1 it stops,
+// before decoding it, and fails.
+func parseQuery(raw string, out []pair, max int) ([]pair, error) {
 	for raw != "" {
 		var kv string
 		kv, raw, _ = strings.Cut(raw, "&")
 		if kv == "" {
 			continue
 		}
+		if len(out) == max {
+			return out, tooManyQueryParameters(max)
+		}
 		k, v, _ := strings.Cut(kv, "=")
 		out = append(out, pair{queryUnescape(k), queryUnescape(v)})
 	}
-	return out
+	return out, nil
+}
+
+// checkQuerySize applies the parameter cap to a query the route does not
+// read, counting pairs without decoding them, so that the cap holds
+// whatever route a request reaches.
+func checkQuerySize(raw string, max int) error {
+	if len(raw) <= 2*max { // max+1 pairs need max+1 bytes and max separators
+		return nil
+	}
+	n := 0
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		if n == max {
+			return tooManyQueryParameters(max)
+		}
+		n++
+	}
+	return nil
 }
 
 func queryUnescape(s string) string {
@@ -140,6 +175,9 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 	for _, s := range all {
 		count += strings.Count(s, ",") + 1
 	}
+	if p.in == inQuery && count > d.opts.MaxQueryArrayItems {
+		return httperr.InvalidParameter(p.name, jsonText(elide(all)), []httperr.Detail{maxItemsDetail(nil, d.opts.MaxQueryArrayItems)})
+	}
 	fv := fieldAlloc(v, p.index)
 	out := fv
 	if p.c.kind == kPtr {
@@ -170,6 +208,24 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 		}
 	}
 	return nil
+}
+
+// elide is the start of a list too long to quote whole in a message:
+// its values joined by commas, cut after a few dozen bytes.
+func elide(all []string) string {
+	const keep = 32
+	var b strings.Builder
+	for i, s := range all {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[:min(len(s), keep-b.Len())])
+		if b.Len() >= keep {
+			break
+		}
+	}
+	s := strings.ToValidUTF8(b.String(), "")
+	return s + "…"
 }
 
 // rawJSON is the JSON of a parameter's values: a string for one, an array
