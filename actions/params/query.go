@@ -210,8 +210,8 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 	return nil
 }
 
-// elide is the start of a list too long to quote whole in a message:
-// its values joined by commas, cut after a few dozen bytes.
+// elide is a list too long to quote whole in a message: its values
+// joined by commas, cut after a few dozen bytes.
 func elide(all []string) string {
 	const keep = 32
 	var b strings.Builder
@@ -219,13 +219,13 @@ func elide(all []string) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(s[:min(len(s), keep-b.Len())])
-		if b.Len() >= keep {
-			break
+		if b.Len()+len(s) > keep {
+			b.WriteString(s[:keep-b.Len()])
+			return strings.ToValidUTF8(b.String(), "") + "…"
 		}
+		b.WriteString(s)
 	}
-	s := strings.ToValidUTF8(b.String(), "")
-	return s + "…"
+	return b.String()
 }
 
 // rawJSON is the JSON of a parameter's values: a string for one, an array
