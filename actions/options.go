@@ -17,10 +17,10 @@ type Options struct {
 	// beside __proto__ and constructor.prototype.
 	ProhibitedKeys []string
 	// MaxQueryParams caps the name=value pairs of a query string; 0 means
-	// 1000.
+	// 1000. See params.Options.MaxQueryParams.
 	MaxQueryParams int
 	// MaxQueryArrayItems caps the items of one array read from a query
-	// string; 0 means 1000.
+	// string; 0 means 1000. See params.Options.MaxQueryArrayItems.
 	MaxQueryArrayItems int
 	// RequestTimeout is each request's deadline; 0 or less sets none. A
 	// route may set its own.

@@ -27,12 +27,13 @@ type Config struct {
 	// beside __proto__ and constructor.prototype.
 	ProhibitedKeys []string
 	// MaxQueryParams caps the name=value pairs of a query string; 0 means
-	// 1000, Express's parameterLimit. Past it the request answers 400.
+	// 1000, Express's parameterLimit. Past it the request answers 400
+	// TOO_MANY_QUERY_PARAMETERS, on every route.
 	MaxQueryParams int
 	// MaxQueryArrayItems caps the items of one array read from a query
 	// string: a name repeated (?id=1&id=2), the [] and [n] keys of a deep
-	// object, the parts of a comma list; 0 means 1000, LoopBack's
-	// arrayLimit. Past it the request answers 400.
+	// object, the parts of a comma list; 0 means 1000. Past it the request
+	// answers 400 INVALID_PARAMETER_VALUE with a maxItems detail.
 	MaxQueryArrayItems int
 	// RequestTimeout is each request's deadline: the handler's context is
 	// cancelled when it passes, the repositories stop their work, and a
