@@ -47,30 +47,36 @@
 // in both forms. A bad value → 400 INVALID_PARAMETER_VALUE, Invalid data "abc" for
 // parameter "id".
 //
-// # Query limits
-//
-// One request's query costs work in proportion to its size, and no more:
-// the query string is split into at most [Options.MaxQueryParams] pairs
-// (1000 by default, Express's parameterLimit; empty pairs are not
-// counted), and the split stops there, before the next pair is decoded,
-// with 400 TOO_MANY_QUERY_PARAMETERS, The query string has more than 1000
-// parameters. The cap holds on every route, with query parameters or not.
-// An array read from the query holds at most [Options.MaxQueryArrayItems]
-// items (1000 by default): a list parameter's values, repeated and comma
-// separated together; one deep-object array, by index or []; a
-// deep-object key given more than once. One item more → 400
-// INVALID_PARAMETER_VALUE with AJV's maxItems detail, whose path leads to
-// the array within the parameter ({"path":"/order","code":"maxItems",
-// "message":"must NOT have more than 1000 items","info":{"limit":1000}}).
-// Deep objects are built in one pass: a [] append costs the same however
-// many items precede it. Header lists are bounded by the server's header
-// limit instead.
-//
 // A parameter type with its own UnmarshalJSON (a repository's filter, say)
 // receives the JSON of either form. When it refuses it with an error that
 // has an ErrorCode or ErrorDetails method ([RichError]), the 400 carries
 // that code and those details; any other error becomes one detail with
 // its message.
+//
+// # Query limits
+//
+// A query string costs work in proportion to its length, and is refused
+// early when it is too large. It is split into at most
+// [Options.MaxQueryParams] pairs (1000 by default, Express's
+// parameterLimit; empty pairs are not counted): the split stops at the
+// next pair, before decoding it, with 400 TOO_MANY_QUERY_PARAMETERS
+// ([CodeTooManyQueryParameters]), The query string has more than 1000
+// parameters. The cap holds on every route, with query parameters or not.
+//
+// An array built from the query's pairs holds at most
+// [Options.MaxQueryArrayItems] items (1000 by default): a list parameter's
+// values, repeated and comma separated together; one deep-object array,
+// by index or []; a deep-object key given more than once. One item more
+// is a 400 INVALID_PARAMETER_VALUE with AJV's maxItems detail, whose path
+// leads to the array within the parameter:
+//
+//	{"path":"/order","code":"maxItems","message":"must NOT have more than 1000 items","info":{"limit":1000}}
+//
+// Deep objects are built in one pass: a [] append costs the same however
+// many items precede it. A JSON-form value (?filter={...}) is one pair,
+// parsed in one pass; the arrays inside it are left to the target's own
+// limits (a repository filter's), and header lists to the server's header
+// limit.
 //
 // # Body
 //
