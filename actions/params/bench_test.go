@@ -81,6 +81,17 @@ func BenchmarkQuery_manyArrayKeys(b *testing.B) {
 			}
 		})
 	}
+	b.Run("one key 300000 brackets deep (refused)", func(b *testing.B) {
+		d := mustCompile[benchFilterIn](b, Options{})
+		r := httptest.NewRequest("GET", "/todos?filter"+strings.Repeat("[a]", 300_000)+"=1", nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			var v benchFilterIn
+			if err := d.Decode(r, nil, &v); err == nil {
+				b.Fatal("a key over the depth cap was accepted")
+			}
+		}
+	})
 	b.Run("50000 pairs, default caps (refused)", func(b *testing.B) {
 		d := mustCompile[benchFilterIn](b, Options{})
 		r := httptest.NewRequest("GET", manyArrayKeys(50_000), nil)

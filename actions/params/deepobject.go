@@ -44,8 +44,9 @@ func (e *tooManyItems) Error() string {
 
 // deepSegments splits the part of a key after the parameter's name, such
 // as [where][title], into its segments; ok is false when it is not made of
-// bracketed segments.
-func deepSegments(rest string, buf []string) ([]string, bool) {
+// bracketed segments. Past max+1 segments the rest is checked but not
+// kept: the key is too deep whatever follows.
+func deepSegments(rest string, buf []string, max int) ([]string, bool) {
 	segs := buf[:0]
 	for rest != "" {
 		if rest[0] != '[' {
@@ -55,7 +56,9 @@ func deepSegments(rest string, buf []string) ([]string, bool) {
 		if end < 0 {
 			return nil, false
 		}
-		segs = append(segs, rest[1:end])
+		if len(segs) <= max {
+			segs = append(segs, rest[1:end])
+		}
 		rest = rest[end+1:]
 	}
 	return segs, len(segs) > 0
@@ -72,7 +75,7 @@ func deepObject(pairs []pair, name string, maxDepth, maxItems int) (any, error) 
 		if !strings.HasPrefix(p.key, prefix) {
 			continue
 		}
-		segs, ok := deepSegments(p.key[len(name):], buf[:])
+		segs, ok := deepSegments(p.key[len(name):], buf[:], maxDepth)
 		if !ok {
 			continue
 		}
