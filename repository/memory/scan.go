@@ -168,13 +168,33 @@ func (s *scan) sortRows(rows []*row, q repository.Query) ([]*row, error) {
 // orderValue is a row's value for an order key: the property, or the
 // first value at its dotted path; ok is false for absent and null.
 func orderValue(r *row, k orderKey) (any, bool) {
+	if k.path != nil { // the checker reads a dotted key as a path, never as a name
+		return firstPathValue(r.vals, k.path)
+	}
 	v, ok := r.vals[k.prop]
-	if !ok && k.path != nil {
-		if vs := repository.PathValues(r.vals, k.path); len(vs) > 0 {
-			return vs[0], true
+	return v, ok && v != nil
+}
+
+// firstPathValue is the first value that repository.PathValues(v, path)
+// returns, found without building the list: an order of 32 dotted keys
+// reads 32 of them per entity.
+func firstPathValue(v any, path []string) (any, bool) {
+	if len(path) == 0 {
+		return v, v != nil
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		if c, ok := t[path[0]]; ok {
+			return firstPathValue(c, path[1:])
+		}
+	case []any: // arrays fan out: each element is read at the same key
+		for _, e := range t {
+			if r, ok := firstPathValue(e, path); ok {
+				return r, true
+			}
 		}
 	}
-	return v, ok && v != nil
+	return nil, false
 }
 
 // project returns a copy of d with only the properties of sel (nil: all).
