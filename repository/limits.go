@@ -16,10 +16,11 @@ type Limits struct {
 	// MaxPattern is the longest like or regexp pattern, in bytes; 0 means
 	// 1000.
 	MaxPattern int
-	// MaxValues is the most values one where clause may hold, every
-	// condition's value and every item of its inq, nin and between lists
-	// counted; 0 means 10,000. It keeps a query within the parameters a
-	// SQL database accepts.
+	// MaxValues is the most values one where clause may hold, counting
+	// one per comparison, but the items of an inq, nin or between list one
+	// each (the where clauses of include scopes count with the filter's);
+	// 0 means 10,000. It keeps a query within the parameters a SQL
+	// database accepts.
 	MaxValues int
 	// MaxOrder is the most keys an order may have; 0 means 32. A
 	// property given again is dropped and keeps its first direction (the
