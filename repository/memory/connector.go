@@ -28,9 +28,9 @@ type Options struct {
 // Connector is the memory connector: a [repository.Connector] that keeps
 // every model's entities in memory, optionally backed by a file. It is safe
 // for concurrent use: writes run one at a time, each on the file before it
-// returns; reads take no lock and scan the rows as the last write that
-// returned left them, so a long read never delays a write, nor a write
-// waiting for the file a read.
+// returns; reads take no lock and scan the rows as the last write left
+// them, so a long read never delays a write, and a write waiting for the
+// disk never delays a read.
 type Connector struct {
 	opts Options
 
