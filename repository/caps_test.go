@@ -215,3 +215,22 @@ func TestWhereValuesAreCountedAcrossIncludeScopes(t *testing.T) {
 	_, fe := decodeCapped(t, `{"where":{"id":{"inq":[1,2,3]}},"include":[{"relation":"r","scope":{"where":{"x":{"inq":[1,2,3]}}}}]}`)
 	expectCap(t, fe, "maxItems", 5, "a where clause may hold at most 5 values", "include[0].scope.where.x.inq")
 }
+
+// BenchmarkOrderOf50000Keys decodes a filter whose order has 50,000
+// distinct keys, as the attack sent it: refused at the 33rd key, its cost
+// is decoding the JSON.
+func BenchmarkOrderOf50000Keys(b *testing.B) {
+	keys := make([]string, 50_000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`"extra.k%d"`, i)
+	}
+	data := []byte(`{"order":[` + strings.Join(keys, ",") + `]}`)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var f repository.Filter[wideTodo]
+		if err := f.UnmarshalJSON(data); err == nil {
+			b.Fatal("passed")
+		}
+	}
+}

@@ -24,10 +24,12 @@ func TestPlainLikePatternsMatchAsTheirRegexp(t *testing.T) {
 			}
 		}
 	}
-	if p, _ := repository.CompileLike("a_c", false); p != nil {
-		if _, literal := p.Literal(); literal {
-			t.Fatal("_ must go through the regexp")
-		}
+	p, err := repository.CompileLike("a_c", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, literal := p.Literal(); literal {
+		t.Fatal("_ must go through the regexp")
 	}
 }
 
