@@ -13,7 +13,8 @@ type checker struct {
 	m       *Model
 	lim     Limits
 	request bool // decoded from JSON: hidden properties are unknown
-	conds   int
+	conds   int  // comparisons read so far, against MaxConds
+	values  int  // values read so far, against MaxValues
 }
 
 func newChecker(m *Model, request bool) *checker {
@@ -123,6 +124,11 @@ func (c *checker) leaf(x Cond, path string) (Cond, error) {
 		}
 		return v, nil
 	}
+	if x.Op != OpInq && x.Op != OpNin && x.Op != OpBetween {
+		if err := c.countValues(1, path); err != nil {
+			return Cond{}, err
+		}
+	}
 	switch x.Op {
 	case OpEq, OpNeq:
 		x.Value, err = one(x.Value, path)
@@ -151,6 +157,19 @@ func (c *checker) leaf(x Cond, path string) (Cond, error) {
 	return x, nil
 }
 
+// countValues adds n values of the comparison at path to the where
+// clause's count, refusing past MaxValues: with MaxConds and MaxInq alone,
+// one clause could carry a million values.
+func (c *checker) countValues(n int, path string) error {
+	c.values += n
+	if c.values > c.lim.MaxValues {
+		return c.fail(path, "maxItems", map[string]any{"limit": c.lim.MaxValues},
+			"a where clause may hold at most %d values (one per comparison, one per item of its inq, nin and between lists)",
+			c.lim.MaxValues)
+	}
+	return nil
+}
+
 func (c *checker) list(x Cond, path string, one func(any, string) (any, error)) (any, error) {
 	v, ok := plainValue(x.Value)
 	if !ok {
@@ -170,6 +189,9 @@ func (c *checker) list(x Cond, path string, one func(any, string) (any, error)) 
 	if len(items) > c.lim.MaxInq {
 		return nil, c.fail(path, "maxItems", map[string]any{"limit": c.lim.MaxInq},
 			"%s takes at most %d values, not %d", x.Op, c.lim.MaxInq, len(items))
+	}
+	if err := c.countValues(len(items), path); err != nil {
+		return nil, err
 	}
 	out := make([]any, len(items))
 	for i, it := range items {

@@ -35,6 +35,23 @@
 // [Match], [And] and [Or]; the result is a [Cond], the tree connectors
 // receive.
 //
+// # Caps
+//
+// Every filter, decoded or built in code, is held to its model's [Limits]
+// (see [LimitsProvider] and [SetDefaultLimits]) before it reaches a
+// connector: the nesting of and/or (MaxDepth), the comparisons of a where
+// clause (MaxConds), the items of one inq or nin (MaxInq), the values of
+// a where clause, list items included (MaxValues), the length of a like
+// or regexp pattern (MaxPattern), the keys of an order (MaxOrder; a
+// property given twice keeps its first direction and counts once) and the
+// names of a fields selection (MaxFields). They are counted as the filter
+// is read, so that a filter past a cap is refused before the work grows
+// with it, with a [*FilterError] (400, keyword maxItems, maxProperties,
+// maxDepth or maxLength, info.limit the cap) naming the cap and the place.
+// Matching like, ilike and regexp over stored text is bounded per query
+// by MaxMatchWork: connectors charge it to a [WorkBudget] and fail the
+// query with a [*WorkLimitError] (400 QUERY_TOO_COSTLY) past it.
+//
 // # Repositories
 //
 // [DefaultCrudRepository] implements LoopBack's method set: Create,

@@ -245,6 +245,9 @@ func (c *checker) query(q Query, path string, depth int) (Query, error) {
 }
 
 func (c *checker) checkFields(f Fields, path string) (Fields, error) {
+	if err := c.fieldsCap(len(f), path, "maxProperties"); err != nil {
+		return nil, err
+	}
 	if c.m == nil {
 		return f, nil
 	}
@@ -257,13 +260,61 @@ func (c *checker) checkFields(f Fields, path string) (Fields, error) {
 	return f, nil
 }
 
+// fieldsCap refuses a fields selection of n entries past MaxFields.
+func (c *checker) fieldsCap(n int, path, keyword string) error {
+	if n > c.lim.MaxFields {
+		return c.fail(path, keyword, map[string]any{"limit": c.lim.MaxFields},
+			"fields may name at most %d properties", c.lim.MaxFields)
+	}
+	return nil
+}
+
+// checkOrder checks an order built in code: its properties, repeats
+// dropped and MaxOrder. An order without repeats is returned as it is;
+// with repeats, a copy without them (the caller's slice is not changed).
 func (c *checker) checkOrder(os []Order, path string) ([]Order, error) {
+	var out []Order // nil until a repeat is found: os[:i] is then the order so far
 	for i, o := range os {
-		if _, err := c.property(o.Prop, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+		kept := out
+		if kept == nil {
+			kept = os[:i]
+		}
+		if repeatsKey(kept, o) {
+			if out == nil {
+				out = slices.Clone(kept)
+			}
+			continue
+		}
+		if err := c.orderKey(len(kept), o, path, i); err != nil {
 			return nil, err
 		}
+		if out != nil {
+			out = append(out, o)
+		}
 	}
-	return os, nil
+	if out == nil {
+		return os, nil
+	}
+	return out, nil
+}
+
+// repeatsKey reports whether o's property is already a key of kept. A
+// repeat is dropped: the earlier key decides every tie first, so it can
+// never change a result (in memory as in SQL's ORDER BY).
+func repeatsKey(kept []Order, o Order) bool {
+	return slices.ContainsFunc(kept, func(k Order) bool { return k.Prop == o.Prop })
+}
+
+// orderKey checks o, a new key after n distinct ones: MaxOrder and its
+// property; i is o's index in the order, for errors.
+func (c *checker) orderKey(n int, o Order, path string, i int) error {
+	at := fmt.Sprintf("%s[%d]", path, i)
+	if n >= c.lim.MaxOrder {
+		return c.fail(at, "maxItems", map[string]any{"limit": c.lim.MaxOrder},
+			"an order may have at most %d keys (a property given twice counts once)", c.lim.MaxOrder)
+	}
+	_, err := c.property(o.Prop, at)
+	return err
 }
 
 // names lists the properties a client may name.

@@ -16,16 +16,22 @@ type Limits struct {
 	// MaxPattern is the longest like or regexp pattern, in bytes; 0 means
 	// 1000.
 	MaxPattern int
-	// MaxValues is the most values one where clause may hold, every
-	// condition's value and every item of its inq, nin and between lists
-	// counted; 0 means 10,000. It keeps a query within the parameters a
-	// SQL database accepts.
+	// MaxValues is the most values one where clause may hold, counting
+	// one per comparison, but the items of an inq, nin or between list one
+	// each (the where clauses of include scopes count with the filter's);
+	// 0 means 10,000. It keeps a query within the parameters a SQL
+	// database accepts.
 	MaxValues int
-	// MaxOrder is the most keys an order may have, after duplicates are
-	// dropped; 0 means 32.
+	// MaxOrder is the most keys an order may have; 0 means 32. A
+	// property given again is dropped and keeps its first direction (the
+	// first key decides every tie first, so a repeat never changes a
+	// result), and repeats do not count. The repository adds the id as a
+	// last key when the order lacks it, so a connector sees at most
+	// MaxOrder+1 keys.
 	MaxOrder int
-	// MaxFields is the most entries a fields selection may have; 0 means
-	// 256.
+	// MaxFields is the most properties a fields selection may name, in
+	// its object form or its list form (a name listed twice counts once);
+	// 0 means 256.
 	MaxFields int
 	// MaxMatchWork bounds the work of matching like, ilike and regexp
 	// patterns in one query, in units of one byte of stored text times

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // decodeTree decodes JSON into a generic tree: map[string]any, []any,
@@ -194,27 +195,37 @@ func opList() []string {
 	return out
 }
 
-// parseFields reads {prop: bool} or [prop, ...].
+// parseFields reads {prop: bool} or [prop, ...] (or "prop,prop", the
+// exploded form). The cap is checked before the set grows past it.
 func (c *checker) parseFields(tree any, path string) (Fields, error) {
-	f := Fields{}
 	switch t := tree.(type) {
 	case nil:
 		return nil, nil
 	case string: // ?filter[fields]=title
-		t2 := []any{}
+		f := Fields{}
 		for s := range strings.SplitSeq(t, ",") {
-			t2 = append(t2, strings.TrimSpace(s))
+			if err := c.addField(f, strings.TrimSpace(s), path, "maxItems"); err != nil {
+				return nil, err
+			}
 		}
-		return c.parseFields(t2, path)
+		return c.checkFields(f, path)
 	case []any:
+		f := make(Fields, min(len(t), c.lim.MaxFields))
 		for i, v := range t {
 			s, ok := v.(string)
 			if !ok {
 				return nil, c.fail(fmt.Sprintf("%s[%d]", path, i), "type", map[string]any{"type": "string"}, "must be a property name, not %s", valueText(v))
 			}
-			f[s] = true
+			if err := c.addField(f, s, path, "maxItems"); err != nil {
+				return nil, err
+			}
 		}
+		return c.checkFields(f, path)
 	case map[string]any:
+		if err := c.fieldsCap(len(t), path, "maxProperties"); err != nil {
+			return nil, err
+		}
+		f := make(Fields, len(t))
 		for k, v := range t {
 			b, err := coerce(v, KindBool)
 			if err != nil || b == nil {
@@ -222,56 +233,105 @@ func (c *checker) parseFields(tree any, path string) (Fields, error) {
 			}
 			f[k] = b.(bool)
 		}
-	default:
-		return nil, c.fail(path, "type", map[string]any{"type": "object"}, "fields must be an object or a list of names, not %s", valueText(tree))
+		return c.checkFields(f, path)
 	}
-	return c.checkFields(f, path)
+	return nil, c.fail(path, "type", map[string]any{"type": "object"}, "fields must be an object or a list of names, not %s", valueText(tree))
+}
+
+// addField adds name to a list-form selection; a name given twice counts
+// once.
+func (c *checker) addField(f Fields, name, path, keyword string) error {
+	if _, dup := f[name]; dup {
+		return nil
+	}
+	if err := c.fieldsCap(len(f)+1, path, keyword); err != nil {
+		return err
+	}
+	f[name] = true
+	return nil
 }
 
 // parseOrder reads "prop [ASC|DESC]", a comma list of those, or a list.
+// A property given again is dropped (see repeatsKey), and the
+// keys are counted as they are read, so that a long order is refused
+// before anything is built for its keys.
 func (c *checker) parseOrder(tree any, path string) ([]Order, error) {
-	var items []string
-	var at []string
+	var out []Order
+	n := 0 // keys read, repeats included: the index of a key in errors
+	// item is the index of the list item s is in, -1 for the string form;
+	// the place is written only for an error.
+	at := func(item int) string {
+		if item < 0 {
+			return path
+		}
+		return fmt.Sprintf("%s[%d]", path, item)
+	}
+	read := func(s string, item int) error {
+		prop, dir, ok := orderWords(s)
+		if !ok {
+			return c.fail(at(item), "format", nil, `must be "property ASC|DESC", not %q`, s)
+		}
+		o := Order{Prop: prop}
+		switch {
+		case dir == "" || strings.EqualFold(dir, "ASC"):
+		case strings.EqualFold(dir, "DESC"):
+			o.Desc = true
+		default:
+			return c.fail(at(item), "enum", map[string]any{"allowedValues": []string{"ASC", "DESC"}},
+				"bad direction %q in %q (ASC or DESC)", dir, s)
+		}
+		i := n
+		n++
+		if repeatsKey(out, o) {
+			return nil
+		}
+		if err := c.orderKey(len(out), o, path, i); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	}
 	switch t := tree.(type) {
 	case nil:
 		return nil, nil
 	case string:
 		for s := range strings.SplitSeq(t, ",") {
-			items, at = append(items, s), append(at, path)
+			if err := read(s, -1); err != nil {
+				return nil, err
+			}
 		}
 	case []any:
 		for i, v := range t {
 			s, ok := v.(string)
 			if !ok {
-				return nil, c.fail(fmt.Sprintf("%s[%d]", path, i), "type", map[string]any{"type": "string"}, `must be "property ASC|DESC", not %s`, valueText(v))
+				return nil, c.fail(at(i), "type", map[string]any{"type": "string"}, `must be "property ASC|DESC", not %s`, valueText(v))
 			}
 			for part := range strings.SplitSeq(s, ",") {
-				items, at = append(items, part), append(at, fmt.Sprintf("%s[%d]", path, i))
+				if err := read(part, i); err != nil {
+					return nil, err
+				}
 			}
 		}
 	default:
 		return nil, c.fail(path, "type", map[string]any{"type": "string"}, `order must be "property ASC|DESC" or a list of those, not %s`, valueText(tree))
 	}
-	out := make([]Order, 0, len(items))
-	for i, s := range items {
-		words := strings.Fields(s)
-		if len(words) == 0 || len(words) > 2 {
-			return nil, c.fail(at[i], "format", nil, `must be "property ASC|DESC", not %q`, s)
-		}
-		o := Order{Prop: words[0]}
-		if len(words) == 2 {
-			switch strings.ToUpper(words[1]) {
-			case "ASC":
-			case "DESC":
-				o.Desc = true
-			default:
-				return nil, c.fail(at[i], "enum", map[string]any{"allowedValues": []string{"ASC", "DESC"}},
-					"bad direction %q in %q (ASC or DESC)", words[1], s)
-			}
-		}
-		out = append(out, o)
+	return out, nil
+}
+
+// orderWords splits "property [direction]" at white space, as
+// strings.Fields would, without allocating; ok is false for no word or
+// more than two.
+func orderWords(s string) (prop, dir string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", false
 	}
-	return c.checkOrder(out, path)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, "", true
+	}
+	prop, dir = s[:i], strings.TrimSpace(s[i:])
+	return prop, dir, strings.IndexFunc(dir, unicode.IsSpace) < 0
 }
 
 // parseCount reads a limit or skip: an integer >= min.
@@ -344,7 +404,7 @@ func (c *checker) parseInclusion(obj map[string]any, path string, depth int) (In
 				inc.TargetType = s
 			}
 		case "scope":
-			sc := &checker{lim: c.lim, request: c.request, conds: c.conds}
+			sc := &checker{lim: c.lim, request: c.request, conds: c.conds, values: c.values}
 			scopeTree, _ := obj[k].(map[string]any)
 			if scopeTree != nil {
 				if tl, ok := scopeTree["totalLimit"]; ok {
@@ -365,7 +425,7 @@ func (c *checker) parseInclusion(obj map[string]any, path string, depth int) (In
 			if err != nil {
 				return inc, err
 			}
-			c.conds = sc.conds
+			c.conds, c.values = sc.conds, sc.values
 			inc.Scope = &q
 		default:
 			return inc, c.fail(join(path, k), "additionalProperties", map[string]any{"additionalProperty": k},

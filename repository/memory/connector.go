@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/loomhq/loom/repository"
 )
@@ -25,15 +27,27 @@ type Options struct {
 
 // Connector is the memory connector: a [repository.Connector] that keeps
 // every model's entities in memory, optionally backed by a file. It is safe
-// for concurrent use; reads run in parallel, writes one at a time, each
-// on the file before it returns.
+// for concurrent use: writes run one at a time, each on the file before it
+// returns; reads take no lock and scan the rows as the last write left
+// them, so a long read never delays a write, and a write waiting for the
+// disk never delays a read.
 type Connector struct {
 	opts Options
 
-	mu     sync.RWMutex
-	loaded bool
-	ids    map[string]int64 // next id per model, db.json's "ids"
-	tables map[string]*table
+	mu     sync.Mutex // held by writes, the load and the first use of a model
+	loaded atomic.Bool
+	ids    map[string]int64  // next id per model, db.json's "ids"; under mu
+	tables map[string]*table // under mu
+	// published is tables as readers see it: replaced, never changed, when
+	// a table is added.
+	published atomic.Pointer[map[string]*table]
+
+	// writeFile replaces the file with the store's text: writeAtomic, or
+	// a test's stand-in that blocks or fails.
+	writeFile func(path string, data []byte) error
+	// onScan, when set by a test, runs at each of a scan's checks of its
+	// context (first row, then every scanEvery rows).
+	onScan func()
 }
 
 var _ repository.Connector = (*Connector)(nil)
@@ -41,7 +55,9 @@ var _ repository.Connector = (*Connector)(nil)
 // New returns a memory connector. Register it as a data source with
 // repository.DataSource, or call Start yourself to load the file.
 func New(opts Options) *Connector {
-	return &Connector{opts: opts, ids: map[string]int64{}, tables: map[string]*table{}}
+	c := &Connector{opts: opts, ids: map[string]int64{}, tables: map[string]*table{}, writeFile: writeAtomic}
+	c.published.Store(&map[string]*table{})
+	return c
 }
 
 // Start loads the file, if any: LoopBack's db.json loads unchanged.
@@ -55,15 +71,15 @@ func (c *Connector) Start(context.Context) error {
 func (c *Connector) Stop(context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.loaded {
+	if !c.loaded.Load() {
 		return nil
 	}
 	return c.persist()
 }
 
-// load reads the file once. c.mu must be held for writing.
+// load reads the file once. c.mu must be held.
 func (c *Connector) load() error {
-	if c.loaded {
+	if c.loaded.Load() {
 		return nil
 	}
 	if c.opts.File != "" {
@@ -88,8 +104,9 @@ func (c *Connector) load() error {
 			t.bind("id")
 			c.tables[name] = t
 		}
+		c.published.Store(new(maps.Clone(c.tables)))
 	}
-	c.loaded = true
+	c.loaded.Store(true)
 	return nil
 }
 
@@ -97,27 +114,46 @@ func (c *Connector) persist() error {
 	if c.opts.File == "" {
 		return nil
 	}
-	return writeAtomic(c.opts.File, c.encode())
+	return c.writeFile(c.opts.File, c.encode())
 }
 
-// read runs f with the model's table under the read lock; the table is
-// created, the file loaded and the ids bound first when needed.
-func (c *Connector) read(m *repository.Model, f func(t *table) error) error {
-	c.mu.RLock()
-	t := c.tables[m.Name]
-	if c.loaded && t != nil && t.idProp == m.ID.Name {
-		defer c.mu.RUnlock()
-		return f(t)
+// snapshot returns the model's rows, in id order, as the last write left
+// them, without a lock. Only the first use of a model that the file holds
+// under another id property, or a read before Start, takes c.mu, to load
+// the file or read the rows' ids.
+func (c *Connector) snapshot(m *repository.Model) ([]*row, error) {
+	if c.loaded.Load() {
+		t := (*c.published.Load())[m.Name]
+		if t == nil {
+			return nil, nil // nothing of m was ever stored
+		}
+		if s := t.published(); s.idProp == m.ID.Name {
+			return s.rows, nil
+		}
 	}
-	c.mu.RUnlock()
-	return c.write(m, func(t *table, _ *undo) error { return f(t) })
-}
-
-// write runs f with the model's table under the write lock, then writes
-// the file; when f or the file fails, f's changes are undone.
-func (c *Connector) write(m *repository.Model, f func(t *table, u *undo) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	t := c.tables[m.Name]
+	if t == nil {
+		return nil, nil
+	}
+	t.bind(m.ID.Name)
+	return t.published().rows, nil
+}
+
+// write runs f with the model's table under c.mu, then writes the file
+// and publishes the rows to readers; when f or the file fails, f's
+// changes are undone and readers never see them. A request whose context
+// is done before its turn does not write.
+func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *table, u *undo) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := c.load(); err != nil {
 		return err
 	}
@@ -125,6 +161,7 @@ func (c *Connector) write(m *repository.Model, f func(t *table, u *undo) error) 
 	if t == nil {
 		t = newTable()
 		c.tables[m.Name] = t
+		c.published.Store(new(maps.Clone(c.tables)))
 	}
 	t.bind(m.ID.Name)
 	u := &undo{t: t, next: c.ids[m.Name], hadNext: hasKey(c.ids, m.Name)}
@@ -133,8 +170,12 @@ func (c *Connector) write(m *repository.Model, f func(t *table, u *undo) error) 
 		err = c.persist()
 	}
 	var synced *dirSyncError
-	if err != nil && !errors.As(err, &synced) {
+	switch {
+	case err != nil && !errors.As(err, &synced):
 		u.run(c, m.Name)
+		t.discard()
+	case u.changed: // a failed directory sync keeps the change: the file has it
+		t.publish()
 	}
 	return err
 }
@@ -163,6 +204,7 @@ func (u *undo) record(key string, old *row) {
 	u.log = append(u.log, undoEntry{key, old})
 }
 
+// run puts back the rows and the id sequence as they were.
 func (u *undo) run(c *Connector, model string) {
 	for _, e := range slices.Backward(u.log) {
 		if e.old == nil {
@@ -180,9 +222,9 @@ func (u *undo) run(c *Connector, model string) {
 
 // Create stores new entities, all or none, assigning ids from the model's
 // sequence to those without one.
-func (c *Connector) Create(_ context.Context, m *repository.Model, data []repository.Data) ([]repository.Data, error) {
+func (c *Connector) Create(ctx context.Context, m *repository.Model, data []repository.Data) ([]repository.Data, error) {
 	out := make([]repository.Data, len(data))
-	err := c.write(m, func(t *table, u *undo) error {
+	err := c.write(ctx, m, func(t *table, u *undo) error {
 		for i, d := range data {
 			d = d.Clone()
 			id, err := c.assignID(m, t, d)
@@ -241,164 +283,67 @@ func (c *Connector) assignID(m *repository.Model, t *table, d repository.Data) (
 
 // Find returns the entities matching q, in q's order, within skip and
 // limit, with q.Select's properties.
-func (c *Connector) Find(_ context.Context, m *repository.Model, q repository.Query) ([]repository.Data, error) {
-	match, err := compile(q.Where)
+func (c *Connector) Find(ctx context.Context, m *repository.Model, q repository.Query) ([]repository.Data, error) {
+	sc, match, err := c.newScan(ctx, m, q.Where)
 	if err != nil {
 		return nil, err
 	}
-	var out []repository.Data
-	err = c.read(m, func(t *table) error {
-		rows := selectRows(t, match, q, m.ID.Name)
-		out = make([]repository.Data, len(rows))
-		for i, r := range rows {
-			out[i] = project(r.data, q.Select)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// selectRows returns the rows matching q in order, skipped and limited.
-func selectRows(t *table, match matcher, q repository.Query, idProp string) []*row {
-	byID := len(q.Order) == 0 || len(q.Order) == 1 && q.Order[0].Prop == idProp && !q.Order[0].Desc
-	var rows []*row
-	skip := q.Skip
-	for _, r := range t.sorted {
-		if match != nil && !match(r.vals) {
-			continue
-		}
-		if byID { // already in order: stop early
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if q.Limit > 0 && len(rows) == q.Limit {
-				break
-			}
-		}
-		rows = append(rows, r)
+	all, err := c.snapshot(m)
+	if err != nil {
+		return nil, err
 	}
-	if byID {
-		return rows
+	rows, err := sc.selectRows(all, match, q, m.ID.Name)
+	if err != nil {
+		return nil, err
 	}
-	return sortRows(rows, q)
-}
-
-// sorted is a row with its order keys read once.
-type sorted struct {
-	r    *row
-	keys []any
-	has  []bool
-}
-
-// sortRows sorts rows (in id order) by q.Order, stably, then skips and
-// limits. With a limit, only the best skip+limit rows are kept as they
-// come, so a page of a large result costs no full sort.
-func sortRows(rows []*row, q repository.Query) []*row {
-	cmpRows := func(a, b *sorted) int {
-		for i, o := range q.Order {
-			if c := sortCompare(a.keys[i], a.has[i], b.keys[i], b.has[i]); c != 0 {
-				if o.Desc {
-					return -c
-				}
-				return c
-			}
-		}
-		return 0
+	out := make([]repository.Data, len(rows))
+	for i, r := range rows {
+		out[i] = project(r.data, q.Select)
 	}
-	keep := len(rows)
-	if q.Limit > 0 && q.Skip+q.Limit < keep {
-		keep = q.Skip + q.Limit
-	}
-	best := make([]*sorted, 0, keep)
-	scratch := &sorted{keys: make([]any, len(q.Order)), has: make([]bool, len(q.Order))}
-	for _, r := range rows {
-		scratch.r = r
-		for i, o := range q.Order {
-			scratch.keys[i], scratch.has[i] = orderValue(r, o.Prop)
-		}
-		if len(best) == keep && cmpRows(scratch, best[keep-1]) >= 0 {
-			continue // not better than the worst kept; ties keep the earlier
-		}
-		s := &sorted{r: r, keys: slices.Clone(scratch.keys), has: slices.Clone(scratch.has)}
-		// the first kept row that s sorts before; ties stay in id order
-		at, _ := slices.BinarySearchFunc(best, s, func(e, s *sorted) int {
-			if cmpRows(e, s) <= 0 {
-				return -1
-			}
-			return 1
-		})
-		if len(best) == keep {
-			best = best[:keep-1]
-		}
-		best = slices.Insert(best, at, s)
-	}
-	if q.Skip >= len(best) {
-		return nil
-	}
-	out := make([]*row, 0, len(best)-q.Skip)
-	for _, s := range best[q.Skip:] {
-		out = append(out, s.r)
-	}
-	return out
-}
-
-func orderValue(r *row, prop string) (any, bool) {
-	v, ok := r.vals[prop]
-	if !ok {
-		if vs := lookupPath(r.vals, prop); len(vs) > 0 {
-			return vs[0], true
-		}
-	}
-	return v, ok && v != nil
-}
-
-// project returns a copy of d with only the properties of sel (nil: all).
-func project(d repository.Data, sel []string) repository.Data {
-	if sel == nil {
-		return d.Clone()
-	}
-	out := make(repository.Data, len(sel))
-	for _, k := range sel {
-		if v, ok := d[k]; ok {
-			out[k] = v
-		}
-	}
-	return out
+	return out, nil
 }
 
 // Count returns how many entities match where.
-func (c *Connector) Count(_ context.Context, m *repository.Model, where repository.Cond) (int, error) {
-	match, err := compile(where)
+func (c *Connector) Count(ctx context.Context, m *repository.Model, where repository.Cond) (int, error) {
+	sc, match, err := c.newScan(ctx, m, where)
 	if err != nil {
 		return 0, err
 	}
+	rows, err := c.snapshot(m)
+	if err != nil {
+		return 0, err
+	}
+	if match == nil { // no scan: the context is looked at once
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		return len(rows), nil
+	}
 	n := 0
-	err = c.read(m, func(t *table) error {
-		if match == nil {
-			n = len(t.sorted)
-			return nil
+	for i, r := range rows {
+		if err := sc.check(i); err != nil {
+			return 0, err
 		}
-		for _, r := range t.sorted {
-			if match(r.vals) {
-				n++
-			}
+		if match(r.vals) {
+			n++
 		}
-		return nil
-	})
-	return n, err
+	}
+	return n, sc.done()
 }
 
 // Update sets data's properties on the entities matching where; null
 // values remove properties.
-func (c *Connector) Update(_ context.Context, m *repository.Model, data repository.Data, where repository.Cond) (int, error) {
-	match, err := compile(where)
+func (c *Connector) Update(ctx context.Context, m *repository.Model, data repository.Data, where repository.Cond) (int, error) {
+	sc, match, err := c.newScan(ctx, m, where)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	err = c.write(m, func(t *table, u *undo) error {
-		for _, r := range slices.Clone(t.sorted) {
+	err = c.write(ctx, m, func(t *table, u *undo) error {
+		for i, r := range t.published().rows { // the rows before this write: t.sorted changes
+			if err := sc.check(i); err != nil {
+				return err
+			}
 			if match != nil && !match(r.vals) {
 				continue
 			}
@@ -419,7 +364,7 @@ func (c *Connector) Update(_ context.Context, m *repository.Model, data reposito
 			u.record(r.key, t.put(nr))
 			n++
 		}
-		return nil
+		return sc.done()
 	})
 	if err != nil {
 		return 0, err
@@ -428,7 +373,7 @@ func (c *Connector) Update(_ context.Context, m *repository.Model, data reposito
 }
 
 // Replace replaces the entity with data's id by data.
-func (c *Connector) Replace(_ context.Context, m *repository.Model, data repository.Data) (bool, error) {
+func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repository.Data) (bool, error) {
 	raw, ok := data[m.ID.Name]
 	if !ok {
 		return false, fmt.Errorf("memory: %s: replace without an id", m.Name)
@@ -438,7 +383,7 @@ func (c *Connector) Replace(_ context.Context, m *repository.Model, data reposit
 		return false, fmt.Errorf("memory: %s: bad id %s", m.Name, raw)
 	}
 	found := false
-	err = c.write(m, func(t *table, u *undo) error {
+	err = c.write(ctx, m, func(t *table, u *undo) error {
 		key := keyOf(id)
 		if t.byKey[key] == nil {
 			return nil
@@ -455,20 +400,23 @@ func (c *Connector) Replace(_ context.Context, m *repository.Model, data reposit
 }
 
 // Delete removes the entities matching where.
-func (c *Connector) Delete(_ context.Context, m *repository.Model, where repository.Cond) (int, error) {
-	match, err := compile(where)
+func (c *Connector) Delete(ctx context.Context, m *repository.Model, where repository.Cond) (int, error) {
+	sc, match, err := c.newScan(ctx, m, where)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	err = c.write(m, func(t *table, u *undo) error {
-		for _, r := range slices.Clone(t.sorted) {
+	err = c.write(ctx, m, func(t *table, u *undo) error {
+		for i, r := range t.published().rows { // the rows before this write: t.sorted changes
+			if err := sc.check(i); err != nil {
+				return err
+			}
 			if match == nil || match(r.vals) {
 				u.record(r.key, t.remove(r.key))
 				n++
 			}
 		}
-		return nil
+		return sc.done()
 	})
 	if err != nil {
 		return 0, err

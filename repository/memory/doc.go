@@ -8,10 +8,27 @@
 //
 // # Concurrency
 //
-// A [Connector] is safe for concurrent use: reads share a lock, writes take
-// it alone. Ids come from one sequence per model (db.json's "ids"), so they
+// A [Connector] is safe for concurrent use. Writes run one at a time; each
+// works on its own copy of the model's rows and publishes it, with an
+// atomic pointer, once the file has it. Reads take no lock: they scan the
+// rows the last write published, so a long read never delays a write, and
+// a write waiting for the disk never delays a read. (The first use of a
+// model before [Connector.Start], or of one the file holds under another
+// id property, waits for the writes once, to load the file or read the
+// ids.) Ids come from one sequence per model (db.json's "ids"), so they
 // are sequential integers, as in LoopBack, even for ids not marked
 // generated; a given id is kept and moves the sequence past it.
+//
+// # Bounded work
+//
+// Every scan (Find, Count, Update, Delete) looks at the request's context
+// every 256 rows and stops with its error, unchanged, once the request is
+// cancelled or past its deadline; a write whose context is done before
+// its turn does not start. like, ilike, nlike, nilike and regexp tests
+// are charged to a [repository.WorkBudget] of the model's MaxMatchWork
+// (see [repository.Limits]) before they run: a query that would spend
+// more fails with a [*repository.WorkLimitError] (400 QUERY_TOO_COSTLY),
+// and a write that fails so changes nothing.
 //
 // # The file
 //

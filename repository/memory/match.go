@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/loomhq/loom/repository"
@@ -11,15 +10,18 @@ import (
 type matcher func(vals map[string]any) bool
 
 // compile turns a checked condition into a matcher, once per query:
-// patterns are compiled here, not per entity. A nil matcher matches all.
-func compile(c repository.Cond) (matcher, error) {
+// patterns are compiled here, not per entity, and their tests charged to
+// budget. A test the budget cannot pay does not match and leaves the
+// budget exceeded, which the scan reads (see scan.check). A nil matcher
+// matches all.
+func compile(c repository.Cond, budget *repository.WorkBudget) (matcher, error) {
 	switch c.Op {
 	case repository.OpAll:
 		return nil, nil
 	case repository.OpAnd, repository.OpOr:
 		subs := make([]matcher, 0, len(c.Conds))
 		for _, s := range c.Conds {
-			m, err := compile(s)
+			m, err := compile(s, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -47,16 +49,19 @@ func compile(c repository.Cond) (matcher, error) {
 			return false
 		}, nil
 	}
-	test, negate, err := leafTest(c)
+	test, negate, err := leafTest(c, budget)
 	if err != nil {
 		return nil, err
 	}
 	prop := c.Prop
-	dotted := strings.Contains(prop, ".")
+	var path []string // split once, not per entity
+	if strings.Contains(prop, ".") {
+		path = strings.Split(prop, ".")
+	}
 	return func(vals map[string]any) bool {
 		var found bool
-		if dotted {
-			found = repository.AnyValue(lookupPath(vals, prop), test)
+		if path != nil {
+			found = repository.AnyValue(repository.PathValues(vals, path), test)
 		} else if v, ok := vals[prop]; ok && v != nil {
 			found = repository.AnyValue([]any{v}, test)
 		}
@@ -67,7 +72,7 @@ func compile(c repository.Cond) (matcher, error) {
 // leafTest returns the test of a comparison on one present, non-null
 // value, and whether the result is negated (the operators that absent
 // values satisfy: neq, nin, nlike, nilike, eq null, exists false).
-func leafTest(c repository.Cond) (func(any) bool, bool, error) {
+func leafTest(c repository.Cond, budget *repository.WorkBudget) (func(any) bool, bool, error) {
 	v := c.Value
 	switch c.Op {
 	case repository.OpEq:
@@ -122,62 +127,31 @@ func leafTest(c repository.Cond) (func(any) bool, bool, error) {
 		return func(any) bool { return true }, !yes, nil
 	case repository.OpLike, repository.OpNlike, repository.OpIlike, repository.OpNilike:
 		pat, _ := v.(string)
-		re, err := repository.LikeRegexp(pat, c.Op == repository.OpIlike || c.Op == repository.OpNilike)
+		p, err := repository.CompileLike(pat, c.Op == repository.OpIlike || c.Op == repository.OpNilike)
 		if err != nil {
 			return nil, false, err
 		}
-		negate := c.Op == repository.OpNlike || c.Op == repository.OpNilike
-		if lit, ok := literalLike(pat); ok && c.Op != repository.OpIlike && c.Op != repository.OpNilike {
-			return lit, negate, nil
-		}
-		return matchString(re), negate, nil
+		return matchText(p, budget), c.Op == repository.OpNlike || c.Op == repository.OpNilike, nil
 	case repository.OpRegexp:
 		r, _ := v.(repository.Regexp)
-		re, err := r.Compile()
+		p, err := repository.CompileRegexp(r)
 		if err != nil {
 			return nil, false, err
 		}
-		return matchString(re), false, nil
+		return matchText(p, budget), false, nil
 	}
 	return nil, false, &repository.FilterError{Path: c.Prop, Message: "unknown operator " + c.Op.String()}
 }
 
-// literalLike matches a like pattern made of text and % without a
-// regular expression: its pieces appear in order, anywhere (LoopBack's
-// like is not anchored). ok is false for patterns with _ or regular
-// expression syntax.
-func literalLike(pat string) (func(any) bool, bool) {
-	pieces := strings.Split(pat, "%")
-	for _, p := range pieces {
-		if strings.ContainsRune(p, '_') || regexp.QuoteMeta(p) != p {
-			return nil, false
-		}
-	}
+// matchText tests stored text against p, paid from budget; values that
+// are not text never match.
+func matchText(p *repository.Pattern, budget *repository.WorkBudget) func(any) bool {
 	return func(s any) bool {
 		str, ok := s.(string)
 		if !ok {
 			return false
 		}
-		for _, p := range pieces {
-			i := strings.Index(str, p)
-			if i < 0 {
-				return false
-			}
-			str = str[i+len(p):]
-		}
-		return true
-	}, true
-}
-
-func matchString(re *regexp.Regexp) func(any) bool {
-	return func(s any) bool {
-		str, ok := s.(string)
-		return ok && re.MatchString(str)
+		matched, err := p.Match(str, budget)
+		return err == nil && matched
 	}
-}
-
-// lookupPath returns the values at a dotted path (address.city); arrays on
-// the way fan out to their elements.
-func lookupPath(vals map[string]any, path string) []any {
-	return repository.PathValues(vals, strings.Split(path, "."))
 }

@@ -1,33 +1,33 @@
 package memory
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/loomhq/loom/repository"
 )
 
-func TestPlainLikePatternsMatchAsTheirRegexp(t *testing.T) {
-	for _, pat := range []string{"%chore%", "a%b%c", "alpha", "%", ""} {
-		lit, ok := literalLike(pat)
-		if !ok {
-			t.Fatalf("%q has no literal matcher", pat)
-		}
-		re, _ := repository.LikeRegexp(pat, false)
-		for _, s := range []string{"charlie chore", "abc", "axbyc", "alpha task", "", "cba"} {
-			if lit(s) != re.MatchString(s) {
-				t.Errorf("like %q on %q: literal %v, regexp %v", pat, s, lit(s), re.MatchString(s))
-			}
-		}
-	}
-	if _, ok := literalLike("a_c"); ok {
-		t.Fatal("_ must go through the regexp")
+func TestDottedPathsFanOutOverArrays(t *testing.T) {
+	vals := map[string]any{"addresses": []any{map[string]any{"city": "Oslo"}, map[string]any{"city": "Rome"}}}
+	m, err := compile(repository.Eq("addresses.city", "Rome"), nil)
+	if err != nil || !m(vals) {
+		t.Fatalf("no match: %v", err)
 	}
 }
 
-func TestDottedPathsFanOutOverArrays(t *testing.T) {
-	vals := map[string]any{"addresses": []any{map[string]any{"city": "Oslo"}, map[string]any{"city": "Rome"}}}
-	m, err := compile(repository.Eq("addresses.city", "Rome"))
-	if err != nil || !m(vals) {
-		t.Fatalf("no match: %v", err)
+func TestAnOrderKeyReadsTheFirstValueAtItsPath(t *testing.T) {
+	vals := map[string]any{
+		"a": []any{
+			map[string]any{"b": nil},
+			[]any{map[string]any{"x": 1}, map[string]any{"b": map[string]any{"c": "first"}}},
+			map[string]any{"b": map[string]any{"c": "second"}},
+		},
+	}
+	for _, path := range [][]string{{"a", "b", "c"}, {"a", "b"}, {"a", "x"}, {"a", "nope"}, {"z"}} {
+		want := repository.PathValues(vals, path)
+		got, ok := firstPathValue(vals, path)
+		if ok != (len(want) > 0) || ok && !reflect.DeepEqual(got, want[0]) {
+			t.Errorf("%v: got %v, %v; PathValues %v", path, got, ok, want)
+		}
 	}
 }

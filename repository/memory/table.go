@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/loomhq/loom/repository"
 )
 
-// row is one stored entity. Rows are never changed in place: a write
-// makes a new row, so a reader holding the old one is safe and an undo is
-// putting the old row back.
+// row is one stored entity. Rows are never changed once a table holds
+// them: a write makes a new row, so a reader holding the old one is safe
+// and an undo is putting the old row back.
 type row struct {
 	key  string          // the id as db.json writes it: "5", "abc"
 	id   any             // the id as a value: int64, float64 or string
@@ -72,27 +73,78 @@ func compareIDs(a, b any) int {
 	return cmp.Compare(sa, sb)
 }
 
-// table holds one model's rows, by key and in id order.
+// table holds one model's rows. Writers, one at a time, change byKey and
+// sorted; readers never touch them: they load the published snapshot, a
+// sorted slice that no one changes once published. A write copies sorted
+// at its first change and publishes the copy when it succeeds, so a
+// reader scans the rows as they were when it began, without a lock.
 type table struct {
-	byKey  map[string]*row
-	sorted []*row
-	idProp string // the id property the rows' ids were read from
+	byKey  map[string]*row // writers only
+	sorted []*row          // writers only: the rows in id order
+	owned  bool            // sorted is the write's own copy, not the published one
+	idProp string          // the id property the rows' ids were read from
+	pub    atomic.Pointer[snapshot]
 }
 
-func newTable() *table { return &table{byKey: map[string]*row{}} }
+// snapshot is a table's rows as readers see them: in id order, never
+// changed once published.
+type snapshot struct {
+	rows   []*row
+	idProp string
+}
+
+func newTable() *table {
+	t := &table{byKey: map[string]*row{}}
+	t.publish()
+	return t
+}
 
 func (t *table) rows() []*row { return t.sorted }
 
-// bind reads the rows' ids from idProp (the model's id property), once.
+// published is the snapshot readers see.
+func (t *table) published() *snapshot { return t.pub.Load() }
+
+// publish makes the write's rows the ones readers see; the next change
+// copies them again.
+func (t *table) publish() {
+	t.pub.Store(&snapshot{rows: t.sorted, idProp: t.idProp})
+	t.owned = false
+}
+
+// discard drops the write's copy of the rows, back to the published ones
+// (byKey is put back by the undo log).
+func (t *table) discard() {
+	t.sorted = t.published().rows
+	t.owned = false
+}
+
+// own gives the write its own copy of the rows before its first change,
+// so that the published slice is never written.
+func (t *table) own() {
+	if !t.owned {
+		t.sorted = append(make([]*row, 0, len(t.sorted)+1), t.sorted...)
+		t.owned = true
+	}
+}
+
+// bind reads the rows' ids from idProp (the model's id property), once,
+// and publishes the rows in that order. Rows are shared with readers, so
+// each gets a new copy with its id rather than being changed.
 func (t *table) bind(idProp string) {
 	if t.idProp == idProp {
 		return
 	}
 	t.idProp = idProp
-	for _, r := range t.sorted {
-		r.id = t.idOf(r)
+	rows := make([]*row, len(t.sorted))
+	for i, r := range t.sorted {
+		nr := *r
+		nr.id = t.idOf(&nr)
+		rows[i] = &nr
+		t.byKey[nr.key] = &nr
 	}
-	slices.SortFunc(t.sorted, func(a, b *row) int { return compareIDs(a.id, b.id) })
+	slices.SortFunc(rows, func(a, b *row) int { return compareIDs(a.id, b.id) })
+	t.sorted = rows
+	t.publish()
 }
 
 // idOf is a row's id: its id property, else its key read as a number.
@@ -111,9 +163,13 @@ func (t *table) search(id any) (int, bool) {
 }
 
 // put stores r, replacing the row of the same key; it returns the row
-// replaced, or nil.
+// replaced, or nil. A new row's id is read here; a row put back by an
+// undo keeps the id it had.
 func (t *table) put(r *row) *row {
-	r.id = t.idOf(r)
+	t.own()
+	if r.id == nil {
+		r.id = t.idOf(r)
+	}
 	old := t.byKey[r.key]
 	if old != nil {
 		t.removeSorted(old)
@@ -128,6 +184,7 @@ func (t *table) put(r *row) *row {
 func (t *table) remove(key string) *row {
 	old := t.byKey[key]
 	if old != nil {
+		t.own()
 		delete(t.byKey, key)
 		t.removeSorted(old)
 	}

@@ -11,8 +11,9 @@ import (
 // its cleanup with t.Cleanup.
 type NewConnector func(t *testing.T) repository.Connector
 
-// Run runs the connector suite: every method of [repository.CrudRepository]
-// and every feature of the filter language, each as a subtest over a fresh
+// Run runs the connector suite: every method of [repository.CrudRepository],
+// every feature of the filter language and the bounds on one query's work
+// (caps, match budget, cancellation), each as a subtest over a fresh
 // connector from newConn. A connector passes when every subtest does:
 //
 //	func TestSuite(t *testing.T) {
@@ -22,6 +23,7 @@ func Run(t *testing.T, newConn NewConnector) {
 	t.Helper()
 	t.Run("crud", func(t *testing.T) { runCRUD(t, newConn) })
 	t.Run("filter", func(t *testing.T) { runFilters(t, newConn) })
+	t.Run("limits", func(t *testing.T) { runLimits(t, newConn) })
 }
 
 // fixture is a repository of Todos and of Notes over one fresh connector.
