@@ -1,6 +1,9 @@
 package httperr
 
-import "net/http"
+import (
+	"net/http"
+	"unicode/utf8"
+)
 
 // Body is the error as the client sees it, inside {"error": …}.
 type Body struct {
@@ -54,14 +57,33 @@ const (
 )
 
 // InvalidParameter is LoopBack's 400 for a parameter whose value cannot be
-// read: Invalid data "abc" for parameter "id".
+// read: Invalid data "abc" for parameter "id". A value longer than 512 bytes
+// is repeated up to there, then "…".
 func InvalidParameter(name string, rawJSON string, details any) *Error {
+	rawJSON = clipValue(rawJSON)
 	e := Newf(http.StatusBadRequest, "Invalid data %s for parameter %q.", rawJSON, name).
 		WithCode(CodeInvalidParameterValue)
 	if details != nil {
 		e = e.WithDetails(details)
 	}
 	return e
+}
+
+// maxValueEcho is how much of a bad parameter's value a message repeats:
+// a 900 KB filter is not sent back whole.
+const maxValueEcho = 512
+
+// clipValue shortens a value's text past maxValueEcho bytes to its start
+// and an ellipsis, on a character boundary.
+func clipValue(s string) string {
+	if len(s) <= maxValueEcho {
+		return s
+	}
+	cut := maxValueEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // MissingParameter is LoopBack's 400 for a required parameter that is absent.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/loomhq/loom/controller/httperr"
 )
@@ -77,4 +79,24 @@ func ExampleEnvelopeOf() {
 	fmt.Println(string(b))
 	// Output:
 	// {"error":{"statusCode":404,"name":"NotFoundError","message":"Todo 7 not found","code":"ENTITY_NOT_FOUND"}}
+}
+
+func TestInvalidParameter_ALongValueIsClippedInTheMessage(t *testing.T) {
+	long := `"` + strings.Repeat("é", 600) + `"`
+	msg := httperr.InvalidParameter("filter", long, nil).Error()
+	if len(msg) > 600 {
+		t.Fatalf("message of %d bytes repeats the whole value", len(msg))
+	}
+	if !strings.HasPrefix(msg, `Invalid data "éé`) || !strings.HasSuffix(msg, `é… for parameter "filter".`) {
+		t.Fatalf("message = %q, want the value's start, an ellipsis and the parameter", msg)
+	}
+	if !utf8.ValidString(msg) {
+		t.Fatal("clipped message is not valid UTF-8")
+	}
+}
+
+func TestInvalidParameter_AShortValueIsRepeatedWhole(t *testing.T) {
+	if got, want := httperr.InvalidParameter("id", `"abc"`, nil).Error(), `Invalid data "abc" for parameter "id".`; got != want {
+		t.Fatalf("message = %q, want %q", got, want)
+	}
 }
