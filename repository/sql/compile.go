@@ -21,9 +21,15 @@ const (
 // stmt is a statement being written: SQL text whose every value is a
 // parameter in args. Identifiers come from the table's metadata only.
 type stmt struct {
-	d    dialect
-	b    strings.Builder
-	args []any
+	d     dialect
+	b     strings.Builder
+	args  []any
+	model *repository.Model // whose limits the query's budget takes
+
+	// The query's token and state, when it calls SQLite functions.
+	state   *queryState
+	tokenID int64
+	tokenPH string
 }
 
 func newStmt(d dialect) *stmt { return &stmt{d: d} }
@@ -53,6 +59,7 @@ func (s *stmt) where(t *table, c repository.Cond) error {
 	if c.IsAll() {
 		return nil
 	}
+	s.model = t.model
 	expr, err := s.cond(t, c, 0)
 	if err != nil {
 		return err
