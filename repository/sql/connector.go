@@ -193,13 +193,7 @@ func (c *Connector) Start(ctx context.Context) error {
 	if maxIdle <= 0 || maxIdle > maxOpen {
 		maxIdle = maxOpen
 	}
-	lifetime, idle := c.opts.ConnMaxLifetime, c.opts.ConnMaxIdleTime
-	switch {
-	case lifetime == 0:
-		lifetime = defaultConnMaxLifetime
-	case lifetime < 0:
-		lifetime = 0 // database/sql's "for ever"
-	}
+	lifetime, idle := connLifetime(c.opts), c.opts.ConnMaxIdleTime
 	if c.d.name() == "sqlite" && c.file == "" {
 		// The database lives in its one connection: never close it.
 		maxOpen, maxIdle, lifetime, idle = 1, 1, 0, 0
@@ -214,6 +208,18 @@ func (c *Connector) Start(ctx context.Context) error {
 	}
 	c.db.Store(db)
 	return nil
+}
+
+// connLifetime is the pool's ConnMaxLifetime for opts: 0 means the
+// default, a negative value database/sql's "for ever" (0).
+func connLifetime(opts Options) time.Duration {
+	switch {
+	case opts.ConnMaxLifetime == 0:
+		return defaultConnMaxLifetime
+	case opts.ConnMaxLifetime < 0:
+		return 0
+	}
+	return opts.ConnMaxLifetime
 }
 
 // Stop closes the pool, after the queries under way have finished.

@@ -217,6 +217,9 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 	if err := rows.Err(); err != nil {
 		return nil, c.fail(ctx, t, s, "find", err)
 	}
+	if err := ctx.Err(); err != nil { // the rows may be cut short: say so
+		return nil, c.fail(ctx, t, s, "find", err)
+	}
 	return out, nil
 }
 
@@ -235,6 +238,9 @@ func (c *Connector) Count(ctx context.Context, m *repository.Model, where reposi
 	s.start()
 	defer s.end()
 	if err := c.queryRow(ctx, q, s).Scan(&n); err != nil {
+		return 0, c.fail(ctx, t, s, "count", err)
+	}
+	if err := ctx.Err(); err != nil { // the count may be cut short
 		return 0, c.fail(ctx, t, s, "count", err)
 	}
 	return int(n), nil

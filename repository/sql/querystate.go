@@ -29,10 +29,17 @@ var (
 	lastToken      atomic.Int64
 )
 
+// functionHook, when set, runs at each call of loom_like, loom_regexp
+// and loom_json: the seam where tests hold or cancel a running query.
+var functionHook func()
+
 // stateOf returns the state of the query that passed token, or nil when
 // there is none (a statement written by hand): such a call runs without a
 // budget and compiles its arguments every time.
 func stateOf(token any) *queryState {
+	if functionHook != nil {
+		functionHook()
+	}
 	id, ok := token.(int64)
 	if !ok {
 		return nil

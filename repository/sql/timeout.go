@@ -117,6 +117,9 @@ func (c *Connector) execArgs(s *stmt) []any {
 // PostgreSQL's statement timeout fired.
 func (c *Connector) dbError(ctx context.Context, s *stmt, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
+		if errors.Is(err, cerr) {
+			return fmt.Errorf("sql: the query was stopped: %w", err)
+		}
 		return fmt.Errorf("sql: the query was stopped: %w (%w)", cerr, err)
 	}
 	if s != nil {
@@ -128,9 +131,4 @@ func (c *Connector) dbError(ctx context.Context, s *stmt, err error) error {
 		return &QueryTimeoutError{Timeout: c.stmtTimeout, Err: err}
 	}
 	return nil
-}
-
-// isContextErr reports whether err is a context's cancellation or deadline.
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
