@@ -116,15 +116,15 @@ func (q *queryState) budgetOf() *repository.WorkBudget {
 	return q.budget
 }
 
-// token returns the placeholder of the statement's query token, adding
-// it on first use with a budget from its model's limits.
+// token adds the statement's query token as a parameter and returns its
+// placeholder; the first use makes the query's state, with a budget from
+// its model's limits.
 func (s *stmt) token() string {
 	if s.state == nil {
 		s.state = &queryState{budget: repository.NewWorkBudget(repository.LimitsOf(s.model).MaxMatchWork)}
 		s.tokenID = lastToken.Add(1)
-		s.tokenPH = s.param(s.tokenID)
 	}
-	return s.tokenPH
+	return s.param(s.tokenID)
 }
 
 // start makes the statement's state visible to the SQLite functions;

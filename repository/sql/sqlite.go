@@ -59,8 +59,8 @@ func (sqliteDialect) jsonExpr(s *stmt, col string, path []string, j jsonTest) (s
 }
 
 func (sqliteDialect) jsonOrder(s *stmt, col string, path []string) []string {
-	p := s.param(pathArg(path))
-	return []string{"loom_json_rank(" + col + ", " + p + ")", "loom_json_key(" + col + ", " + p + ")"}
+	rank := "loom_json_rank(" + col + ", " + s.param(pathArg(path)) + ")"
+	return []string{rank, "loom_json_key(" + col + ", " + s.param(pathArg(path)) + ")"}
 }
 
 // pathArg is a dotted path as the SQLite functions take it: nil for the
