@@ -78,6 +78,8 @@ type Connector struct {
 	pgConfig *pgx.ConnConfig // PostgreSQL
 	// stmtTimeout is PostgreSQL's statement_timeout, for messages.
 	stmtTimeout string
+	// pgModes: the connector chooses how each statement runs (execArgs).
+	pgModes bool
 
 	db       atomic.Pointer[stdsql.DB]
 	startMu  sync.Mutex
@@ -116,8 +118,8 @@ func Open(url string, opts Options) (*Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sql: bad PostgreSQL URL: %w", err)
 		}
-		timeout := configurePostgres(cfg, opts)
-		return &Connector{d: postgresDialect{}, opts: opts, pgConfig: cfg, stmtTimeout: timeout}, nil
+		timeout, modes := configurePostgres(cfg, opts)
+		return &Connector{d: postgresDialect{}, opts: opts, pgConfig: cfg, stmtTimeout: timeout, pgModes: modes}, nil
 	}
 	return nil, fmt.Errorf("sql: unsupported database URL scheme %q: want sqlite:<file>, sqlite::memory: or postgres://…", scheme)
 }

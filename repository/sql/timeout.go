@@ -19,9 +19,16 @@ const (
 	// defaultConnMaxLifetime recycles connections, and with them what the
 	// server keeps per session (caches, plans).
 	defaultConnMaxLifetime = 30 * time.Minute
+	// namedStatements is how many named prepared statements pgx keeps per
+	// connection (and the server with them), for statements of at most
+	// maxNamedSQL bytes: the fixed lookups (by id, count, update) that
+	// run all the time, where preparing once saves the server a parse
+	// and a plan per run.
+	namedStatements = 64
+	maxNamedSQL     = 1 << 10
 	// describeCacheSize is how many statement descriptions pgx keeps per
-	// connection; with statements of at most maxDescribedSQL bytes it
-	// bounds the cache's memory.
+	// connection, for statements of at most maxDescribedSQL bytes: the
+	// server keeps nothing for them.
 	describeCacheSize = 128
 	// maxDescribedSQL is the longest statement whose description pgx
 	// caches; a longer one (a filter with many conditions or values) is
@@ -69,10 +76,12 @@ func (e *QueryTimeoutError) ErrorName() string { return "ServiceUnavailableError
 const pgQueryCanceled = "57014"
 
 // configurePostgres gives cfg the connector's defaults and returns the
-// statement timeout in force, as text for messages ("" for none). Settings
-// the URL makes are kept.
-func configurePostgres(cfg *pgx.ConnConfig, opts Options) string {
+// statement timeout in force, as text for messages ("" for none), and
+// whether the connector chooses how each statement runs (see execArgs).
+// Settings the URL makes are kept.
+func configurePostgres(cfg *pgx.ConnConfig, opts Options) (timeout string, modes bool) {
 	timeout, inURL := cfg.RuntimeParams["statement_timeout"]
+	url := cfg.ConnString()
 	if !inURL {
 		d := opts.StatementTimeout
 		if d == 0 {
@@ -88,26 +97,37 @@ func configurePostgres(cfg *pgx.ConnConfig, opts Options) string {
 	}
 	// Dynamic filter SQL takes many shapes: named prepared statements (pgx's
 	// default) would keep a plan per shape in every backend, for the life of
-	// the connection. Cached descriptions use the unnamed statement only.
-	if !strings.Contains(cfg.ConnString(), "default_query_exec_mode") {
+	// the connection. Short statements get a few named ones (execArgs), the
+	// rest cached descriptions on the unnamed statement.
+	modes = !strings.Contains(url, "default_query_exec_mode")
+	if modes {
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-		cfg.StatementCacheCapacity = 0
+		if !strings.Contains(url, "statement_cache_capacity") {
+			cfg.StatementCacheCapacity = namedStatements
+		}
+		if !strings.Contains(url, "description_cache_capacity") {
+			cfg.DescriptionCacheCapacity = describeCacheSize
+		}
 	}
-	if !strings.Contains(cfg.ConnString(), "description_cache_capacity") {
-		cfg.DescriptionCacheCapacity = describeCacheSize
-	}
-	return timeout
+	return timeout, modes
 }
 
-// execArgs is the arguments of a statement as pgx takes them: a long
-// statement is described at each run instead of cached, so that the
-// description cache stays small in bytes.
+// execArgs is the arguments of a statement as pgx takes them, with the
+// way to run it: a short statement as a named prepared statement (among
+// the connection's namedStatements most recent), a long one described at
+// each run and not cached, the others with a cached description. A URL
+// that chooses its default_query_exec_mode chooses for every statement.
 func (c *Connector) execArgs(s *stmt) []any {
-	if c.pgConfig == nil || s.b.Len() <= maxDescribedSQL ||
-		c.pgConfig.DefaultQueryExecMode != pgx.QueryExecModeCacheDescribe {
+	if !c.pgModes {
 		return s.args
 	}
-	return append([]any{pgx.QueryExecModeDescribeExec}, s.args...)
+	switch n := s.b.Len(); {
+	case n <= maxNamedSQL && c.pgConfig.StatementCacheCapacity > 0:
+		return append([]any{pgx.QueryExecModeCacheStatement}, s.args...)
+	case n > maxDescribedSQL:
+		return append([]any{pgx.QueryExecModeDescribeExec}, s.args...)
+	}
+	return s.args
 }
 
 // dbError is the error a client sees for a failed statement, or nil when
