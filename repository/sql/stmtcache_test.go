@@ -25,7 +25,7 @@ func TestSQLiteStatementCacheStaysWithinItsBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runShapes(t, repo, 1000) // 1000 distinct texts, most of them under 2 KB
+	runShapes(t, repo, 300) // 300 distinct texts, about 175 KB in all
 	texts, bytes := cachedStatements(c)
 	if len(texts) == 0 {
 		t.Fatal("no statement was cached")
@@ -75,7 +75,7 @@ func TestSQLiteStatementCacheKeepsTheStatementsInUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 1000 { // new shapes churn the cache; one lookup stays hot
+	for i := range 300 { // new shapes churn the cache; one lookup stays hot
 		if _, err := repo.Find(t.Context(), shapeFilter(i)); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestSQLiteEvictedStatementStaysOpenUntilItsUserIsDone(t *testing.T) {
 	}
 	db, _ := c.Querier(t.Context())
 	held := c.prepared(t.Context(), db, "SELECT 1")
-	runShapes(t, repo, 1000) // evicts it
+	runShapes(t, repo, 300) // evicts it
 	if texts, _ := cachedStatements(c); slices.Contains(texts, "SELECT 1") {
 		t.Fatal("the held statement was not evicted")
 	}
