@@ -21,14 +21,21 @@ const (
 // stmt is a statement being written: SQL text whose every value is a
 // parameter in args. Identifiers come from the table's metadata only.
 type stmt struct {
-	d    dialect
-	b    strings.Builder
-	args []any
+	d     dialect
+	b     strings.Builder
+	args  []any
+	model *repository.Model // whose limits the query's budget takes
+
+	// The query's token and state, when it calls SQLite functions.
+	state   *queryState
+	tokenID int64
 }
 
 func newStmt(d dialect) *stmt { return &stmt{d: d} }
 
-// param adds v to the arguments and returns its placeholder.
+// param adds v to the arguments and returns its placeholder, which the
+// statement's text must use once, in the order of the calls (SQLite's
+// placeholders are anonymous).
 func (s *stmt) param(v any) string {
 	s.args = append(s.args, v)
 	return s.d.placeholder(len(s.args))
@@ -53,6 +60,7 @@ func (s *stmt) where(t *table, c repository.Cond) error {
 	if c.IsAll() {
 		return nil
 	}
+	s.model = t.model
 	expr, err := s.cond(t, c, 0)
 	if err != nil {
 		return err
@@ -89,7 +97,7 @@ func (s *stmt) cond(t *table, c repository.Cond, depth int) (string, error) {
 			}
 			parts[i] = p
 		}
-		return "(" + strings.Join(parts, sep) + ")", nil
+		return joinBalanced(parts, sep), nil
 	}
 	if c.Op < repository.OpEq || c.Op > repository.OpRegexp {
 		return "", filterErr(c.Prop, "unknown operator %v", c.Op)
@@ -107,6 +115,17 @@ func (s *stmt) cond(t *table, c repository.Cond, depth int) (string, error) {
 		return s.jsonCond(col, path, c)
 	}
 	return s.scalarCond(col, c)
+}
+
+// joinBalanced joins parts with sep as a balanced tree of parentheses:
+// SQLite parses a AND b AND c… as deep as it is long, and refuses trees
+// deeper than 1000, which a flat list of 1000 conditions would reach.
+func joinBalanced(parts []string, sep string) string {
+	if len(parts) <= 8 {
+		return "(" + strings.Join(parts, sep) + ")"
+	}
+	mid := len(parts) / 2
+	return "(" + joinBalanced(parts[:mid], sep) + sep + joinBalanced(parts[mid:], sep) + ")"
 }
 
 // scalarCond compares a column of text, numbers, booleans or times. Absent

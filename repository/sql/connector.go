@@ -34,11 +34,21 @@ type Options struct {
 	MaxOpenConns int
 	// MaxIdleConns caps the idle connections kept; 0 means MaxOpenConns.
 	MaxIdleConns int
-	// ConnMaxLifetime closes connections older than it; 0 keeps them.
+	// ConnMaxLifetime closes connections older than it, so that what a
+	// server keeps per session does not grow for ever; 0 means 30 minutes,
+	// a negative value keeps them. A SQLite :memory: database keeps its
+	// one connection whatever it says.
 	ConnMaxLifetime time.Duration
 	// ConnMaxIdleTime closes connections idle longer than it; 0 keeps
 	// them.
 	ConnMaxIdleTime time.Duration
+	// StatementTimeout is the longest one PostgreSQL statement may run
+	// before the server cancels it (the session's statement_timeout): 0
+	// means 30 seconds, a negative value none. A statement_timeout in the
+	// URL wins. A statement it cancels fails with a [*QueryTimeoutError]
+	// (503 QUERY_TIMEOUT). SQLite ignores it: there the request's context
+	// is the only deadline.
+	StatementTimeout time.Duration
 	// BusyTimeout is how long a SQLite write waits for another one's lock
 	// before it fails; 0 means 5 seconds.
 	BusyTimeout time.Duration
@@ -66,6 +76,10 @@ type Connector struct {
 	dsn      string          // SQLite: the driver's name for the database
 	file     string          // SQLite: the file; "" for :memory:
 	pgConfig *pgx.ConnConfig // PostgreSQL
+	// stmtTimeout is PostgreSQL's statement_timeout, for messages.
+	stmtTimeout string
+	// pgModes: the connector chooses how each statement runs (execArgs).
+	pgModes bool
 
 	db       atomic.Pointer[stdsql.DB]
 	startMu  sync.Mutex
@@ -104,7 +118,8 @@ func Open(url string, opts Options) (*Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sql: bad PostgreSQL URL: %w", err)
 		}
-		return &Connector{d: postgresDialect{}, opts: opts, pgConfig: cfg}, nil
+		timeout, modes := configurePostgres(cfg, opts)
+		return &Connector{d: postgresDialect{}, opts: opts, pgConfig: cfg, stmtTimeout: timeout, pgModes: modes}, nil
 	}
 	return nil, fmt.Errorf("sql: unsupported database URL scheme %q: want sqlite:<file>, sqlite::memory: or postgres://…", scheme)
 }
@@ -180,7 +195,7 @@ func (c *Connector) Start(ctx context.Context) error {
 	if maxIdle <= 0 || maxIdle > maxOpen {
 		maxIdle = maxOpen
 	}
-	lifetime, idle := c.opts.ConnMaxLifetime, c.opts.ConnMaxIdleTime
+	lifetime, idle := connLifetime(c.opts), c.opts.ConnMaxIdleTime
 	if c.d.name() == "sqlite" && c.file == "" {
 		// The database lives in its one connection: never close it.
 		maxOpen, maxIdle, lifetime, idle = 1, 1, 0, 0
@@ -195,6 +210,18 @@ func (c *Connector) Start(ctx context.Context) error {
 	}
 	c.db.Store(db)
 	return nil
+}
+
+// connLifetime is the pool's ConnMaxLifetime for opts: 0 means the
+// default, a negative value database/sql's "for ever" (0).
+func connLifetime(opts Options) time.Duration {
+	switch {
+	case opts.ConnMaxLifetime == 0:
+		return defaultConnMaxLifetime
+	case opts.ConnMaxLifetime < 0:
+		return 0
+	}
+	return opts.ConnMaxLifetime
 }
 
 // Stop closes the pool, after the queries under way have finished.

@@ -29,9 +29,13 @@ func (c *Connector) prepare(ctx context.Context, m *repository.Model) (*table, Q
 	return t, q, nil
 }
 
-// fail wraps a database error of an operation on t, telling a missing
-// table apart.
-func (c *Connector) fail(t *table, op string, err error) error {
+// fail wraps a database error of an operation on t with statement s (nil
+// for none), telling apart a missing table, a cancelled request, a spent
+// work budget and a statement timeout.
+func (c *Connector) fail(ctx context.Context, t *table, s *stmt, op string, err error) error {
+	if mapped := c.dbError(ctx, s, err); mapped != nil {
+		return mapped
+	}
 	if c.d.missingTable(err) {
 		return fmt.Errorf("sql: %s: table %s does not exist: migrate the model (Connector.Migrate) or set Options.AutoMigrate: %w",
 			t.model.Name, t.ref, err)
@@ -108,11 +112,11 @@ func (c *Connector) insert(ctx context.Context, q Querier, t *table, d repositor
 	}
 	s.write(" RETURNING ", t.id.q)
 	var id any
-	if err := q.QueryRowContext(ctx, s.String(), s.args...).Scan(&id); err != nil {
+	if err := q.QueryRowContext(ctx, s.String(), c.execArgs(s)...).Scan(&id); err != nil {
 		if c.d.uniqueViolation(err) {
 			return nil, repository.DuplicateEntry(t.model.Name, t.model.ID.Name)
 		}
-		return nil, c.fail(t, "insert", err)
+		return nil, c.fail(ctx, t, s, "insert", err)
 	}
 	if hasID && t.autoID && c.d.name() == "postgres" {
 		if err := c.advanceSequence(ctx, q, t, id); err != nil {
@@ -134,7 +138,7 @@ func (c *Connector) advanceSequence(ctx context.Context, q Querier, t *table, id
 	const advance = `SELECT setval(pg_get_serial_sequence($1, $2), $3::bigint)
 		WHERE $3::bigint > COALESCE(pg_sequence_last_value(pg_get_serial_sequence($1, $2)::regclass), 0)`
 	if _, err := q.ExecContext(ctx, advance, t.ref, t.id.name, id); err != nil {
-		return c.fail(t, "advancing the id sequence", err)
+		return c.fail(ctx, t, nil, "advancing the id sequence", err)
 	}
 	return nil
 }
@@ -182,9 +186,11 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 		return nil, err
 	}
 	s.limit(qy.Limit, qy.Skip)
+	s.start()
+	defer s.end()
 	rows, err := c.queryRows(ctx, q, s)
 	if err != nil {
-		return nil, c.fail(t, "find", err)
+		return nil, c.fail(ctx, t, s, "find", err)
 	}
 	defer rows.Close()
 	vals := make([]any, max(len(cols), 1))
@@ -195,7 +201,7 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 	var out []repository.Data
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, c.fail(t, "find", err)
+			return nil, c.fail(ctx, t, s, "find", err)
 		}
 		d := make(repository.Data, len(cols))
 		for i, col := range cols {
@@ -203,13 +209,16 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 				continue // NULL: the property is absent
 			}
 			if d[col.prop], err = readValue(col, vals[i]); err != nil {
-				return nil, c.fail(t, "find", err)
+				return nil, c.fail(ctx, t, s, "find", err)
 			}
 		}
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, c.fail(t, "find", err)
+		return nil, c.fail(ctx, t, s, "find", err)
+	}
+	if err := ctx.Err(); err != nil { // the rows may be cut short: say so
+		return nil, c.fail(ctx, t, s, "find", err)
 	}
 	return out, nil
 }
@@ -226,8 +235,13 @@ func (c *Connector) Count(ctx context.Context, m *repository.Model, where reposi
 		return 0, err
 	}
 	var n int64
+	s.start()
+	defer s.end()
 	if err := c.queryRow(ctx, q, s).Scan(&n); err != nil {
-		return 0, c.fail(t, "count", err)
+		return 0, c.fail(ctx, t, s, "count", err)
+	}
+	if err := ctx.Err(); err != nil { // the count may be cut short
+		return 0, c.fail(ctx, t, s, "count", err)
 	}
 	return int(n), nil
 }
@@ -329,13 +343,15 @@ func (c *Connector) Delete(ctx context.Context, m *repository.Model, where repos
 }
 
 func (c *Connector) exec(ctx context.Context, q Querier, t *table, op string, s *stmt) (int, error) {
-	res, err := q.ExecContext(ctx, s.String(), s.args...)
+	s.start()
+	defer s.end()
+	res, err := q.ExecContext(ctx, s.String(), c.execArgs(s)...)
 	if err != nil {
-		return 0, c.fail(t, op, err)
+		return 0, c.fail(ctx, t, s, op, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, c.fail(t, op, err)
+		return 0, c.fail(ctx, t, s, op, err)
 	}
 	return int(n), nil
 }

@@ -18,7 +18,8 @@ import (
 type dialect interface {
 	// name is "sqlite" or "postgres".
 	name() string
-	// placeholder is the n-th parameter (from 1): $1 or ?1.
+	// placeholder is the n-th parameter (from 1): $1, or ? on SQLite,
+	// where the statement's text must use its parameters in order.
 	placeholder(n int) string
 	// columnType is the declared type of a column of kind k.
 	columnType(k storage) string
@@ -56,10 +57,14 @@ func quote(id string) string {
 
 type sqliteDialect struct{}
 
-func (sqliteDialect) name() string             { return "sqlite" }
-func (sqliteDialect) placeholder(n int) string { return "?" + strconv.Itoa(n) }
-func (sqliteDialect) textCollate() string      { return "" } // BINARY: byte-wise already
-func (sqliteDialect) idColumn() string         { return "INTEGER PRIMARY KEY AUTOINCREMENT" }
+func (sqliteDialect) name() string { return "sqlite" }
+
+// SQLite's placeholders are anonymous: the driver looks each numbered one
+// (?7) up by name in a list as long as the statement's, quadratic in the
+// parameters (0.3 s for 10,000 values).
+func (sqliteDialect) placeholder(int) string { return "?" }
+func (sqliteDialect) textCollate() string    { return "" } // BINARY: byte-wise already
+func (sqliteDialect) idColumn() string       { return "INTEGER PRIMARY KEY AUTOINCREMENT" }
 
 func (sqliteDialect) boolArg(b bool) any {
 	if b {

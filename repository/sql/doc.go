@@ -28,6 +28,31 @@
 // connector compares them: an array matches when one of its elements does,
 // dotted keys reach into objects.
 //
+// # Bounded work
+//
+// No request can hold the database or the connector's memory for long:
+//
+//   - PostgreSQL sessions run with a statement_timeout ([Options].StatementTimeout,
+//     30 seconds by default); a statement it cancels fails with a
+//     [*QueryTimeoutError], 503 QUERY_TIMEOUT. A request whose context is
+//     cancelled or reaches its deadline stops its statement on both
+//     dialects, and the error wraps the context's error.
+//   - On SQLite, like, ilike and regexp run in Go and charge their work
+//     (bytes of text times the pattern's size) to the query's
+//     [repository.WorkBudget] ([repository.Limits].MaxMatchWork); past it
+//     the query fails with a [*repository.WorkLimitError], 400
+//     QUERY_TOO_COSTLY. What they compile lives as long as the query.
+//   - Connections live 30 minutes ([Options].ConnMaxLifetime). On
+//     PostgreSQL, statements of at most 1 KiB run as named prepared
+//     statements (64 per connection), longer ones with pgx's cached
+//     descriptions on the unnamed statement, and those past 4 KiB are
+//     described at each run, so that filter shapes do not pile up plans
+//     in the server. SQLite keeps the most recently used prepared
+//     statements, 64 KiB of SQL text at most.
+//   - Filters at the repository's caps (conditions, depth, values, order
+//     keys, fields) stay within what both databases accept, so that the
+//     repository's 400 is the only refusal.
+//
 // # Tables
 //
 // A model's table is its name in lower case (or what its TableName method

@@ -27,8 +27,10 @@ var sqlLiterals = map[string]bool{"'null'": true, "'boolean'": true, "'number'":
 
 // onlyPlaceholders checks that a statement is made of the table's
 // identifiers, the compiler's keywords and literals, small constants and
-// placeholders numbered within args: no value of a filter is in its text.
+// placeholders within args (SQLite's ?, one per argument in order): no
+// value of a filter is in its text.
 func onlyPlaceholders(sql string, nargs int, t *table, schema string) error {
+	anonymous := 0
 	idents := map[string]bool{t.name: true, "C": true, schema: true}
 	for _, c := range t.cols {
 		idents[c.name] = true
@@ -50,6 +52,11 @@ func onlyPlaceholders(sql string, nargs int, t *table, schema string) error {
 				return fmt.Errorf("literal at %d in %s", i, sql)
 			}
 			i += end + 2
+		case ch == '?' && (i+1 == len(sql) || sql[i+1] < '0' || sql[i+1] > '9'):
+			if anonymous++; anonymous > nargs {
+				return fmt.Errorf("more placeholders than the %d arguments in %s", nargs, sql)
+			}
+			i++
 		case ch == '$' || ch == '?':
 			j := i + 1
 			for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
@@ -74,6 +81,9 @@ func onlyPlaceholders(sql string, nargs int, t *table, schema string) error {
 		default:
 			return fmt.Errorf("character %q at %d in %s", ch, i, sql)
 		}
+	}
+	if anonymous > 0 && anonymous != nargs {
+		return fmt.Errorf("%d placeholders for %d arguments in %s", anonymous, nargs, sql)
 	}
 	return nil
 }

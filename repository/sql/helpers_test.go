@@ -62,8 +62,14 @@ func requirePostgres(tb testing.TB) {
 // schema of its own that is dropped when the test ends.
 func postgres(tb testing.TB, opts Options) *Connector {
 	tb.Helper()
-	url := os.Getenv(postgresEnv)
-	if url == "" {
+	return postgresAt(tb, os.Getenv(postgresEnv), opts)
+}
+
+// postgresAt is [postgres] over url, the test server's URL with
+// parameters of the test's own.
+func postgresAt(tb testing.TB, url string, opts Options) *Connector {
+	tb.Helper()
+	if os.Getenv(postgresEnv) == "" {
 		tb.Skip(postgresHowTo)
 	}
 	opts.Schema = "loomtest_" + strings.ToLower(rand.Text()[:12])

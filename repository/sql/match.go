@@ -1,29 +1,36 @@
 package sql
 
 import (
-	"regexp"
-	"strings"
-
 	"github.com/loomhq/loom/repository"
 )
 
-// This file mirrors the memory connector's matching (repository/memory's
-// match.go and compare.go) for the SQLite functions that compare JSON
-// values, so that both connectors give one answer. Keep them in step.
+// The tests the SQLite function loom_json runs on JSON values, with the
+// memory connector's comparisons (repository.ValuesEqual, CompareValues)
+// and patterns (repository.Pattern), so that both connectors give one
+// answer.
 
-// valueTest returns the test of one present, non-null value for the
+// valueTest is the test of one present, non-null value; like and regexp
+// charge their work to the budget.
+type valueTest func(v any, b *repository.WorkBudget) (bool, error)
+
+// is turns a test that costs nothing into a valueTest.
+func is(test func(any) bool) valueTest {
+	return func(v any, _ *repository.WorkBudget) (bool, error) { return test(v), nil }
+}
+
+// newValueTest returns the test of one present, non-null value for the
 // comparison j; the caller negates the result when j.negate().
-func valueTest(j jsonTest) func(any) bool {
+func newValueTest(j jsonTest) valueTest {
 	v := j.value
 	switch j.op {
 	case repository.OpEq, repository.OpNeq:
 		if v == nil {
-			return func(any) bool { return true }
+			return is(func(any) bool { return true })
 		}
-		return func(s any) bool { return repository.ValuesEqual(s, v) }
+		return is(func(s any) bool { return repository.ValuesEqual(s, v) })
 	case repository.OpGt, repository.OpGte, repository.OpLt, repository.OpLte:
 		op := j.op
-		return func(s any) bool {
+		return is(func(s any) bool {
 			r, ok := repository.CompareValues(s, v)
 			switch {
 			case !ok:
@@ -36,80 +43,80 @@ func valueTest(j jsonTest) func(any) bool {
 				return r < 0
 			}
 			return r <= 0
-		}
+		})
 	case repository.OpInq, repository.OpNin:
 		list, _ := v.([]any)
-		return func(s any) bool {
+		return is(func(s any) bool {
 			for _, w := range list {
 				if repository.ValuesEqual(s, w) {
 					return true
 				}
 			}
 			return false
-		}
+		})
 	case repository.OpBetween:
 		list, _ := v.([]any)
 		if len(list) != 2 {
-			return func(any) bool { return false }
+			return is(func(any) bool { return false })
 		}
-		return func(s any) bool {
+		return is(func(s any) bool {
 			lo, ok1 := repository.CompareValues(s, list[0])
 			hi, ok2 := repository.CompareValues(s, list[1])
 			return ok1 && ok2 && lo >= 0 && hi <= 0
-		}
+		})
 	case repository.OpExists:
-		return func(any) bool { return true }
+		return is(func(any) bool { return true })
 	case repository.OpLike, repository.OpNlike, repository.OpIlike, repository.OpNilike:
 		pat, _ := v.(string)
-		re, err := repository.LikeRegexp(pat, j.op == repository.OpIlike || j.op == repository.OpNilike)
+		p, err := repository.CompileLike(pat, j.op == repository.OpIlike || j.op == repository.OpNilike)
 		if err != nil {
-			return func(any) bool { return false }
+			return is(func(any) bool { return false })
 		}
-		return matchString(re)
+		return matchText(p)
 	case repository.OpRegexp:
 		r, _ := v.(repository.Regexp)
-		re, err := r.Compile()
+		p, err := repository.CompileRegexp(r)
 		if err != nil {
-			return func(any) bool { return false }
+			return is(func(any) bool { return false })
 		}
-		return matchString(re)
+		return matchText(p)
 	}
-	return func(any) bool { return false }
+	return is(func(any) bool { return false })
 }
 
-func matchString(re *regexp.Regexp) func(any) bool {
-	return func(s any) bool {
+// matchText is p's test: text values only.
+func matchText(p *repository.Pattern) valueTest {
+	return func(s any, b *repository.WorkBudget) (bool, error) {
 		str, ok := s.(string)
-		return ok && re.MatchString(str)
+		if !ok {
+			return false, nil
+		}
+		return p.Match(str, b)
 	}
 }
 
-// likeMatch is the memory connector's like on one text: the pieces of a
-// pattern made of text and % appear in order, anywhere; other patterns
-// are regular expressions, not anchored.
-func likeMatch(str, pat string, re *regexp.Regexp) bool {
-	if re != nil {
-		return re.MatchString(str)
+// literalPieces returns the non-empty pieces of a case-sensitive like
+// made of text and % only, which SQL can find without a pattern matcher;
+// ok is false for any other pattern.
+func literalPieces(pat string, fold bool) ([]string, bool) {
+	if fold {
+		return nil, false
 	}
-	for p := range strings.SplitSeq(pat, "%") {
-		i := strings.Index(str, p)
-		if i < 0 {
-			return false
-		}
-		str = str[i+len(p):]
+	p, err := repository.CompileLike(pat, false)
+	if err != nil {
+		return nil, false
 	}
-	return true
-}
-
-// literalLike reports whether a like pattern is text and % only, matched
-// without a regular expression (case-sensitive like only).
-func literalLike(pat string) bool {
-	for p := range strings.SplitSeq(pat, "%") {
-		if strings.ContainsRune(p, '_') || regexp.QuoteMeta(p) != p {
-			return false
+	all, ok := p.Literal()
+	if !ok {
+		return nil, false
+	}
+	var pieces []string
+	for _, piece := range all {
+		if piece != "" {
+			pieces = append(pieces, piece)
 		}
 	}
-	return true
+	return pieces, true
 }
 
 // typeRank is [repository.TypeRank] as SQLite's integer.

@@ -16,7 +16,7 @@ import (
 // one of its elements does". Patterns, paths and values are parameters.
 
 func (postgresDialect) likeExpr(s *stmt, col, pat string, fold bool) string {
-	if !fold && literalLike(pat) {
+	if _, literal := literalPieces(pat, fold); literal {
 		// Unanchored, as the memory connector's like: %pattern%.
 		return col + " LIKE " + s.param("%"+pat+"%")
 	}

@@ -4,7 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,28 +26,28 @@ func boolInt(b bool) int64 {
 	return 0
 }
 
+// maxInstrPiece is the longest piece SQLite's own instr() looks for: its
+// search costs the text's length times the piece's, unbudgeted (at worst
+// 13 ms per MB of text for 32 bytes, 24 ms for 64), so longer pieces go to
+// loom_like, which charges the query's budget.
+const maxInstrPiece = 32
+
 func (sqliteDialect) likeExpr(s *stmt, col, pat string, fold bool) string {
-	if !fold && literalLike(pat) {
+	if pieces, ok := literalPieces(pat, fold); ok {
 		// Text and %: its one piece anywhere is SQLite's own instr, which
 		// is case-sensitive (LIKE is not, and GLOB reads * ? [ as syntax).
-		var pieces []string
-		for p := range strings.SplitSeq(pat, "%") {
-			if p != "" {
-				pieces = append(pieces, p)
-			}
-		}
-		switch len(pieces) {
-		case 0:
+		switch {
+		case len(pieces) == 0:
 			return sqlTrue
-		case 1:
+		case len(pieces) == 1 && len(pieces[0]) <= maxInstrPiece:
 			return "instr(" + col + ", " + s.param(pieces[0]) + ") > 0"
 		}
 	}
-	return "loom_like(" + col + ", " + s.param(pat) + ", " + s.param(boolInt(fold)) + ") = 1"
+	return "loom_like(" + col + ", " + s.param(pat) + ", " + s.param(boolInt(fold)) + ", " + s.token() + ") = 1"
 }
 
 func (sqliteDialect) regexpExpr(s *stmt, col string, re repository.Regexp) string {
-	return "loom_regexp(" + col + ", " + s.param(re.Pattern) + ", " + s.param(re.Flags) + ") = 1"
+	return "loom_regexp(" + col + ", " + s.param(re.Pattern) + ", " + s.param(re.Flags) + ", " + s.token() + ") = 1"
 }
 
 func (sqliteDialect) jsonExpr(s *stmt, col string, path []string, j jsonTest) (string, error) {
@@ -56,12 +56,12 @@ func (sqliteDialect) jsonExpr(s *stmt, col string, path []string, j jsonTest) (s
 		return "", filterErr("where", "%v", err)
 	}
 	return "(loom_json(" + col + ", " + s.param(pathArg(path)) + ", " + s.param(int64(j.op)) + ", " +
-		s.param(arg) + ") = 1)", nil
+		s.param(arg) + ", " + s.token() + ") = 1)", nil
 }
 
 func (sqliteDialect) jsonOrder(s *stmt, col string, path []string) []string {
-	p := s.param(pathArg(path))
-	return []string{"loom_json_rank(" + col + ", " + p + ")", "loom_json_key(" + col + ", " + p + ")"}
+	rank := "loom_json_rank(" + col + ", " + s.param(pathArg(path)) + ")"
+	return []string{rank, "loom_json_key(" + col + ", " + s.param(pathArg(path)) + ")"}
 }
 
 // pathArg is a dotted path as the SQLite functions take it: nil for the
@@ -128,46 +128,11 @@ func untagArg(v any) any {
 	return v
 }
 
-// cache keeps what the functions compile from their constant arguments
-// (patterns, tests), so that a query compiles them once, not per row. It
-// holds no rows; it is emptied when full.
-type cache[V any] struct {
-	mu sync.Mutex
-	m  map[string]V
-}
-
-const cacheSize = 256
-
-func (c *cache[V]) get(key string, build func() V) V {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v, ok := c.m[key]; ok {
-		return v
-	}
-	if c.m == nil || len(c.m) >= cacheSize {
-		c.m = make(map[string]V, cacheSize)
-	}
-	v := build()
-	c.m[key] = v
-	return v
-}
-
-type likeEntry struct {
-	re  *regexp.Regexp // nil: a literal pattern
-	err error
-}
-
 type testEntry struct {
-	test   func(any) bool
+	test   valueTest
 	negate bool
 	err    error
 }
-
-var (
-	likes   cache[likeEntry]
-	regexps cache[likeEntry]
-	tests   cache[testEntry]
-)
 
 var registerOnce = sync.OnceValue(registerFunctions)
 
@@ -179,9 +144,9 @@ func registerFunctions() error {
 		n    int32
 		fn   func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error)
 	}{
-		{"loom_like", 3, fnLike},
-		{"loom_regexp", 3, fnRegexp},
-		{"loom_json", 4, fnJSON},
+		{"loom_like", 4, fnLike},
+		{"loom_regexp", 4, fnRegexp},
+		{"loom_json", 5, fnJSON},
 		{"loom_json_rank", 2, fnJSONRank},
 		{"loom_json_key", 2, fnJSONKey},
 	}
@@ -193,7 +158,8 @@ func registerFunctions() error {
 	return nil
 }
 
-// fnLike is loom_like(text, pattern, fold): 1 when text matches.
+// fnLike is loom_like(text, pattern, fold, token): 1 when text matches,
+// the work charged to the budget of the query token names.
 func fnLike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	str, ok := args[0].(string)
 	pat, _ := args[1].(string)
@@ -201,24 +167,16 @@ func fnLike(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error
 	if !ok {
 		return int64(0), nil
 	}
-	key := "c" + pat
-	if fold != 0 {
-		key = "i" + pat
+	q := stateOf(args[3])
+	p, err := q.pattern(pick(fold != 0, "i", "c")[0], pat, "")
+	if err != nil {
+		return nil, err
 	}
-	e := likes.get(key, func() likeEntry {
-		if fold == 0 && literalLike(pat) {
-			return likeEntry{}
-		}
-		re, err := repository.LikeRegexp(pat, fold != 0)
-		return likeEntry{re: re, err: err}
-	})
-	if e.err != nil {
-		return nil, e.err
-	}
-	return boolInt(likeMatch(str, pat, e.re)), nil
+	return matchResult(p.Match(str, q.budgetOf()))
 }
 
-// fnRegexp is loom_regexp(text, pattern, flags): 1 when text matches.
+// fnRegexp is loom_regexp(text, pattern, flags, token): 1 when text
+// matches, the work charged to the budget of the query token names.
 func fnRegexp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	str, ok := args[0].(string)
 	pat, _ := args[1].(string)
@@ -226,14 +184,19 @@ func fnRegexp(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, err
 	if !ok {
 		return int64(0), nil
 	}
-	e := regexps.get(flags+"/"+pat, func() likeEntry {
-		re, err := repository.Regexp{Pattern: pat, Flags: flags}.Compile()
-		return likeEntry{re: re, err: err}
-	})
-	if e.err != nil {
-		return nil, e.err
+	q := stateOf(args[3])
+	p, err := q.pattern('r', pat, flags)
+	if err != nil {
+		return nil, err
 	}
-	return boolInt(e.re.MatchString(str)), nil
+	return matchResult(p.Match(str, q.budgetOf()))
+}
+
+func matchResult(ok bool, err error) (driver.Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	return boolInt(ok), nil
 }
 
 // docValues decodes a JSON column and returns the values at path (nil:
@@ -262,18 +225,21 @@ func docValues(doc, path driver.Value) ([]any, error) {
 	return repository.PathValues(v, strings.Split(p, ".")), nil
 }
 
-// fnJSON is loom_json(doc, path, op, arg): 1 when the JSON document's
-// values at path satisfy the comparison, by the memory connector's rules.
+// fnJSON is loom_json(doc, path, op, arg, token): 1 when the JSON
+// document's values at path satisfy the comparison, by the memory
+// connector's rules; like and regexp charge the budget of the query token
+// names.
 func fnJSON(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	op, _ := args[2].(int64)
 	arg, _ := args[3].(string)
-	e := tests.get(fmt.Sprint(op, ":", arg), func() testEntry {
+	q := stateOf(args[4])
+	e := q.test(strconv.FormatInt(op, 10)+":"+arg, func() testEntry {
 		v, err := decodeArg(arg)
 		if err != nil {
 			return testEntry{err: fmt.Errorf("loom_json: bad argument: %w", err)}
 		}
 		j := jsonTest{op: repository.Op(op), value: v}
-		return testEntry{test: valueTest(j), negate: j.negate()}
+		return testEntry{test: newValueTest(j), negate: j.negate()}
 	})
 	if e.err != nil {
 		return nil, e.err
@@ -282,7 +248,19 @@ func fnJSON(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error
 	if err != nil {
 		return nil, err
 	}
-	return boolInt(repository.AnyValue(vs, e.test) != e.negate), nil
+	budget := q.budgetOf()
+	var failed error
+	found := repository.AnyValue(vs, func(v any) bool {
+		ok, err := e.test(v, budget)
+		if err != nil {
+			failed = err
+		}
+		return ok
+	})
+	if failed != nil {
+		return nil, failed
+	}
+	return boolInt(found != e.negate), nil
 }
 
 // orderValue is the value a sort reads: the first at path.
