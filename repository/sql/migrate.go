@@ -45,6 +45,11 @@ func (c *Connector) migrate(ctx context.Context, rebuild bool, models []*reposit
 			return err
 		}
 		if c.d.name() == "postgres" {
+			// Waiting for another instance's migration is bounded by ctx,
+			// not by the statement timeout meant for requests.
+			if _, err := q.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+				return fmt.Errorf("sql: migrate: %w", err)
+			}
 			if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrateLock)); err != nil {
 				return fmt.Errorf("sql: migrate: %w", err)
 			}

@@ -3,6 +3,7 @@ package sql
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/loomhq/loom/repository"
 )
@@ -101,4 +102,53 @@ func runMigrate(t *testing.T, open func(t *testing.T) *Connector) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestMigratePostgres_waitsForAnotherMigrationPastTheStatementTimeout(t *testing.T) {
+	// given a connector whose statement timeout is 20ms, and another
+	// session holding the migration lock
+	requirePostgres(t)
+	c := postgres(t, Options{StatementTimeout: 20 * time.Millisecond})
+	ctx := t.Context()
+	holder, err := c.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_lock($1)", int64(migrateLock)); err != nil {
+		t.Fatal(err)
+	}
+
+	// when a migration waits for the lock well past the timeout
+	done := make(chan error, 1)
+	go func() { done <- c.Migrate(ctx, modelOf[itemV1](t)) }()
+	waited := false
+	for range 3000 { // 30s at most
+		var n int
+		err := holder.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE l.locktype = 'advisory' AND NOT l.granted AND a.query_start < now() - interval '200 milliseconds'`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			waited = true
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the migration ended while the lock was held: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", int64(migrateLock)); err != nil {
+		t.Fatal(err)
+	}
+
+	// then it was still waiting, and it migrates once the lock is free
+	if !waited {
+		t.Fatal("the migration never waited 200ms for the lock")
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("migrate after waiting: %v", err)
+	}
 }
