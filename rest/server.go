@@ -21,6 +21,9 @@ import (
 // through the bound Sequence. It is a life-cycle observer in the "server"
 // group, so it starts after every other group and stops first, draining
 // the requests in flight within the configured grace period.
+//
+// Each request gets the configured RequestTimeout as its deadline, which a
+// route may replace with its own (controller.Timeout).
 type Server struct {
 	cfg      Config
 	sequence sequence.Sequence
@@ -79,6 +82,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)
+	if s.cfg.RequestTimeout > 0 {
+		rc.SetTimeout(s.cfg.RequestTimeout)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
