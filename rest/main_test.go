@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"net/http"
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -11,6 +12,9 @@ import (
 // must take its goroutines with it. The client's idle keep-alive
 // connections are closed first; they belong to the tests, not the server.
 func TestMain(m *testing.M) {
+	if os.Getenv(childServerEnv) != "" {
+		os.Exit(runChildServer())
+	}
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { http.DefaultClient.CloseIdleConnections() }),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"))
