@@ -70,12 +70,17 @@ type RequestContext struct {
 	paramsBuf [4]Param // PathParams' first backing array: most routes fit
 	values    map[any]any
 
-	// The request's own deadline, started+timeout. No timer runs until
-	// someone asks for Done: until then Err compares it with the clock.
-	started time.Time     // when the first timeout was set
+	// The request's own deadline, epoch+started+timeout. No timer runs
+	// until someone asks for Done: until then Err compares it with the
+	// clock.
+	started time.Duration // since epoch, when the first timeout was set
 	timeout time.Duration // 0: none
 	timed   atomic.Pointer[timedContext]
 }
+
+// epoch is the monotonic origin of request start times, which keeps them
+// a third of a time.Time's size.
+var epoch = time.Now()
 
 // timedContext is the request's context with the own deadline, made when
 // first needed.
@@ -112,8 +117,8 @@ func FromContext(ctx stdctx.Context) (*RequestContext, bool) {
 // goroutine, before the context is shared; a Done channel taken before a
 // later call keeps the deadline it was taken with.
 func (rc *RequestContext) SetTimeout(d time.Duration) {
-	if rc.started.IsZero() {
-		rc.started = time.Now()
+	if rc.started == 0 {
+		rc.started = max(time.Since(epoch), 1)
 	}
 	rc.timeout = max(d, 0)
 }
@@ -127,7 +132,7 @@ func (rc *RequestContext) ownDeadline() time.Time {
 	if rc.timeout == 0 {
 		return time.Time{}
 	}
-	return rc.started.Add(rc.timeout)
+	return epoch.Add(rc.started + rc.timeout)
 }
 
 // Deadline returns the request's deadline: its own or, when earlier, the
@@ -156,14 +161,13 @@ func (rc *RequestContext) Err() error {
 	if rc.timeout == 0 {
 		return rc.Request.Context().Err()
 	}
-	own := rc.ownDeadline()
-	if t := rc.timed.Load(); t != nil && t.deadline.Equal(own) {
+	if t := rc.timed.Load(); t != nil && t.deadline.Equal(rc.ownDeadline()) {
 		return t.Err()
 	}
 	if err := rc.Request.Context().Err(); err != nil {
 		return err
 	}
-	if !time.Now().Before(own) {
+	if time.Since(epoch) >= rc.started+rc.timeout {
 		return stdctx.DeadlineExceeded
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 // TestMain checks that no test leaves a goroutine behind: a stopped server
 // must take its goroutines with it. The client's idle keep-alive
 // connections are closed first; they belong to the tests, not the server.
+// Run with LOOM_TEST_CHILD_SERVER set, the binary is the SIGTERM test's
+// server process instead.
 func TestMain(m *testing.M) {
 	if os.Getenv(childServerEnv) != "" {
 		os.Exit(runChildServer())
