@@ -209,7 +209,7 @@ func (s *Server) Stop(ctx context.Context) error {
 	err = errors.Join(err, srv.Close())
 	if n := s.inFlight.count(); n > 0 {
 		s.log.Error("handlers still running when the stop gave up on them", zap.Int("handlers", n))
-		err = errors.Join(err, fmt.Errorf("rest: %d request handlers still running after their context was cancelled", n))
+		err = errors.Join(err, fmt.Errorf("rest: requests still running after the stop cancelled them: %d", n))
 	}
 	s.log.Info("server stopped")
 	return err

@@ -137,7 +137,7 @@ func TestStop_AHandlerIgnoringItsContext_StillStopsTheDataSources(t *testing.T) 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := app.Stop(ctx)
-	if err == nil || !strings.Contains(err.Error(), "1 request handlers still running") {
+	if err == nil || !strings.Contains(err.Error(), "requests still running after the stop cancelled them: 1") {
 		t.Errorf("Stop = %v, want the handler still running reported", err)
 	}
 	if trail := ds.trail(); trail != "stop" {
