@@ -27,6 +27,10 @@ import (
 //     nothing of one has arrived: no byte read since its last response
 //     went out, none waiting in the socket. The goroutine that reads it
 //     decides, so no byte can be read between the check and the close.
+//
+// Keep-alives stay enabled: with SetKeepAlivesEnabled(false), conn.serve
+// returns right after a response, dropping a next request the client
+// sent before it could see the change.
 
 // drainListener is the server's listener: it counts the connections it
 // accepted, so a stop can wait for the ones the kernel had queued, and

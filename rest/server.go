@@ -174,6 +174,7 @@ func (s *Server) Start(ctx context.Context) error {
 func (s *Server) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	srv, ln, serveErr, cancelRequests := s.http, s.listener, s.serveErr, s.cancel
+	s.http = nil // a second Stop has nothing to do
 	s.mu.Unlock()
 	if srv == nil {
 		return nil
