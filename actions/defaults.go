@@ -9,7 +9,9 @@ import (
 
 // NewFindRoute is the default findRoute: the route table's lookup under
 // the base path. A literal path segment beats a parameter, a trailing slash
-// is tolerated, and a GET route answers HEAD.
+// is tolerated, and a GET route answers HEAD. A route with its own timeout
+// (controller.Timeout) replaces the request's deadline with its own,
+// counted from the request's start.
 func NewFindRoute(table *RouteTable) FindRoute {
 	return func(rc *loomctx.RequestContext) (*Route, error) {
 		req := rc.Request
@@ -25,6 +27,9 @@ func NewFindRoute(table *RouteTable) FindRoute {
 		route, allow, ok := table.router.lookup(req.Method, path, &rc.PathParams)
 		if ok {
 			rc.Route = route
+			if route.Timeout != 0 {
+				rc.SetTimeout(route.Timeout)
+			}
 			return route, nil
 		}
 		if allow != "" {

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,11 +20,19 @@ import (
 // is set, which adds the real message and the stack. 5xx errors go to
 // logError. When the response has already begun, the connection is aborted,
 // since nothing sent can be taken back.
+//
+// A request whose deadline has passed is answered 503 REQUEST_TIMEOUT,
+// whatever the error its handler returned, and so is an error that is a
+// deadline's (context.DeadlineExceeded) and says nothing of its status. A
+// request cancelled with a cause that has a status (the server stopping:
+// 503 SERVER_STOPPING) is answered with that cause.
 func NewReject(opts Options, logError LogError) Reject {
 	return func(rc *loomctx.RequestContext, err error) {
+		logged := err
+		err = endedError(rc, err)
 		status := httperr.StatusOf(err)
 		if status >= 500 {
-			logError(err, status, rc.Request)
+			logError(logged, status, rc.Request)
 		}
 		if rc.Response.HeaderSent() {
 			panic(http.ErrAbortHandler)
@@ -40,6 +49,31 @@ func NewReject(opts Options, logError LogError) Reject {
 			logError(werr, status, rc.Request)
 		}
 	}
+}
+
+// endedError is the error a request is answered with when its context
+// ended before it finished, else err.
+func endedError(rc *loomctx.RequestContext, err error) error {
+	ctxErr := rc.Err()
+	switch {
+	case errors.Is(ctxErr, context.DeadlineExceeded):
+		timeout := rc.Timeout()
+		if rc.Request.Context().Err() != nil {
+			timeout = 0 // the request's context had an earlier deadline
+		}
+		return httperr.DeadlineExceeded(timeout).WithCause(err)
+	case ctxErr != nil:
+		var sc httperr.StatusCoder
+		if cause := context.Cause(rc); cause != ctxErr && errors.As(cause, &sc) {
+			return cause
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		var sc httperr.StatusCoder
+		if !errors.As(err, &sc) {
+			return httperr.DeadlineExceeded(0).WithCause(err)
+		}
+	}
+	return err
 }
 
 // NewLogError is the default logError: one zap error line with the

@@ -142,3 +142,103 @@ func TestBind_WithAConstructorOfAnotherType_Fails(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func newRC(parent stdctx.Context) *loomctx.RequestContext {
+	req := httptest.NewRequest("GET", "/", nil).WithContext(parent)
+	return loomctx.NewRequestContext(httptest.NewRecorder(), req)
+}
+
+func TestSetTimeout_ClosesDoneAtTheDeadline(t *testing.T) {
+	rc := newRC(stdctx.Background())
+	rc.SetTimeout(time.Millisecond)
+	select {
+	case <-rc.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("Done is not closed past the deadline")
+	}
+	if !errors.Is(rc.Err(), stdctx.DeadlineExceeded) || !errors.Is(stdctx.Cause(rc), stdctx.DeadlineExceeded) {
+		t.Errorf("Err = %v, Cause = %v", rc.Err(), stdctx.Cause(rc))
+	}
+}
+
+func TestSetTimeout_ErrReportsTheDeadlineWithoutDone(t *testing.T) {
+	rc := newRC(stdctx.Background())
+	rc.SetTimeout(time.Millisecond)
+	for end := time.Now().Add(10 * time.Second); rc.Err() == nil; {
+		if time.Now().After(end) {
+			t.Fatal("Err stays nil past the deadline")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if !errors.Is(rc.Err(), stdctx.DeadlineExceeded) {
+		t.Errorf("Err = %v", rc.Err())
+	}
+}
+
+func TestSetTimeout_KeepsTheRequestsCancellation(t *testing.T) {
+	parent, cancel := stdctx.WithCancelCause(stdctx.Background())
+	rc := newRC(parent)
+	rc.SetTimeout(time.Hour)
+	done := rc.Done()
+	derived, stop := stdctx.WithCancel(rc)
+	defer stop()
+	stopping := errors.New("the server is stopping")
+	cancel(stopping)
+	<-done
+	<-derived.Done()
+	if !errors.Is(rc.Err(), stdctx.Canceled) || stdctx.Cause(rc) != stopping || stdctx.Cause(derived) != stopping {
+		t.Errorf("Err = %v, Cause = %v, derived's Cause = %v", rc.Err(), stdctx.Cause(rc), stdctx.Cause(derived))
+	}
+}
+
+func TestSetTimeout_DeadlineIsTheEarlierOfTheRequestsAndItsOwn(t *testing.T) {
+	parent, cancel := stdctx.WithTimeout(stdctx.Background(), time.Hour)
+	defer cancel()
+	rc := newRC(parent)
+	want, _ := parent.Deadline()
+	if got, ok := rc.Deadline(); !ok || !got.Equal(want) {
+		t.Errorf("without a timeout, Deadline = %v, want the request's %v", got, want)
+	}
+	rc.SetTimeout(time.Minute)
+	if got, _ := rc.Deadline(); !got.Before(want) || rc.Timeout() != time.Minute {
+		t.Errorf("with a 1m timeout, Deadline = %v, Timeout = %v", got, rc.Timeout())
+	}
+	rc.SetTimeout(2 * time.Hour)
+	if got, _ := rc.Deadline(); !got.Equal(want) {
+		t.Errorf("with a 2h timeout, Deadline = %v, want the request's %v", got, want)
+	}
+}
+
+func TestSetTimeout_NegativeRemovesIt(t *testing.T) {
+	rc := newRC(stdctx.Background())
+	rc.SetTimeout(time.Nanosecond)
+	rc.SetTimeout(-1)
+	if _, ok := rc.Deadline(); ok || rc.Err() != nil || rc.Done() != nil || rc.Timeout() != 0 {
+		t.Errorf("after SetTimeout(-1): Deadline ok=%v Err=%v Timeout=%v", ok, rc.Err(), rc.Timeout())
+	}
+}
+
+func TestSetTimeout_CountsFromTheFirstCall(t *testing.T) {
+	rc := newRC(stdctx.Background())
+	rc.SetTimeout(time.Hour)
+	first, _ := rc.Deadline()
+	rc.SetTimeout(2 * time.Hour)
+	if second, _ := rc.Deadline(); second.Sub(first) != time.Hour {
+		t.Errorf("the second deadline is %v after the first, want 1h", second.Sub(first))
+	}
+}
+
+func TestDone_FromManyGoroutines_IsOneChannel(t *testing.T) {
+	rc := newRC(stdctx.Background())
+	rc.SetTimeout(time.Hour)
+	chans := make(chan (<-chan struct{}), 8)
+	for range 8 {
+		go func() { chans <- rc.Done() }()
+	}
+	first := <-chans
+	for range 7 {
+		if <-chans != first {
+			t.Fatal("Done returned two channels for one deadline")
+		}
+	}
+}

@@ -3,6 +3,7 @@ package context
 import (
 	stdctx "context"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,6 +44,12 @@ func (ps Params) Get(name string) (string, bool) {
 // values. It satisfies [context.Context] with the request's deadline,
 // cancellation and values, so handlers and repositories can take it as one.
 //
+// Its deadline is the one set with [RequestContext.SetTimeout] or, when
+// earlier, the *http.Request context's: the REST server sets its
+// RequestTimeout before the sequence runs, and findRoute replaces it with
+// the matched route's. Done and Err report both, and the request's
+// cancellation (the client went away, the server is stopping).
+//
 // A RequestContext belongs to one request; do not keep it after the
 // request's handler has returned.
 type RequestContext struct {
@@ -62,6 +69,25 @@ type RequestContext struct {
 	response  ResponseWriter
 	paramsBuf [4]Param // PathParams' first backing array: most routes fit
 	values    map[any]any
+
+	// The request's own deadline, epoch+started+timeout. No timer runs
+	// until someone asks for Done: until then Err compares it with the
+	// clock.
+	started time.Duration // since epoch, when the first timeout was set
+	timeout time.Duration // 0: none
+	timed   atomic.Pointer[timedContext]
+}
+
+// epoch is the monotonic origin of request start times, which keeps them
+// a third of a time.Time's size.
+var epoch = time.Now()
+
+// timedContext is the request's context with the own deadline, made when
+// first needed.
+type timedContext struct {
+	stdctx.Context
+	cancel   stdctx.CancelFunc
+	deadline time.Time
 }
 
 // NewRequestContext returns the context of one request answered through w.
@@ -84,15 +110,68 @@ func FromContext(ctx stdctx.Context) (*RequestContext, bool) {
 	return rc, ok
 }
 
-// Deadline returns the request's deadline.
-func (rc *RequestContext) Deadline() (time.Time, bool) { return rc.Request.Context().Deadline() }
+// SetTimeout gives the request its own deadline, d after the first call to
+// SetTimeout, which the REST server makes as the request arrives; a
+// later call (findRoute's, with the route's timeout) moves the deadline
+// but keeps that start. d <= 0 removes it. Call it from the request's own
+// goroutine, before the context is shared; a Done channel taken before a
+// later call keeps the deadline it was taken with.
+func (rc *RequestContext) SetTimeout(d time.Duration) {
+	if rc.started == 0 {
+		rc.started = max(time.Since(epoch), 1)
+	}
+	rc.timeout = max(d, 0)
+}
 
-// Done is closed when the request is cancelled: the client went away or the
-// server is shutting down past its grace period.
-func (rc *RequestContext) Done() <-chan struct{} { return rc.Request.Context().Done() }
+// Timeout is the request's own timeout, as last set with SetTimeout; 0
+// when it has none.
+func (rc *RequestContext) Timeout() time.Duration { return rc.timeout }
 
-// Err says why Done was closed.
-func (rc *RequestContext) Err() error { return rc.Request.Context().Err() }
+// ownDeadline is the deadline set with SetTimeout; zero when none.
+func (rc *RequestContext) ownDeadline() time.Time {
+	if rc.timeout == 0 {
+		return time.Time{}
+	}
+	return epoch.Add(rc.started + rc.timeout)
+}
+
+// Deadline returns the request's deadline: its own or, when earlier, the
+// one of the request's context.
+func (rc *RequestContext) Deadline() (time.Time, bool) {
+	d, ok := rc.Request.Context().Deadline()
+	if own := rc.ownDeadline(); !own.IsZero() && (!ok || own.Before(d)) {
+		return own, true
+	}
+	return d, ok
+}
+
+// Done is closed when the request's deadline passes or the request is
+// cancelled: the client went away, or the server is stopping past its
+// grace period.
+func (rc *RequestContext) Done() <-chan struct{} {
+	if rc.timeout == 0 {
+		return rc.Request.Context().Done()
+	}
+	return rc.timedContext().Done()
+}
+
+// Err says why Done was closed: context.DeadlineExceeded once the deadline
+// has passed, even when nobody asked for Done.
+func (rc *RequestContext) Err() error {
+	if rc.timeout == 0 {
+		return rc.Request.Context().Err()
+	}
+	if t := rc.timed.Load(); t != nil && t.deadline.Equal(rc.ownDeadline()) {
+		return t.Err()
+	}
+	if err := rc.Request.Context().Err(); err != nil {
+		return err
+	}
+	if time.Since(epoch) >= rc.started+rc.timeout {
+		return stdctx.DeadlineExceeded
+	}
+	return nil
+}
 
 // Value returns the request-scoped value stored under key (see [Key.Set]),
 // else the value the request's own context carries.
@@ -103,7 +182,35 @@ func (rc *RequestContext) Value(key any) any {
 	if v, ok := rc.values[key]; ok {
 		return v
 	}
-	return rc.Request.Context().Value(key)
+	if rc.timeout == 0 {
+		return rc.Request.Context().Value(key)
+	}
+	// Through the timed context, so that context.Cause and the contexts
+	// derived from rc see the deadline's cancellation.
+	return rc.timedContext().Value(key)
+}
+
+// timedContext returns the request's context bounded by the own deadline,
+// made on first use; Done may be called from several goroutines.
+func (rc *RequestContext) timedContext() *timedContext {
+	own := rc.ownDeadline()
+	if t := rc.timed.Load(); t != nil && t.deadline.Equal(own) {
+		return t
+	}
+	ctx, cancel := stdctx.WithDeadline(rc.Request.Context(), own)
+	t := &timedContext{Context: ctx, cancel: cancel, deadline: own}
+	for {
+		old := rc.timed.Load()
+		if old != nil && old.deadline.Equal(own) {
+			cancel() // another goroutine made it first
+			return old
+		}
+		// A context of an earlier deadline stays as it was for those
+		// who hold it; the request's end releases it.
+		if rc.timed.CompareAndSwap(old, t) {
+			return t
+		}
+	}
 }
 
 func (rc *RequestContext) set(key, value any) {

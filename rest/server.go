@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
 	"github.com/loomhq/loom/actions"
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/sequence"
 )
 
@@ -21,6 +24,9 @@ import (
 // through the bound Sequence. It is a life-cycle observer in the "server"
 // group, so it starts after every other group and stops first, draining
 // the requests in flight within the configured grace period.
+//
+// Each request gets the configured RequestTimeout as its deadline, which a
+// route may replace with its own (controller.Timeout).
 type Server struct {
 	cfg      Config
 	sequence sequence.Sequence
@@ -30,11 +36,17 @@ type Server struct {
 	docs     *apiDocs // the API document and explorer; nil when disabled
 
 	inFlight inFlight
+	conns    connSet
+	stopping atomic.Bool // responses say Connection: close
 
 	mu       sync.Mutex
 	http     *http.Server
+	listener *drainListener
 	url      string
 	serveErr chan error
+	// cancel ends the context of every request on the listener's
+	// connections, with the cause they are answered with.
+	cancel context.CancelCauseFunc
 }
 
 // ServerParams are the Server's injected dependencies.
@@ -72,6 +84,10 @@ func NewServer(p ServerParams) (*Server, error) {
 // A panic in the sequence becomes a 500 through reject, and the server
 // keeps serving; http.ErrAbortHandler still aborts the connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.stopping.Load() {
+		// The client must not send another request on this connection.
+		w.Header().Set("Connection", "close")
+	}
 	if s.cors.apply(w, r) {
 		return
 	}
@@ -79,6 +95,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)
+	if s.cfg.RequestTimeout > 0 {
+		rc.SetTimeout(s.cfg.RequestTimeout)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -111,6 +130,8 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rest: listen on %s: %w", addr, err)
 	}
+	dl := &drainListener{TCPListener: ln.(*net.TCPListener)}
+	base, cancel := context.WithCancelCause(context.Background())
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(s.serveCounted),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
@@ -119,17 +140,20 @@ func (s *Server) Start(ctx context.Context) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(s.log.Named("http")),
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnState:         s.conns.track,
 	}
 	serveErr := make(chan error, 1)
 	s.mu.Lock()
-	s.http = srv
+	s.http, s.listener, s.cancel = srv, dl, cancel
 	s.url = urlOf(ln.Addr(), s.cfg.BasePath)
 	s.serveErr = serveErr
 	s.mu.Unlock()
+	s.stopping.Store(false)
 	go func() {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
+		err := srv.Serve(dl)
+		if errors.Is(err, http.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+			err = nil // the stop closed the listener
 		}
 		serveErr <- err
 	}()
@@ -137,34 +161,85 @@ func (s *Server) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops accepting connections and waits for the requests in flight,
-// up to the grace period (or ctx's deadline, if sooner); then it closes the
-// connections still open.
+// Stop answers every request that reached the server, then closes.
+//
+// Within the grace period: every response says Connection: close; the
+// connections the kernel had queued are accepted before the listener
+// closes; a connection is closed only while no request is arriving on
+// it. Once the grace period is over, every request still running has its
+// context cancelled (its client gets 503 SERVER_STOPPING), and Stop waits
+// for those handlers for half the time ctx has left, keeping the other
+// half for the observers that stop after the server, such as data
+// sources. A handler still running then is reported in the error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	srv, serveErr := s.http, s.serveErr
+	srv, ln, serveErr, cancelRequests := s.http, s.listener, s.serveErr, s.cancel
+	s.http = nil // a second Stop has nothing to do
 	s.mu.Unlock()
 	if srv == nil {
 		return nil
 	}
-	graceCtx, cancel := context.WithTimeout(ctx, s.cfg.GracePeriod)
+	defer cancelRequests(nil)
+	s.stopping.Store(true)
+
+	graceCtx, cancel := context.WithTimeout(ctx, s.gracePeriod(ctx))
 	defer cancel()
-	err := srv.Shutdown(graceCtx)
-	if err != nil {
-		s.log.Warn("grace period over; closing the connections still open", zap.Error(err))
-		err = srv.Close()
-		// Close does not wait for handlers; the data sources stop after
-		// the server, so a handler still running must finish first.
-		if werr := s.inFlight.wait(ctx); werr != nil {
-			s.log.Error("handlers still running when the stop timed out", zap.Int("handlers", s.inFlight.count()))
-			err = errors.Join(err, werr)
-		}
+	ln.drain(graceCtx)
+	var err error
+	select {
+	case err = <-serveErr:
+		// Every connection accepted is now in s.conns.
+	case <-graceCtx.Done():
 	}
-	if serr := <-serveErr; serr != nil && err == nil {
-		err = serr
+	if s.conns.settle(graceCtx, nil) {
+		// Nothing is left for Shutdown to lose.
+		if serr := srv.Shutdown(graceCtx); serr != nil && !errors.Is(serr, net.ErrClosed) {
+			err = errors.Join(err, serr)
+		}
+		s.log.Info("server stopped")
+		return err
+	}
+
+	s.log.Warn("grace period over; cancelling the requests still running",
+		zap.Int("handlers", s.inFlight.count()))
+	cancelRequests(httperr.ServerStopping())
+	waitCtx, cancelWait := context.WithDeadline(ctx, halfLeft(ctx))
+	defer cancelWait()
+	// Their 503s go out before the connections close.
+	s.conns.settle(waitCtx, func() bool { return s.inFlight.count() == 0 })
+	err = errors.Join(err, srv.Close())
+	if n := s.inFlight.count(); n > 0 {
+		s.log.Error("handlers still running when the stop gave up on them", zap.Int("handlers", n))
+		err = errors.Join(err, fmt.Errorf("rest: requests still running after the stop cancelled them: %d", n))
 	}
 	s.log.Info("server stopped")
 	return err
+}
+
+// gracePeriod is the configured one, or three quarters of the time ctx
+// has left when that is shorter, so that the requests cancelled after it
+// and the observers stopping later have time too.
+func (s *Server) gracePeriod(ctx context.Context) time.Duration {
+	grace := s.cfg.GracePeriod
+	if grace <= 0 {
+		grace = 10 * time.Second
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl) * 3 / 4; left < grace {
+			grace = left
+		}
+	}
+	return grace
+}
+
+// halfLeft is the moment half of ctx's remaining time is used; far away
+// when ctx has no deadline.
+func halfLeft(ctx context.Context) time.Time {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return time.Now().Add(24 * time.Hour)
+	}
+	return time.Now().Add(time.Until(dl) / 2)
 }
 
 // URL is the server's address once started, such as

@@ -1,7 +1,10 @@
 package httperr
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"time"
 	"unicode/utf8"
 )
 
@@ -22,11 +25,12 @@ type Envelope struct {
 
 // EnvelopeOf returns the envelope err is answered with. A 4xx keeps its
 // name, message, code and details; a 5xx says only its status text, so
-// nothing internal leaks, unless debug is set, which keeps the real message.
+// nothing internal leaks, unless debug is set, which keeps the real message,
+// or err is an [Exposer] that allows it.
 func EnvelopeOf(err error, debug bool) Envelope {
 	status := StatusOf(err)
 	body := Body{StatusCode: status}
-	if status < 500 || debug {
+	if status < 500 || debug || exposed(err) {
 		body.Name = nameOfErr(err, status)
 		body.Message = err.Error()
 		body.Code = CodeOf(err)
@@ -35,6 +39,11 @@ func EnvelopeOf(err error, debug bool) Envelope {
 		body.Message = http.StatusText(status)
 	}
 	return Envelope{Error: body}
+}
+
+func exposed(err error) bool {
+	var x Exposer
+	return errors.As(err, &x) && x.Expose()
 }
 
 // Validation detail, as LoopBack's AJV reports each failure of a body or
@@ -54,6 +63,11 @@ const (
 	CodeValidationFailed         = "VALIDATION_FAILED"
 	CodeUnsupportedMediaType     = "UNSUPPORTED_MEDIA_TYPE"
 	CodeEntityNotFound           = "ENTITY_NOT_FOUND"
+	// CodeRequestTimeout is a request cut by its deadline (503).
+	CodeRequestTimeout = "REQUEST_TIMEOUT"
+	// CodeServerStopping is a request cut because the server stopped
+	// before it finished (503).
+	CodeServerStopping = "SERVER_STOPPING"
 )
 
 // InvalidParameter is LoopBack's 400 for a parameter whose value cannot be
@@ -107,6 +121,23 @@ func ValidationFailed(details []Detail) *Error {
 func UnsupportedMediaType(got string, allowed []string) *Error {
 	return Newf(http.StatusUnsupportedMediaType, "Content-type %s does not match [%s].", got, joinComma(allowed)).
 		WithCode(CodeUnsupportedMediaType)
+}
+
+// DeadlineExceeded is the 503 for a request that did not finish within
+// its deadline, timeout long (0 when the deadline came from elsewhere):
+// The request did not finish within its 30s deadline.
+func DeadlineExceeded(timeout time.Duration) *Error {
+	msg := "The request did not finish before its deadline."
+	if timeout > 0 {
+		msg = fmt.Sprintf("The request did not finish within its %v deadline.", timeout)
+	}
+	return ServiceUnavailable(msg).WithCode(CodeRequestTimeout)
+}
+
+// ServerStopping is the 503 for a request cut short because the server
+// stopped: its grace period ended before the request finished.
+func ServerStopping() *Error {
+	return ServiceUnavailable("The server stopped before the request finished.").WithCode(CodeServerStopping)
 }
 
 // PayloadTooLarge is the 413 for a body over the limit.

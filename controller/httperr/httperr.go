@@ -17,6 +17,7 @@ type Error struct {
 	message string
 	details any
 	cause   error
+	expose  bool // a 5xx whose message the client may read
 }
 
 // New returns an error answered with status and message; its name is the
@@ -61,6 +62,15 @@ func UnprocessableEntity(message string) *Error {
 // Internal is a 500 InternalServerError; its message reaches the client only
 // when the server runs with Debug.
 func Internal(message string) *Error { return New(http.StatusInternalServerError, message) }
+
+// ServiceUnavailable is a 503 ServiceUnavailableError. Unlike other 5xx
+// errors, its message and code reach the client: it says what the server
+// could not do, not how it failed inside.
+func ServiceUnavailable(message string) *Error {
+	e := New(http.StatusServiceUnavailable, message)
+	e.expose = true
+	return e
+}
 
 // WithCode returns a copy of e carrying a machine-readable code, such as
 // INVALID_PARAMETER_VALUE.
@@ -109,6 +119,10 @@ func (e *Error) ErrorCode() string { return e.code }
 // ErrorDetails are the details, or nil.
 func (e *Error) ErrorDetails() any { return e.details }
 
+// Expose reports whether the client may read the message: always for a
+// 4xx, for a 5xx only when it was made to say so (see [ServiceUnavailable]).
+func (e *Error) Expose() bool { return e.expose || e.status < 500 }
+
 // The small interfaces through which any error, from any layer, says how it
 // is answered. A repository's not-found error implements StatusCoder and
 // Coder without importing anything HTTP.
@@ -121,6 +135,10 @@ type (
 	Namer interface{ ErrorName() string }
 	// Detailer is an error with details for the envelope.
 	Detailer interface{ ErrorDetails() any }
+	// Exposer is an error that says whether its message, name, code and
+	// details may reach the client, as http-errors' expose property; a
+	// 5xx that does not say so keeps them to the server's log.
+	Exposer interface{ Expose() bool }
 )
 
 // codeStatus maps codes to statuses for errors that carry a code but no

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/loomhq/loom/controller/httperr"
@@ -33,6 +34,15 @@ func TestEnvelopeOf(t *testing.T) {
 			`{"error":{"statusCode":500,"message":"Internal Server Error"}}`},
 		{"a 5xx hides its message too",
 			httperr.Internal("secret"),
+			`{"error":{"statusCode":500,"message":"Internal Server Error"}}`},
+		{"a 503 says what the server could not do",
+			httperr.DeadlineExceeded(30 * time.Second),
+			`{"error":{"statusCode":503,"name":"ServiceUnavailableError","message":"The request did not finish within its 30s deadline.","code":"REQUEST_TIMEOUT"}}`},
+		{"a stopping server's 503",
+			fmt.Errorf("cut: %w", httperr.ServerStopping()),
+			`{"error":{"statusCode":503,"name":"ServiceUnavailableError","message":"cut: The server stopped before the request finished.","code":"SERVER_STOPPING"}}`},
+		{"a 500 wrapping a 503 still hides its message",
+			httperr.Internal("secret").WithCause(httperr.ServiceUnavailable("x")),
 			`{"error":{"statusCode":500,"message":"Internal Server Error"}}`},
 		{"a renamed error keeps its new name",
 			httperr.BadRequest("x").WithName("SyntaxError"),
