@@ -1,7 +1,5 @@
 package actions
 
-import "time"
-
 // Options are the settings the default actions read. The REST server fills
 // them from its configuration.
 type Options struct {
@@ -22,9 +20,6 @@ type Options struct {
 	// MaxQueryArrayItems caps the items of one array read from a query
 	// string; 0 means 1000. See params.Options.MaxQueryArrayItems.
 	MaxQueryArrayItems int
-	// RequestTimeout is each request's deadline; 0 or less sets none. A
-	// route may set its own.
-	RequestTimeout time.Duration
 	// Debug puts the real message and stack of 5xx errors in responses.
 	Debug bool
 }

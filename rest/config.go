@@ -150,7 +150,6 @@ func (c Config) actionOptions() actions.Options {
 		ProhibitedKeys:      c.ProhibitedKeys,
 		MaxQueryParams:      c.MaxQueryParams,
 		MaxQueryArrayItems:  c.MaxQueryArrayItems,
-		RequestTimeout:      c.RequestTimeout,
 		Debug:               c.Debug,
 	}
 }

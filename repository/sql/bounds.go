@@ -71,6 +71,10 @@ func (e *QueryTimeoutError) ErrorCode() string { return CodeQueryTimeout }
 // ErrorName is ServiceUnavailableError.
 func (e *QueryTimeoutError) ErrorName() string { return "ServiceUnavailableError" }
 
+// Expose is true: unlike other 5xx errors, its name, code and message are
+// for the client, who can narrow the query.
+func (e *QueryTimeoutError) Expose() bool { return true }
+
 // pgQueryCanceled is SQLSTATE query_canceled: statement_timeout fired, or
 // a cancel request arrived.
 const pgQueryCanceled = "57014"

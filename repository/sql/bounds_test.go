@@ -101,8 +101,9 @@ func TestPostgresStatementTimeoutAnswers503QueryTimeout(t *testing.T) {
 	if !errors.As(err, &qt) {
 		t.Fatalf("got %v (%T), want a *QueryTimeoutError", err, err)
 	}
-	if qt.StatusCode() != 503 || qt.ErrorCode() != CodeQueryTimeout || qt.ErrorName() != "ServiceUnavailableError" {
-		t.Fatalf("got %d %s %s", qt.StatusCode(), qt.ErrorName(), qt.ErrorCode())
+	if qt.StatusCode() != 503 || qt.ErrorCode() != CodeQueryTimeout || qt.ErrorName() != "ServiceUnavailableError" || !qt.Expose() {
+		t.Fatalf("got %d %s %s, exposed: %v; want 503 ServiceUnavailableError QUERY_TIMEOUT, exposed",
+			qt.StatusCode(), qt.ErrorName(), qt.ErrorCode(), qt.Expose())
 	}
 	if want := "The query ran longer than the database's statement timeout of 100ms and was cancelled: " +
 		"narrow the where clause, or ask for fewer rows."; qt.Error() != want {
