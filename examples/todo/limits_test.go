@@ -20,13 +20,14 @@ import (
 
 // Codes a client reads in the envelope of a refused request.
 const (
-	codeInvalidParameter = "INVALID_PARAMETER_VALUE"
-	codeQueryTooCostly   = "QUERY_TOO_COSTLY"
+	codeTooManyQueryParameters = "TOO_MANY_QUERY_PARAMETERS"
+	codeInvalidParameter       = "INVALID_PARAMETER_VALUE"
+	codeQueryTooCostly         = "QUERY_TOO_COSTLY"
 )
 
 // codesOf503 are the codes a request cut by a deadline may carry: the
-// request's own deadline, or the database's statement timeout.
-var codesOf503 = []string{"REQUEST_TIMEOUT", "STATEMENT_TIMEOUT"}
+// request's own deadline, or PostgreSQL's statement timeout.
+var codesOf503 = []string{"REQUEST_TIMEOUT", "QUERY_TIMEOUT"}
 
 // TestLimits sends each costly request to the Todo example on every store.
 func TestLimits(t *testing.T) {
@@ -48,6 +49,7 @@ func TestLimits(t *testing.T) {
 		{"AnswersAWhereAtTheCapsOnANestedProperty", limitsAnswersAWhereAtTheCapsOnANestedProperty},
 		{"RefusesMoreThan256FieldsAsJSON", limitsRefusesMoreThan256FieldsAsJSON},
 		{"RefusesMoreThan256FieldsExploded", limitsRefusesMoreThan256FieldsExploded},
+		{"SelectsFieldsNamedManyTimesOnce", limitsSelectsFieldsNamedManyTimesOnce},
 	}
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
@@ -74,6 +76,25 @@ func expectEnvelope(t *testing.T, r *resttest.Response, status int, codes ...str
 		t.Fatalf("envelope %.500s, want statusCode %d, a name, a message and a code in %v", r.Body, status, codes)
 	}
 	return env
+}
+
+// expectLimitDetail checks that env's details name the cap a filter went
+// past: a detail with AJV's keyword and {"limit": limit} in its info.
+func expectLimitDetail(t *testing.T, env envelope, keywords []string, limit int) {
+	t.Helper()
+	var details []struct {
+		Code string         `json:"code"`
+		Info map[string]any `json:"info"`
+	}
+	if err := json.Unmarshal(env.Error.Details, &details); err != nil {
+		t.Fatalf("details %s: %v", env.Error.Details, err)
+	}
+	for _, d := range details {
+		if slices.Contains(keywords, d.Code) && d.Info["limit"] == float64(limit) {
+			return
+		}
+	}
+	t.Errorf("details %s, want a %v detail with limit %d", env.Error.Details, keywords, limit)
 }
 
 // expectServing checks that the server still answers GET /todos/1 with
@@ -138,13 +159,16 @@ func count(t *testing.T, r *resttest.Response) int {
 func limitsRefusesFiftyThousandArrayKeysInOneQuery(t *testing.T, s store) {
 	app, _ := s.start(t)
 	q := repeatQuery("filter[order][]=id", 50_000) // 950 KB, under MaxHeaderBytes
-	expectEnvelope(t, app.Get("/todos?"+q), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos?"+q), 400, codeTooManyQueryParameters)
+	if !strings.Contains(env.Error.Message, "1000") {
+		t.Errorf("message %q does not name the limit", env.Error.Message)
+	}
 	expectServing(t, app)
 }
 
 func limitsRefusesTwentyThousandArrayKeysInOneQuery(t *testing.T, s store) {
 	app, _ := s.start(t)
-	expectEnvelope(t, app.Get("/todos?"+repeatQuery("filter[order][]=id", 20_000)), 400, codeInvalidParameter)
+	expectEnvelope(t, app.Get("/todos?"+repeatQuery("filter[order][]=id", 20_000)), 400, codeTooManyQueryParameters)
 	expectServing(t, app)
 }
 
@@ -242,7 +266,8 @@ func limitsServesReadsAndWritesWhileCostlyLikesRun(t *testing.T, s store) {
 func limitsRefusesAThousandOrderKeysAsJSON(t *testing.T, s store) {
 	app, _ := s.start(t)
 	f := jsonParam(t, map[string]any{"order": orderKeys(1000, "ASC")})
-	expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 32)
 	expectServing(t, app)
 }
 
@@ -255,7 +280,8 @@ func limitsRefusesAThousandOrderKeysExploded(t *testing.T, s store) {
 		}
 		fmt.Fprintf(&q, "filter[order][%d]=%s", i, url.QueryEscape(k))
 	}
-	expectEnvelope(t, app.Get("/todos?"+q.String()), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos?"+q.String()), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 32)
 	expectServing(t, app)
 }
 
@@ -264,7 +290,8 @@ func limitsRefusesFiftyThousandOrderKeys(t *testing.T, s store) {
 	// Without directions, 50,000 keys are a 700 KB URL, under the 1 MiB
 	// of MaxHeaderBytes.
 	f := jsonParam(t, map[string]any{"order": orderKeys(50_000, "")})
-	expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 32)
 	expectServing(t, app)
 }
 
@@ -303,9 +330,11 @@ func equalities(prop string, n int) map[string]any {
 func limitsRefusesAWhereOfMoreThanTenThousandValues(t *testing.T, s store) {
 	app, _ := s.start(t)
 	where := jsonParam(t, inqs("id", 20, 1000)) // 20,000 values, each list at MaxInq
-	expectEnvelope(t, app.Get("/todos/count?where="+where), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos/count?where="+where), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 10_000)
 	f := jsonParam(t, map[string]any{"where": inqs("id", 20, 1000)})
-	expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	env = expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 10_000)
 	expectServing(t, app)
 }
 
@@ -335,24 +364,39 @@ func limitsAnswersAWhereAtTheCapsOnANestedProperty(t *testing.T, s store) {
 	}
 }
 
-// fields: at most 256 entries, so that a selection costs no more to read
-// than a model can have properties.
+// fields: at most 256 entries once repeats are dropped, so that a
+// selection costs no more to read than a model can have properties. The
+// Todo has seven, so only names it lacks can go past the cap: the cap must
+// refuse them before the names are looked up.
 
-// manyFields is n entries naming the Todo's properties in turn.
+// manyFields is n distinct names, f0 to f(n-1).
 func manyFields(n int) []string {
-	props := []string{"id", "title", "desc", "isComplete", "remindAtAddress", "remindAtGeo", "tag"}
 	out := make([]string, n)
 	for i := range out {
-		out[i] = props[i%len(props)]
+		out[i] = "f" + strconv.Itoa(i)
 	}
 	return out
 }
 
+// fieldsCapKeywords are AJV's keywords for too many entries: of a list,
+// of an object.
+var fieldsCapKeywords = []string{"maxItems", "maxProperties"}
+
 func limitsRefusesMoreThan256FieldsAsJSON(t *testing.T, s store) {
 	app, _ := s.start(t)
-	f := jsonParam(t, map[string]any{"fields": manyFields(257)})
-	expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
-	expectEnvelope(t, app.Get("/todos/1?filter="+f), 400, codeInvalidParameter)
+	list := jsonParam(t, map[string]any{"fields": manyFields(257)})
+	object := map[string]bool{}
+	for _, f := range manyFields(257) {
+		object[f] = true
+	}
+	for _, path := range []string{
+		"/todos?filter=" + list,
+		"/todos/1?filter=" + list,
+		"/todos?filter=" + jsonParam(t, map[string]any{"fields": object}),
+	} {
+		env := expectEnvelope(t, app.Get(path), 400, codeInvalidParameter)
+		expectLimitDetail(t, env, fieldsCapKeywords, 256)
+	}
 	expectServing(t, app)
 }
 
@@ -365,6 +409,17 @@ func limitsRefusesMoreThan256FieldsExploded(t *testing.T, s store) {
 		}
 		fmt.Fprintf(&q, "filter[fields][%d]=%s", i, f)
 	}
-	expectEnvelope(t, app.Get("/todos?"+q.String()), 400, codeInvalidParameter)
+	env := expectEnvelope(t, app.Get("/todos?"+q.String()), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, fieldsCapKeywords, 256)
 	expectServing(t, app)
+}
+
+func limitsSelectsFieldsNamedManyTimesOnce(t *testing.T, s store) {
+	app, _ := s.start(t)
+	f := jsonParam(t, map[string]any{"fields": slices.Repeat([]string{"title"}, 1000)})
+	r := app.Get("/todos/1?filter=" + f)
+	expectStatus(t, r, 200)
+	if r.Text() != `{"title":"Take over the galaxy"}` {
+		t.Errorf("got %s", r.Body)
+	}
 }
