@@ -92,6 +92,16 @@ func BenchmarkAttack_WhereValues(b *testing.B) {
 	benchmarkRequest(b, nil, "/todos/count?where="+jsonParam(b, inqs("id", 20, 1000)), 400)
 }
 
+// BenchmarkAttack_MegabyteInq is one inq of 500,000 values, a 1 MB URL.
+func BenchmarkAttack_MegabyteInq(b *testing.B) {
+	benchmarkRequest(b, nil, megabyteInq, 400)
+}
+
+// BenchmarkAttack_EmptyConditions is an or of 250,000 empty conditions.
+func BenchmarkAttack_EmptyConditions(b *testing.B) {
+	benchmarkRequest(b, nil, emptyConditions, 400)
+}
+
 // BenchmarkAttack_Fields is a fields list of 257 entries.
 func BenchmarkAttack_Fields(b *testing.B) {
 	benchmarkRequest(b, nil, "/todos?filter="+jsonParam(b, map[string]any{"fields": manyFields(257)}), 400)

@@ -44,6 +44,8 @@ func TestLimits(t *testing.T) {
 		{"RefusesFiftyThousandOrderKeys", limitsRefusesFiftyThousandOrderKeys},
 		{"OrdersByAThousandCopiesOfOneKeyAsByOne", limitsOrdersByAThousandCopiesOfOneKeyAsByOne},
 		{"RefusesAWhereOfMoreThanTenThousandValues", limitsRefusesAWhereOfMoreThanTenThousandValues},
+		{"RefusesAMegabyteInqList", limitsRefusesAMegabyteInqList},
+		{"RefusesAnOrOfAQuarterMillionEmptyConditions", limitsRefusesAnOrOfAQuarterMillionEmptyConditions},
 		{"AnswersAWhereOfAThousandConditions", limitsAnswersAWhereOfAThousandConditions},
 		{"AnswersAWhereOfTenThousandValues", limitsAnswersAWhereOfTenThousandValues},
 		{"AnswersAWhereAtTheCapsOnANestedProperty", limitsAnswersAWhereAtTheCapsOnANestedProperty},
@@ -337,6 +339,28 @@ func limitsRefusesAWhereOfMoreThanTenThousandValues(t *testing.T, s store) {
 	f := jsonParam(t, map[string]any{"where": inqs("id", 20, 1000)})
 	env = expectEnvelope(t, app.Get("/todos?filter="+f), 400, codeInvalidParameter)
 	expectLimitDetail(t, env, []string{"maxItems"}, 10_000)
+	expectServing(t, app)
+}
+
+// megabyteInq is a count whose where is one inq of 500,000 values, a
+// 1 MB URL.
+var megabyteInq = "/todos/count?where={%22id%22:{%22inq%22:[" + strings.Repeat("1,", 499_999) + "1]}}"
+
+func limitsRefusesAMegabyteInqList(t *testing.T, s store) {
+	app, _ := s.start(t)
+	env := expectEnvelope(t, app.Get(megabyteInq), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems"}, 1000)
+	expectServing(t, app)
+}
+
+// emptyConditions is a count whose where is an or of 250,000 empty
+// conditions, a 750 KB URL: none is a comparison, but each is work.
+var emptyConditions = "/todos/count?where={%22or%22:[" + strings.Repeat("{},", 249_999) + "{}]}"
+
+func limitsRefusesAnOrOfAQuarterMillionEmptyConditions(t *testing.T, s store) {
+	app, _ := s.start(t)
+	env := expectEnvelope(t, app.Get(emptyConditions), 400, codeInvalidParameter)
+	expectLimitDetail(t, env, []string{"maxItems", "maxProperties"}, 1000)
 	expectServing(t, app)
 }
 
