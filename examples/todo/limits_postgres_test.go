@@ -13,7 +13,8 @@ import (
 
 // PostgreSQL's statement timeout and the request's deadline are shown
 // with a statement that cannot finish: its table is locked by another
-// session until the test lets go, so the deadline always fires first.
+// session until the test lets go. Each test sets one deadline and turns
+// the other off, so that only one can fire.
 
 // startLocked starts the app on PostgreSQL with params added to its
 // DATABASE_URL and opts to its options, then locks the todo table from
@@ -48,7 +49,8 @@ func startLocked(t *testing.T, params string, opts ...rest.Option) (app *resttes
 }
 
 func TestLimitsPostgresCutsAStatementPastItsTimeoutWith503(t *testing.T) {
-	app, unlock := startLocked(t, "statement_timeout=100")
+	app, unlock := startLocked(t, "statement_timeout=100",
+		rest.WithConfig(rest.Config{Host: "127.0.0.1", RequestTimeout: -1}))
 	env := expectEnvelope(t, app.Get("/todos/count"), 503, "QUERY_TIMEOUT")
 	if env.Error.Name != "ServiceUnavailableError" {
 		t.Errorf("name %q, want ServiceUnavailableError", env.Error.Name)
