@@ -21,7 +21,7 @@ import (
 
 // fakeGeocoder answers like the US Census geocoder: one match for the
 // addresses it knows, none for the others.
-func fakeGeocoder(t *testing.T) (string, *[]string) {
+func fakeGeocoder(t testing.TB) (string, *[]string) {
 	t.Helper()
 	var mu sync.Mutex
 	var asked []string
@@ -46,21 +46,22 @@ func fakeGeocoder(t *testing.T) (string, *[]string) {
 type store struct {
 	name string
 	// url is the DATABASE_URL for a test; "" means the data file.
-	url func(t *testing.T) string
+	url func(t testing.TB) string
 }
 
 // stores are the memory connector, SQLite and, when LOOM_TEST_POSTGRES_URL
 // names a server, PostgreSQL: the acceptance tests run on each.
 var stores = []store{
-	{name: "memory", url: func(t *testing.T) string { return "" }},
-	{name: "sqlite", url: func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "todo.db") }},
+	{name: "memory", url: func(t testing.TB) string { return "" }},
+	{name: "sqlite", url: func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "todo.db") }},
 	{name: "postgres", url: postgresURL},
 }
 
 // start starts the application on a free port with a store of its own
 // holding LoopBack's four seed todos, the fake geocoder and the access log
-// in logs.
-func (s store) start(t *testing.T) (*resttest.App, *observer.ObservedLogs) {
+// in logs. opts come after the test's own, so a benchmark may replace the
+// logger.
+func (s store) start(t testing.TB, opts ...rest.Option) (*resttest.App, *observer.ObservedLogs) {
 	t.Helper()
 	geo, _ := fakeGeocoder(t)
 	core, logs := observer.New(zapcore.InfoLevel)
@@ -71,7 +72,7 @@ func (s store) start(t *testing.T) (*resttest.App, *observer.ObservedLogs) {
 			t.Fatal(err)
 		}
 	}
-	app, err := NewApplication(cfg, rest.WithLogger(zap.New(core)))
+	app, err := NewApplication(cfg, append([]rest.Option{rest.WithLogger(zap.New(core))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func decode[T any](t *testing.T, r *resttest.Response) T {
 	return v
 }
 
-func expectStatus(t *testing.T, r *resttest.Response, status int) {
+func expectStatus(t testing.TB, r *resttest.Response, status int) {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)

@@ -15,7 +15,7 @@ const postgresEnv = "LOOM_TEST_POSTGRES_URL"
 // postgresURL is a DATABASE_URL on the server of LOOM_TEST_POSTGRES_URL,
 // in a schema of the test's own, dropped when the test ends. Without the
 // variable, the test is skipped.
-func postgresURL(t *testing.T) string {
+func postgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(postgresEnv)
 	if base == "" {
