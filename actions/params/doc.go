@@ -63,19 +63,19 @@
 // ([CodeTooManyQueryParameters]), The query string has more than 1000
 // parameters. The cap holds on every route, with query parameters or not.
 //
-// An array built from the query's pairs holds at most
-// [Options.MaxQueryArrayItems] items (1000 by default): a list parameter's
-// values, repeated and comma separated together; one deep-object array,
-// by index or []; a deep-object key given more than once. One item more
+// An array read from the query holds at most [Options.MaxQueryArrayItems]
+// items (1000 by default): a list parameter's values, repeated and comma
+// separated together; one deep-object array, by index or []; a deep-object
+// key given more than once; any array inside a JSON-form value
+// (?filter={"order":[...]}), refused by the scan that checks its syntax,
+// before it is decoded. One item more
 // is a 400 INVALID_PARAMETER_VALUE with AJV's maxItems detail, whose path
 // leads to the array within the parameter:
 //
 //	{"path":"/order","code":"maxItems","message":"must NOT have more than 1000 items","info":{"limit":1000}}
 //
 // Deep objects are built in one pass: a [] append costs the same however
-// many items precede it. A JSON-form value (?filter={...}) is one pair,
-// parsed in one pass; the arrays inside it are left to the target's own
-// limits (a repository filter's), and header lists to the server's header
+// many items precede it. Header lists are left to the server's header
 // limit.
 //
 // # Body

@@ -1,6 +1,7 @@
 package params
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -192,4 +193,35 @@ func TestDeepObjectItems_AnObjectWithManyKeysIsNotAnArray(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, v.Where, map[string]any{"a": "1", "b": "2", "c": "3", "0": "4"})
+}
+
+func TestJSONFormItems_EveryArrayInsideIsCapped(t *testing.T) {
+	d := mustCompile[queryIn](t, Options{MaxQueryArrayItems: 3})
+	tests := []struct{ name, param, at, over, path string }{
+		{"a typed array", "filter", `{"order":["a","b","c"]}`, `{"order":["a","b","c","d"]}`, "/order"},
+		{"an array in an untyped value", "where", `{"or":[{},{},{"id":{"inq":[1,2,3]}}]}`,
+			`{"or":[{},{},{"id":{"inq":[1,2,3,4]}}]}`, "/or/2/id/inq"},
+		{"the untyped value itself", "anything", `[1,2,3]`, `[1,2,3,4]`, ""},
+		{"empty items count", "where", `{"or":[{},{},{}]}`, `{"or":[{},{},{},{}]}`, "/or"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := decode[queryIn](t, d, req("GET", "/x?"+tt.param+"="+url.QueryEscape(tt.at), "", ""), id7); err != nil {
+				t.Fatalf("3 items: %v", err)
+			}
+			_, err := decode[queryIn](t, d, req("GET", "/x?"+tt.param+"="+url.QueryEscape(tt.over), "", ""), id7)
+			checkErr(t, err, invalid(tt.param, jsonText(tt.over), maxItems(tt.path, "3")))
+		})
+	}
+}
+
+func TestJSONFormItems_TheScanStopsAtTheFirstItemTooMany(t *testing.T) {
+	// given an array of a million items, the refusal names the cap, not
+	// whatever lies past it (here, invalid JSON would be a syntax error)
+	d := mustCompile[queryIn](t, Options{})
+	q := `{"order":[` + repeat(`"id"`, ",", 1001) + `,oops]}`
+	_, err := decode[queryIn](t, d, req("GET", "/x?filter="+url.QueryEscape(q), "", ""), id7)
+	if err == nil || !strings.Contains(err.Error(), "filter") {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -67,7 +67,13 @@ func (d *Decoder) parseJSONParam(p *param, s string, sc *scanner) (any, error) {
 		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": syntaxMessage(data)})
 	}
 	sc.reset(data, d.opts.MaxDepth, d.opts.ProhibitedKeys)
+	sc.maxItems = d.opts.MaxQueryArrayItems
 	sc.scan(nil)
+	if sc.over {
+		d := maxItemsDetail(nil, sc.maxItems)
+		d.Path = sc.overItems
+		return nil, httperr.InvalidParameter(p.name, jsonText(s), []httperr.Detail{d})
+	}
 	if sc.fatal != "" {
 		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": sc.fatal})
 	}

@@ -27,11 +27,39 @@ type scanner struct {
 	maxDepth   int
 	prohibited []string
 
-	fatal   string // a prohibited key or too deep: the whole document is refused
-	details []httperr.Detail
-	absent  []string // pointers of optional properties with rules, not sent
-	path    []string
-	keys    [][]byte // keys of the open map objects, for duplicates
+	fatal string // a prohibited key or too deep: the whole document is refused
+	// maxItems caps every array of a query parameter's JSON (0: none);
+	// past it, over is set, overItems is the array's pointer and fatal is
+	// set, so the scan stops at the first item too many.
+	maxItems  int
+	over      bool
+	overItems string
+	anyPath   []anySeg // the path inside an untyped value, below path
+	details   []httperr.Detail
+	absent    []string // pointers of optional properties with rules, not sent
+	path      []string
+	keys      [][]byte // keys of the open map objects, for duplicates
+}
+
+// anySeg is one step into an untyped value: a key, or an index when key
+// is nil. It points into the document, so it costs no allocation.
+type anySeg struct {
+	key []byte
+	idx int
+}
+
+// tooManyItems stops the scan at an array's item maxItems+1.
+func (s *scanner) tooManyItems() {
+	path := s.path[:len(s.path):len(s.path)]
+	for _, seg := range s.anyPath {
+		if seg.key != nil {
+			path = append(path, string(seg.key))
+		} else {
+			path = append(path, itoa(seg.idx))
+		}
+	}
+	s.over, s.overItems = true, pointer(path)
+	s.fatal = "an array has more than " + itoa(s.maxItems) + " items" // stops the scan
 }
 
 // shape is what a scanned value turned out to be, for required.
@@ -47,6 +75,7 @@ func (s *scanner) reset(data []byte, maxDepth int, prohibited []string) {
 	s.data, s.pos, s.depth, s.maxDepth, s.prohibited = data, 0, 0, maxDepth, prohibited
 	s.fatal, s.details, s.absent = "", nil, nil
 	s.path, s.keys = s.path[:0], s.keys[:0]
+	s.maxItems, s.over, s.overItems, s.anyPath = 0, false, "", s.anyPath[:0]
 }
 
 func (s *scanner) ws() {
@@ -350,7 +379,9 @@ func (s *scanner) object(elem *codec, ctor bool) {
 			s.value(elem, false, isCtor)
 			s.path = s.path[:len(s.path)-1]
 		} else {
+			s.anyPath = append(s.anyPath, anySeg{key: raw})
 			s.value(nil, false, isCtor)
+			s.anyPath = s.anyPath[:len(s.anyPath)-1]
 		}
 	}
 	s.keys = s.keys[:start]
@@ -362,12 +393,18 @@ func (s *scanner) array(elem *codec) {
 		return
 	}
 	for i := 0; s.next(); i++ {
+		if i == s.maxItems && s.maxItems > 0 {
+			s.tooManyItems()
+			return
+		}
 		if elem != nil {
 			s.path = append(s.path, itoa(i))
 			s.value(elem, false, false)
 			s.path = s.path[:len(s.path)-1]
 		} else {
+			s.anyPath = append(s.anyPath, anySeg{idx: i})
 			s.value(nil, false, false)
+			s.anyPath = s.anyPath[:len(s.anyPath)-1]
 		}
 	}
 	s.depth--
