@@ -234,3 +234,17 @@ func BenchmarkOrderOf50000Keys(b *testing.B) {
 		}
 	}
 }
+
+func TestEmptyClausesInAnAndOrListCountAsConditions(t *testing.T) {
+	// given an or of MaxConds empty clauses, then one more
+	max := repository.DefaultLimits().MaxConds
+	at := `{"where":{"or":[` + strings.TrimSuffix(strings.Repeat(`{},`, max), ",") + `]}}`
+	over := `{"where":{"or":[` + strings.TrimSuffix(strings.Repeat(`{},`, max+1), ",") + `]}}`
+
+	// then the first is accepted and the second refused at the clause past the cap
+	if _, fe := decodeCapped(t, at); fe != nil {
+		t.Fatalf("%d empty clauses: %v", max, fe)
+	}
+	_, fe := decodeCapped(t, over)
+	expectCap(t, fe, "maxProperties", max, fmt.Sprintf("at most %d conditions", max), fmt.Sprintf("where.or[%d]", max))
+}

@@ -74,6 +74,11 @@ func (c *checker) cond(x Cond, path string, depth int) (Cond, error) {
 		}
 		out := Cond{Op: x.Op, Conds: make([]Cond, len(x.Conds))}
 		for i, sub := range x.Conds {
+			if sub.Op == OpAll {
+				if err := c.countCond(fmt.Sprintf("%s.%s[%d]", path, x.Op, i)); err != nil {
+					return Cond{}, err
+				}
+			}
 			s, err := c.cond(sub, fmt.Sprintf("%s.%s[%d]", path, x.Op, i), depth+1)
 			if err != nil {
 				return Cond{}, err
@@ -92,13 +97,23 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
+// countCond counts one condition of the where clause against MaxConds: a
+// comparison, or an empty clause in an and/or list, which costs a matcher
+// as much as a comparison does.
+func (c *checker) countCond(path string) error {
+	c.conds++
+	if c.conds > c.lim.MaxConds {
+		return c.fail(path, "maxProperties", map[string]any{"limit": c.lim.MaxConds},
+			"a where clause may hold at most %d conditions", c.lim.MaxConds)
+	}
+	return nil
+}
+
 // leaf checks one comparison: its property, operator, arity and value,
 // coercing the value to the property's kind. path names the property.
 func (c *checker) leaf(x Cond, path string) (Cond, error) {
-	c.conds++
-	if c.conds > c.lim.MaxConds {
-		return Cond{}, c.fail(path, "maxProperties", map[string]any{"limit": c.lim.MaxConds},
-			"a where clause may hold at most %d conditions", c.lim.MaxConds)
+	if err := c.countCond(path); err != nil {
+		return Cond{}, err
 	}
 	p, err := c.property(x.Prop, path)
 	if err != nil {

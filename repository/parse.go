@@ -120,9 +120,15 @@ func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
 			}
 			subs := make([]Cond, 0, len(list))
 			for i, item := range list {
-				if _, isObj := item.(map[string]any); !isObj {
+				m, isObj := item.(map[string]any)
+				if !isObj {
 					return Cond{}, c.fail(fmt.Sprintf("%s[%d]", at, i), "type", map[string]any{"type": "object"},
 						"%s must be a list of where clauses, not of %s", k, valueText(item))
+				}
+				if len(m) == 0 {
+					if err := c.countCond(fmt.Sprintf("%s[%d]", at, i)); err != nil {
+						return Cond{}, err
+					}
 				}
 				s, err := c.parseWhere(item, fmt.Sprintf("%s[%d]", at, i), depth+1)
 				if err != nil {
