@@ -108,7 +108,9 @@ func readBody(r *http.Request, buf *bytes.Buffer, limit int64) error {
 		if errors.As(err, &mbe) {
 			return httperr.PayloadTooLarge().WithCause(err)
 		}
-		return httperr.BadRequest("request aborted: " + err.Error()).WithCause(err)
+		// As raw-body answers a body cut short: the cause, which names
+		// the connection's addresses, goes to the log only.
+		return httperr.BadRequest("request aborted").WithCode("ECONNABORTED").WithCause(err)
 	}
 	if n > limit {
 		return httperr.PayloadTooLarge()
