@@ -154,5 +154,48 @@ func (c *Connector) dbError(ctx context.Context, s *stmt, err error) error {
 	if pgCode(err) == pgQueryCanceled {
 		return &QueryTimeoutError{Timeout: c.stmtTimeout, Err: err}
 	}
+	if c.d.busy(err) {
+		return &BusyError{Timeout: c.busyTimeout(), Err: err}
+	}
 	return nil
+}
+
+// CodeDatabaseBusy is the code of a [*BusyError].
+const CodeDatabaseBusy = "DATABASE_BUSY"
+
+// BusyError is a SQLite statement that waited [Options].BusyTimeout for
+// another connection's write lock and gave up. It answers 503
+// DATABASE_BUSY: the request may succeed when tried again.
+type BusyError struct {
+	// Timeout is how long the statement waited.
+	Timeout time.Duration
+	// Err is the database's error.
+	Err error
+}
+
+func (e *BusyError) Error() string {
+	return "The database stayed locked by another write for " + e.Timeout.String() + ": try again."
+}
+
+// Unwrap returns the database's error.
+func (e *BusyError) Unwrap() error { return e.Err }
+
+// StatusCode is 503.
+func (e *BusyError) StatusCode() int { return 503 }
+
+// ErrorCode is DATABASE_BUSY.
+func (e *BusyError) ErrorCode() string { return CodeDatabaseBusy }
+
+// ErrorName is ServiceUnavailableError.
+func (e *BusyError) ErrorName() string { return "ServiceUnavailableError" }
+
+// Expose is true: the client may retry.
+func (e *BusyError) Expose() bool { return true }
+
+// busyTimeout is SQLite's busy timeout in force.
+func (c *Connector) busyTimeout() time.Duration {
+	if c.opts.BusyTimeout > 0 {
+		return c.opts.BusyTimeout
+	}
+	return 5 * time.Second
 }

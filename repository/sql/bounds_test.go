@@ -157,3 +157,38 @@ func TestSQLiteContextCancelledWhileAQueryRunsReturnsTheContextsError(t *testing
 		t.Fatalf("count with a cancelled context: got %v, want context.Canceled", err)
 	}
 }
+
+func TestSQLiteLockedPastTheBusyTimeoutAnswers503DatabaseBusy(t *testing.T) {
+	// given a SQLite file whose write lock another connection holds
+	c := migrated(t, sqliteFile(t, Options{BusyTimeout: 10 * time.Millisecond}))
+	ctx := t.Context()
+	repo, err := repository.NewCrudRepository[repotest.Todo, int](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := c.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.ExecContext(ctx, "ROLLBACK")
+
+	// when a write waits past the busy timeout, alone or in a transaction
+	_, one := repo.Create(ctx, repotest.Todo{Title: "a"})
+	_, many := repo.CreateAll(ctx, []repotest.Todo{{Title: "b"}, {Title: "c"}})
+
+	// then each fails as busy, for the client to try again
+	for _, err := range []error{one, many} {
+		var busy *BusyError
+		if !errors.As(err, &busy) {
+			t.Fatalf("got %v (%T), want a *BusyError", err, err)
+		}
+		if busy.StatusCode() != 503 || busy.ErrorCode() != CodeDatabaseBusy || !busy.Expose() ||
+			busy.Error() != "The database stayed locked by another write for 10ms: try again." {
+			t.Fatalf("got %d %s %q", busy.StatusCode(), busy.ErrorCode(), busy.Error())
+		}
+	}
+}

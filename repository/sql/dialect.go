@@ -32,6 +32,9 @@ type dialect interface {
 	uniqueViolation(err error) bool
 	// missingTable reports whether err says a table does not exist.
 	missingTable(err error) bool
+	// busy reports whether err is a statement that gave up waiting for
+	// another connection's lock.
+	busy(err error) bool
 	// boolArg and timeArg are the parameters for a boolean and a time.
 	boolArg(b bool) any
 	timeArg(t time.Time) any
@@ -106,6 +109,16 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 	return false
 }
 
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY, the low byte of
+// its extended codes.
+const sqliteBusy = 5
+
+// busy reports a statement that gave up waiting for another's lock.
+func (sqliteDialect) busy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqliteBusy
+}
+
 func (sqliteDialect) missingTable(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "no such table")
 }
@@ -113,6 +126,7 @@ func (sqliteDialect) missingTable(err error) bool {
 type postgresDialect struct{}
 
 func (postgresDialect) name() string             { return "postgres" }
+func (postgresDialect) busy(error) bool          { return false } // PostgreSQL waits for locks
 func (postgresDialect) placeholder(n int) string { return "$" + strconv.Itoa(n) }
 func (postgresDialect) textCollate() string      { return ` COLLATE "C"` }
 func (postgresDialect) idColumn() string {

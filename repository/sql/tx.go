@@ -132,6 +132,9 @@ func (c *Connector) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (*Tx, c
 	}
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
+		if mapped := c.dbError(ctx, nil, err); mapped != nil {
+			return nil, ctx, mapped
+		}
 		return nil, ctx, fmt.Errorf("sql: begin: %w", err)
 	}
 	st := &txState{tx: tx}
