@@ -14,7 +14,10 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	log.Fatal(app.Run()) // serves until SIGINT or SIGTERM, then stops gracefully
+//	// Run serves until SIGINT or SIGTERM, stops gracefully and returns nil.
+//	if err := app.Run(); err != nil {
+//		log.Fatal(err)
+//	}
 //
 // # Start and stop
 //
