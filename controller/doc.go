@@ -8,8 +8,8 @@
 // come from one source:
 //
 //	type FindByIDInput struct {
-//		ID     int     `path:"id"`
-//		Filter *Filter `query:"filter"`
+//		ID     int                                    `path:"id"`
+//		Filter *controller.FilterExcludingWhere[Todo] `query:"filter"`
 //	}
 //
 //	func (c *TodoController) Routes() []controller.Route {

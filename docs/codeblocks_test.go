@@ -389,10 +389,16 @@ func parseBlocks(page string, data []byte) []block {
 	return blocks
 }
 
-// fileImports are the packages the whole-file blocks import.
+// fileImports are the packages the whole-file blocks and the markers
+// import.
 func fileImports(blocks []block) []string {
 	var paths []string
 	for _, b := range blocks {
+		if _, imports, err := parseMarker(b.marker); err == nil {
+			for _, path := range imports {
+				paths = append(paths, path)
+			}
+		}
 		f, err := parser.ParseFile(token.NewFileSet(), "", b.code, parser.ImportsOnly)
 		if err != nil {
 			continue // not a file; check reports what is wrong with it
@@ -534,7 +540,7 @@ func stripComments(code string) string {
 // does not declare.
 func addImports(fset *token.FileSet, name, src string, file *ast.File, extra map[string]string) (*ast.File, error) {
 	var used []string
-	for _, n := range usedPackages(file) {
+	for _, n := range usedPackages(file, extra) {
 		if !imports(file, n) {
 			used = append(used, n)
 		}
@@ -569,13 +575,14 @@ func imports(file *ast.File, name string) bool {
 }
 
 // usedPackages lists the unresolved identifiers used as x in x.Sel that
-// name a known package.
-func usedPackages(file *ast.File) []string {
+// name a known package or one of extra.
+func usedPackages(file *ast.File, extra map[string]string) []string {
 	seen := map[string]bool{}
 	ast.Inspect(file, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
-				if _, known := knownImports[id.Name]; known {
+				_, known := knownImports[id.Name]
+				if _, ok := extra[id.Name]; ok || known {
 					seen[id.Name] = true
 				}
 			}
@@ -668,7 +675,7 @@ func standIns(fset *token.FileSet, pkg string, declared map[string]bool) (*ast.F
 	}
 	var imp strings.Builder
 	imp.WriteString("package " + pkg + "\nimport (\n")
-	for _, n := range usedPackages(f) {
+	for _, n := range usedPackages(f, nil) {
 		fmt.Fprintf(&imp, "\t%s %q\n", n, knownImports[n])
 	}
 	imp.WriteString(")\n")
@@ -684,7 +691,7 @@ func exportImporter(t *testing.T, root string, extra []string) types.Importer {
 	if err != nil {
 		t.Skip("no go command on PATH")
 	}
-	paths := append([]string{"github.com/loomhq/loom/repository/sql"}, extra...)
+	paths := extra
 	for _, p := range knownImports {
 		if p != standInDB {
 			paths = append(paths, p)

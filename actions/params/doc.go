@@ -15,11 +15,11 @@
 // # Tags
 //
 //	type Input struct {
-//		ID     int            `path:"id"`
-//		Filter *Filter        `query:"filter"`
-//		Trace  string         `header:"X-Trace-Id"`
-//		Title  string         `json:"title" validate:"required,max=80"`
-//		Done   bool           `json:"isComplete"`
+//		ID     int                       `path:"id"`
+//		Filter *repository.Filter[Todo] `query:"filter"`
+//		Trace  string                    `header:"X-Trace-Id"`
+//		Title  string                    `json:"title" validate:"required,max=80"`
+//		Done   bool                      `json:"isComplete"`
 //	}
 //
 // path, query, header and cookie name a parameter. The json-tagged fields

@@ -7,8 +7,14 @@
 //
 //	db, err := sql.Open("sqlite:data/todo.db", sql.Options{AutoMigrate: true})
 //	// or: sql.Open(os.Getenv("DATABASE_URL"), sql.Options{})
-//	if err := db.Start(ctx); err != nil { … }
-//	todos, _ := repository.NewCrudRepository[Todo, int](db)
+//	if err != nil {
+//		return err
+//	}
+//	if err := db.Start(ctx); err != nil { // opens the pool
+//		return err
+//	}
+//	defer db.Stop(ctx)
+//	todos, err := repository.NewCrudRepository[Todo, int](db)
 //
 // Registered with [DataSource] (or [repository.DataSource]) the connector
 // opens its pool at Start and closes it at Stop, as a life-cycle observer in
