@@ -12,9 +12,10 @@
 //	<!-- go: inside func(ctx context.Context) (*Todo, error) -->
 //	<!-- go: file -->                   a whole file (the default with a package clause)
 //
-// followed, after a semicolon, by "import <path>" where a package name is
+// followed, after semicolons, by "import <path>" where a package name is
 // ambiguous (sql is database/sql unless the block imports
-// github.com/loomhq/loom/repository/sql). Imports are otherwise added from
+// github.com/loomhq/loom/repository/sql), and by "from <file>" when the
+// block quotes Loom's own code, which that file must hold verbatim. Imports are otherwise added from
 // the package names a fragment uses (knownImports). A fragment's statements
 // may declare variables the reader's next lines would use: unused variables
 // are allowed inside functions, and nothing else is. A body with results
@@ -317,7 +318,7 @@ func TestCodeBlocksCompile(t *testing.T) {
 	imp := exportImporter(t, root, fileImports(blocks))
 	for _, b := range blocks {
 		t.Run(b.String(), func(t *testing.T) {
-			if err := check(b, imp); err != nil {
+			if err := check(b, imp, root); err != nil {
 				t.Errorf("%s: %v\n%s", b, err, b.code)
 			}
 		})
@@ -394,7 +395,7 @@ func parseBlocks(page string, data []byte) []block {
 func fileImports(blocks []block) []string {
 	var paths []string
 	for _, b := range blocks {
-		if _, imports, err := parseMarker(b.marker); err == nil {
+		if _, imports, _, err := parseMarker(b.marker); err == nil {
 			for _, path := range imports {
 				paths = append(paths, path)
 			}
@@ -414,10 +415,19 @@ func fileImports(blocks []block) []string {
 
 // check builds the block's package, its file and the stand-ins, and
 // type-checks it.
-func check(b block, imp types.Importer) error {
-	mode, imports, err := parseMarker(b.marker)
+func check(b block, imp types.Importer, root string) error {
+	mode, imports, from, err := parseMarker(b.marker)
 	if err != nil {
 		return err
+	}
+	if from != "" {
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(from)))
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(src, []byte(b.code)) {
+			return fmt.Errorf("quotes %s, which no longer holds this code", from)
+		}
 	}
 	isFile := strings.HasPrefix(strings.TrimSpace(stripComments(b.code)), "package ")
 	if mode == "" {
@@ -489,23 +499,28 @@ func check(b block, imp types.Importer) error {
 }
 
 // parseMarker splits "inside func main(); import github.com/..." into the
-// mode and the extra imports.
-func parseMarker(m string) (mode string, imports map[string]string, err error) {
+// mode, the extra imports and the file the block quotes.
+func parseMarker(m string) (mode string, imports map[string]string, from string, err error) {
 	if m == "" {
-		return "", nil, nil
+		return "", nil, "", nil
 	}
 	parts := strings.Split(m, ";")
 	mode = strings.TrimSpace(parts[0])
 	imports = map[string]string{}
 	for _, p := range parts[1:] {
-		path, ok := strings.CutPrefix(strings.TrimSpace(p), "import ")
+		p = strings.TrimSpace(p)
+		if f, ok := strings.CutPrefix(p, "from "); ok {
+			from = strings.TrimSpace(f)
+			continue
+		}
+		path, ok := strings.CutPrefix(p, "import ")
 		if !ok {
-			return "", nil, fmt.Errorf("marker %q: want \"; import <path>\" after the mode", m)
+			return "", nil, "", fmt.Errorf("marker %q: want \"; import <path>\" or \"; from <file>\" after the mode", m)
 		}
 		path = strings.TrimSpace(path)
 		imports[path[strings.LastIndex(path, "/")+1:]] = path
 	}
-	return mode, imports, nil
+	return mode, imports, from, nil
 }
 
 // hasResults reports whether a function signature declares results.
@@ -699,7 +714,11 @@ func exportImporter(t *testing.T, root string, extra []string) types.Importer {
 	}
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
-	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}={{.Export}}{{end}}"}, paths...)
+	args := []string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}={{.Export}}{{end}}"}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	args = append(args, paths...)
 	cmd := exec.Command(goTool, args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOWORK=off")
