@@ -15,8 +15,9 @@
 // followed, after semicolons, by "import <path>" where a package name is
 // ambiguous (sql is database/sql unless the block imports
 // github.com/loomhq/loom/repository/sql), and by "from <file>" when the
-// block quotes Loom's own code, which that file must hold verbatim. Imports are otherwise added from
-// the package names a fragment uses (knownImports). A fragment's statements
+// block quotes Loom's own code, which that file must hold verbatim.
+// Imports are otherwise added from the package names a fragment uses
+// (knownImports). A fragment's statements
 // may declare variables the reader's next lines would use: unused variables
 // are allowed inside functions, and nothing else is. A body with results
 // may stop before its final return.
