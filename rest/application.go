@@ -38,7 +38,8 @@ type Application struct {
 
 // New builds the application. Every binding is resolved here, so a
 // missing dependency, a bad route or an override of an unbound key fails
-// now, with a message naming it.
+// now, with a [*StartError] of at most five lines naming the user's
+// constructor involved and how to fix it.
 func New(opts ...Option) (*Application, error) {
 	s := settings{}
 	for _, o := range opts {
@@ -58,6 +59,10 @@ func New(opts ...Option) (*Application, error) {
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 			l.UseLogLevel(zapcore.DebugLevel)
+			// Every error fx logs is also returned, by New, Start or Stop,
+			// and reported there in a few lines; at error level it would be
+			// printed twice, the second time with a stack.
+			l.UseErrorLevel(zapcore.DebugLevel)
 			return l
 		}),
 		fx.StartTimeout(a.start),
@@ -74,7 +79,7 @@ func New(opts ...Option) (*Application, error) {
 	fxOpts = append(fxOpts, s.fx...)
 	a.app = fx.New(fxOpts...)
 	if err := a.app.Err(); err != nil {
-		return nil, err
+		return nil, explainBuild(err, s.bindings)
 	}
 	return a, nil
 }
@@ -92,8 +97,8 @@ func serverLast(o lifecycle.Options) lifecycle.Options {
 }
 
 // Start runs the observers' Init and Start, group by group, the REST
-// server last; the server then listens.
-func (a *Application) Start(ctx context.Context) error { return a.app.Start(ctx) }
+// server last; the server then listens. A failure is a [*StartError].
+func (a *Application) Start(ctx context.Context) error { return explainStart(a.app.Start(ctx)) }
 
 // Stop stops the REST server first, draining requests in flight, then the
 // other observers in reverse order.
