@@ -34,6 +34,8 @@ type Application struct {
 	log    *zap.Logger
 	start  time.Duration
 	stop   time.Duration
+	// bindings are the user's constructors, named in start-up errors.
+	bindings []*binding
 }
 
 // New builds the application. Every binding is resolved here, so a
@@ -53,7 +55,7 @@ func New(opts ...Option) (*Application, error) {
 			return nil, fmt.Errorf("rest: build the default logger: %w", err)
 		}
 	}
-	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout}
+	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout, bindings: s.bindings}
 	observerOrder := serverLast(s.lifecycle)
 	fxOpts := []fx.Option{
 		fx.WithLogger(func() fxevent.Logger {
@@ -98,7 +100,9 @@ func serverLast(o lifecycle.Options) lifecycle.Options {
 
 // Start runs the observers' Init and Start, group by group, the REST
 // server last; the server then listens. A failure is a [*StartError].
-func (a *Application) Start(ctx context.Context) error { return explainStart(a.app.Start(ctx)) }
+func (a *Application) Start(ctx context.Context) error {
+	return explainStart(a.app.Start(ctx), a.bindings)
+}
 
 // Stop stops the REST server first, draining requests in flight, then the
 // other observers in reverse order.

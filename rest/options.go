@@ -57,8 +57,19 @@ func WithController(constructor any) Option {
 }
 
 // withConstructor registers constructor through provide, remembering it so
-// a start-up error names it, by name and file:line, as role.
+// a start-up error names it, by name and file:line, as role; the errors it
+// returns carry its name.
 func withConstructor(role string, constructor any, provide func(constructor any) fx.Option) Option {
+	return register(role, constructor, provide, true)
+}
+
+// withUntagged is withConstructor for a provide that hands constructor
+// itself to a check naming it: its errors are not tagged.
+func withUntagged(role string, constructor any, provide func(constructor any) fx.Option) Option {
+	return register(role, constructor, provide, false)
+}
+
+func register(role string, constructor any, provide func(constructor any) fx.Option, tag bool) Option {
 	return optionFunc(func(s *settings) {
 		if !isFunc(constructor) {
 			// Not a function: let the container report it as it is.
@@ -67,7 +78,10 @@ func withConstructor(role string, constructor any, provide func(constructor any)
 		}
 		b := newBinding(role, constructor)
 		s.bindings = append(s.bindings, b)
-		s.fx = append(s.fx, provide(tagErrors(constructor, b)))
+		if tag {
+			constructor = tagErrors(constructor, b)
+		}
+		s.fx = append(s.fx, provide(constructor))
 	})
 }
 
@@ -78,7 +92,9 @@ func withConstructor(role string, constructor any, provide func(constructor any)
 //		return &MySequence{DefaultSequence: d, log: log}
 //	})
 func WithSequence(constructor any) Option {
-	return withConstructor("the sequence", constructor, sequence.Override)
+	// Not tagged: the override checks the constructor's own type and names
+	// it, and tags the errors it returns.
+	return withUntagged("the sequence", constructor, sequence.Override)
 }
 
 // WithAction replaces or wraps the action of type T, such as actions.Send.
@@ -87,7 +103,7 @@ func WithSequence(constructor any) Option {
 //
 //	rest.WithAction[actions.Send](NewNegotiatingSend)
 func WithAction[T any](constructor any) Option {
-	return withConstructor(fmt.Sprintf("the %v action", reflect.TypeFor[T]()), constructor, actions.Override[T])
+	return withUntagged(fmt.Sprintf("the %v action", reflect.TypeFor[T]()), constructor, actions.Override[T])
 }
 
 // WithObserver registers a life-cycle observer built by constructor in
@@ -118,8 +134,13 @@ func WithDisabledObserverGroups(groups ...string) Option {
 // under the name "datasources.<name>" and started in the life-cycle group
 // "datasource", before the server (see repository.DataSource).
 func WithDataSource(name string, constructor any) Option {
-	return withConstructor(fmt.Sprintf("the data source %q", name), constructor, func(c any) fx.Option {
-		return repository.DataSource(name, c)
+	return optionFunc(func(s *settings) {
+		withConstructor(fmt.Sprintf("the data source %q", name), constructor, func(c any) fx.Option {
+			return repository.DataSource(name, c)
+		}).apply(s)
+		if isFunc(constructor) {
+			s.bindings[len(s.bindings)-1].dataSource = name
+		}
 	})
 }
 

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 
 	"go.uber.org/dig"
 	"go.uber.org/fx"
 
+	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/repository"
 )
 
@@ -43,6 +45,8 @@ type binding struct {
 	fn     string   // the constructor's name, as NewTodoController
 	where  string   // its file:line
 	inputs []string // the container keys it needs, spelled as dig spells them
+	// dataSource is the data source's name, for a data source's constructor.
+	dataSource string
 }
 
 // String names the constructor and where it is: NewTodoController (controller.go:20).
@@ -174,13 +178,25 @@ func explainBuild(err error, bindings []*binding) error {
 }
 
 // explainStart turns an error from starting the application into a
-// [StartError].
-func explainStart(err error) error {
+// [StartError], naming the observer that failed and, for a data source,
+// the constructor that built it.
+func explainStart(err error, bindings []*binding) error {
 	var se *StartError
 	if err == nil || errors.As(err, &se) {
 		return err
 	}
-	return startError(err, "loom: cannot start: "+oneLine(err))
+	var oe *lifecycle.ObserverError
+	if !errors.As(err, &oe) {
+		return startError(err, "loom: cannot start: "+oneLine(err))
+	}
+	subject := fmt.Sprintf("the observer %s in group %q", oe.Observer, oe.Group)
+	for _, b := range bindings {
+		// A data source's observer is named "datasource <name> (<type>)".
+		if b.dataSource != "" && strings.HasPrefix(oe.Observer, "datasource "+b.dataSource+" ") {
+			subject = fmt.Sprintf("the data source %q, built by %s,", b.dataSource, b)
+		}
+	}
+	return startError(err, fmt.Sprintf("loom: cannot start: %s failed to %s: %s", subject, oe.Phase, oneLine(oe.Err)))
 }
 
 // missingKeys reads the keys out of dig's "missing type: A" or "missing
@@ -206,7 +222,7 @@ func missingKeys(msg string) ([]string, bool) {
 // need it, and the option that provides it.
 func explainMissing(err error, missing []string, bindings []*binding) error {
 	key := missing[0]
-	first := "loom: cannot start: " + key + " is not provided"
+	first := "loom: cannot start: " + describeKey(key) + " is not provided"
 	if len(missing) > 1 {
 		first += " (nor " + strings.Join(missing[1:], ", ") + ")"
 	}
@@ -232,6 +248,15 @@ func explainMissing(err error, missing []string, bindings []*binding) error {
 	}
 	lines = append(lines, "  provide it with "+remedy(key))
 	return startError(err, lines...)
+}
+
+// describeKey says what a key is when its type alone does not: a data
+// source is known by its name.
+func describeKey(key string) string {
+	if _, name, ok := strings.Cut(key, `[name="`+repository.DataSourceName("")); ok {
+		return fmt.Sprintf("the data source %q (%s)", strings.TrimSuffix(name, `"]`), key)
+	}
+	return key
 }
 
 // requestingFunc is the function dig names in "missing dependencies for
@@ -277,11 +302,14 @@ func baseTypeName(typ string) string {
 	return typ
 }
 
-// oneLine keeps the first line of err's message: a cause spread over lines
-// (a stack, a SQL listing) would push the rest out of the five.
+// oneLine puts err's message on one line: a cause spread over lines (as
+// a driver's list of addresses tried) would push the rest out of the five.
 func oneLine(err error) string {
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return msg
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool { return l == "" }), " ")
 }
 
 func startError(err error, lines ...string) *StartError {
