@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"go.uber.org/fx"
@@ -120,7 +121,7 @@ func checkConstructor[T any](constructor any, allowSelf bool) error {
 }
 
 // describeFunc names a constructor the way its author finds it: its name,
-// file:line and type, as main.NewSend (send.go:12, func(*Formatter) actions.Send).
+// file:line and type, as app.NewSend (send.go:12, func(*Formatter) actions.Send).
 // The wrappers fx and Loom build around constructors carry no name of their own.
 func describeFunc(fn any) string {
 	fv := reflect.ValueOf(fn)
@@ -129,7 +130,8 @@ func describeFunc(fn any) string {
 		return fv.Type().String()
 	}
 	file, line := f.FileLine(f.Entry())
-	return fmt.Sprintf("%s (%s:%d, %s)", f.Name(), filepath.Base(file), line, fv.Type())
+	name := f.Name()[strings.LastIndex(f.Name(), "/")+1:] // the package's name, not its path
+	return fmt.Sprintf("%s (%s:%d, %s)", name, filepath.Base(file), line, fv.Type())
 }
 
 // overrideFactory turns constructor into an fx constructor of an override:

@@ -242,7 +242,8 @@ func explainMissing(err error, missing []string, bindings []*binding) error {
 	case len(needers) > 0:
 		lines = append(lines, "  needed by "+strings.Join(needers, ", and by "))
 	default:
-		if fn := requestingFunc(err.Error()); fn != "" {
+		// A reflect stub is one of the container's wrappers: naming it helps nobody.
+		if fn := requestingFunc(err.Error()); fn != "" && !strings.Contains(fn, "makeFuncStub") {
 			lines = append(lines, "  needed by "+fn)
 		}
 	}

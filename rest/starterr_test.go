@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
@@ -192,4 +193,15 @@ func NewNoteRepositoryOnNotes(p struct {
 	DB repository.Connector `name:"datasources.notes"`
 }) *NoteRepository {
 	return &NoteRepository{}
+}
+
+// NewCSVSend needs a formatter that no option provides.
+func NewCSVSend(next actions.Send, f *formatter) actions.Send { return next }
+
+func TestNew_WithAnActionNeedingAMissingType_NamesTheOverride(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithAction[actions.Send](NewCSVSend))
+	msg := startError(t, err)
+	wantAll(t, msg, "*rest_test.formatter is not provided",
+		"needed by rest_test.NewCSVSend ("+where(t, "func NewCSVSend(")+"), the actions.Send action",
+		"rest.WithProviders(Newformatter)")
 }
