@@ -58,6 +58,10 @@ func New(opts ...Option) (*Application, error) {
 	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout, bindings: s.bindings}
 	observerOrder := serverLast(s.lifecycle)
 	fxOpts := []fx.Option{
+		// fx falls back to this printer when the graph is too broken to
+		// build the logger below (a cycle); its default is all of fx's
+		// events on stderr.
+		fx.Logger(fxFallback{log.Named("fx").Sugar()}),
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 			l.UseLogLevel(zapcore.DebugLevel)
@@ -85,6 +89,12 @@ func New(opts ...Option) (*Application, error) {
 	}
 	return a, nil
 }
+
+// fxFallback prints fx's events at debug level: the error they end with
+// is returned by New.
+type fxFallback struct{ log *zap.SugaredLogger }
+
+func (p fxFallback) Printf(format string, args ...any) { p.log.Debugf(format, args...) }
 
 // serverLast keeps the REST server's group last in the start order,
 // whatever order the application gave the others: no request arrives

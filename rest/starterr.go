@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -41,10 +42,12 @@ const maxStartLines = 5
 // start-up error can name the user's function instead of the wrapper the
 // container sees.
 type binding struct {
-	role   string   // "a controller", `the data source "db"`, …
-	fn     string   // the constructor's name, as NewTodoController
-	where  string   // its file:line
-	inputs []string // the container keys it needs, spelled as dig spells them
+	role    string   // "a controller", `the data source "db"`, …
+	fn      string   // the constructor's name, as NewTodoController
+	where   string   // its file:line
+	typ     string   // its Go type, as dig prints it in a cycle
+	inputs  []string // the container keys it needs, spelled as dig spells them
+	outputs []string // the types it provides
 	// dataSource is the data source's name, for a data source's constructor.
 	dataSource string
 }
@@ -60,7 +63,7 @@ func (b *binding) String() string {
 // newBinding describes constructor, already checked to be a function.
 func newBinding(role string, constructor any) *binding {
 	fv := reflect.ValueOf(constructor)
-	b := &binding{role: role, fn: fv.Type().String()}
+	b := &binding{role: role, fn: fv.Type().String(), typ: fv.Type().String()}
 	if f := runtime.FuncForPC(fv.Pointer()); f != nil {
 		file, line := f.FileLine(f.Entry())
 		b.fn = shortFuncName(f.Name())
@@ -68,6 +71,11 @@ func newBinding(role string, constructor any) *binding {
 	}
 	for i := range fv.Type().NumIn() {
 		b.inputs = appendKeys(b.inputs, fv.Type().In(i), reflect.StructTag(""))
+	}
+	for i := range fv.Type().NumOut() {
+		if out := fv.Type().Out(i); out != errorType {
+			b.outputs = append(b.outputs, out.String())
+		}
 	}
 	return b
 }
@@ -167,6 +175,12 @@ func explainBuild(err error, bindings []*binding) error {
 	if errors.As(err, &ce) {
 		return startError(err, fmt.Sprintf("loom: cannot start: %s, %s, failed: %s", ce.b, ce.b.role, oneLine(ce.err)))
 	}
+	if dig.IsCycleDetected(err) {
+		return explainCycle(err, bindings)
+	}
+	if m := providedTwice.FindStringSubmatch(err.Error()); m != nil {
+		return explainTwice(err, m[1], bindings)
+	}
 	root := dig.RootCause(err)
 	var de dig.Error
 	if errors.As(root, &de) {
@@ -174,7 +188,58 @@ func explainBuild(err error, bindings []*binding) error {
 			return explainMissing(err, missing, bindings)
 		}
 	}
-	return startError(err, "loom: cannot start: "+oneLine(root))
+	return startError(err, "loom: cannot start: "+oneLine(errors.New(withoutFxStack(root.Error()))))
+}
+
+// fxStack is the call stack fx puts in a provide error, between "from:"
+// and "Failed:": the stack of New, which tells the user nothing.
+var fxStack = regexp.MustCompile(`(?s) from:\n.*?Failed: `)
+
+func withoutFxStack(msg string) string { return fxStack.ReplaceAllString(msg, ": ") }
+
+// providedTwice finds the key in dig's "cannot provide *T from [0]:
+// already provided by F".
+var providedTwice = regexp.MustCompile(`cannot provide (\S+?(?:\[name="[^"]*"\])?) from \S+: already provided by`)
+
+// explainTwice names the constructors that both provide key.
+func explainTwice(err error, key string, bindings []*binding) error {
+	lines := []string{"loom: cannot start: " + key + " is provided twice"}
+	var by []string
+	for _, b := range bindings {
+		if slices.Contains(b.outputs, key) {
+			by = append(by, b.String()+", "+b.role)
+		}
+	}
+	if len(by) > 0 {
+		lines = append(lines, "  by "+strings.Join(by, ", and by "))
+	}
+	lines = append(lines, "  keep one, or tell them apart with names (fx.Annotate with fx.ResultTags)")
+	return startError(err, lines...)
+}
+
+// cycleStep is one "T provided by F" of dig's cycle message.
+var cycleStep = regexp.MustCompile(`(func\([^\n]*?\)(?: \([^\n]*?\)| [^\s(][^\s]*)?) provided by`)
+
+// explainCycle lists the constructors of a dependency cycle, by the user's
+// names where dig shows only the type of a wrapper.
+func explainCycle(err error, bindings []*binding) error {
+	var steps []string
+	for _, m := range cycleStep.FindAllStringSubmatch(err.Error(), -1) {
+		step := m[1]
+		for _, b := range bindings {
+			if b.typ == m[1] {
+				step = b.String()
+				break
+			}
+		}
+		steps = append(steps, step)
+	}
+	lines := []string{"loom: cannot start: constructors need each other in a cycle"}
+	if len(steps) > 0 {
+		lines = append(lines, "  "+strings.Join(steps, " needs ")+"")
+	}
+	lines = append(lines, "  break the cycle: let one of them take a func() T factory, or split one")
+	return startError(err, lines...)
 }
 
 // explainStart turns an error from starting the application into a

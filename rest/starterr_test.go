@@ -205,3 +205,44 @@ func TestNew_WithAnActionNeedingAMissingType_NamesTheOverride(t *testing.T) {
 		"needed by rest_test.NewCSVSend ("+where(t, "func NewCSVSend(")+"), the actions.Send action",
 		"rest.WithProviders(Newformatter)")
 }
+
+// ServiceA and ServiceB need each other.
+type (
+	ServiceA struct{}
+	ServiceB struct{}
+)
+
+func NewServiceA(*ServiceB) (*ServiceA, error) { return &ServiceA{}, nil }
+func NewServiceB(*ServiceA) (*ServiceB, error) { return &ServiceB{}, nil }
+
+func TestNew_WithConstructorsNeedingEachOther_NamesTheCycle(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	_, err := rest.New(rest.WithLogger(zap.New(core).WithOptions(zap.IncreaseLevel(zapcore.InfoLevel))),
+		rest.WithProviders(NewServiceA, NewServiceB, func(*ServiceA) *NoteRepository { return nil }),
+		rest.WithController(NewNoteController))
+	msg := startError(t, err)
+	wantAll(t, msg, "in a cycle",
+		"rest_test.NewServiceA ("+where(t, "func NewServiceA(")+") needs rest_test.NewServiceB ("+where(t, "func NewServiceB(")+")")
+	if logs.Len() != 0 {
+		t.Errorf("fx logged %d entries at info level or above; the first: %s", logs.Len(), logs.All()[0].Message)
+	}
+}
+
+func TestNew_WithOneTypeProvidedTwice_NamesBothConstructors(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithRepository(NewFailingDataSource),
+		rest.WithProviders(NewFailingDataSource))
+	msg := startError(t, err)
+	wantAll(t, msg, "*rest_test.NoteRepository is provided twice",
+		"rest_test.NewFailingDataSource ("+where(t, "func NewFailingDataSource(")+"), a repository",
+		"a provider")
+}
+
+func TestNew_WithAControllerThatIsNotAFunction_SaysSoWithoutAStack(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithController(42))
+	msg := startError(t, err)
+	wantAll(t, msg, "must provide constructor function, got 42 (int)")
+	if strings.Contains(msg, "options.go") {
+		t.Errorf("the message holds fx's stack:\n%s", msg)
+	}
+}
