@@ -110,7 +110,8 @@ func WithAction[T any](constructor any) Option {
 // group; groups start in the order of [WithObserverGroups] and stop in
 // reverse, and the REST server's group, "server", starts last.
 func WithObserver(constructor any, group string) Option {
-	return withConstructor(fmt.Sprintf("an observer in group %q", group), constructor, func(c any) fx.Option {
+	// Not tagged: Register names the constructor in its own errors.
+	return withUntagged(fmt.Sprintf("an observer in group %q", group), constructor, func(c any) fx.Option {
 		return lifecycle.Register(c, group)
 	})
 }
