@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -100,6 +101,13 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 		r.chain = chain
 	}
 	if err := t.router.add(cr.Verb, cr.Path, r); err != nil {
+		var conflict *conflictError
+		if errors.As(err, &conflict) {
+			// The router's routes and t.routes grow together, so prev indexes both.
+			p := t.routes[conflict.prev]
+			return fmt.Errorf("actions: route %s %s (%s) and route %s %s (%s) match the same requests; change one path or remove one route",
+				p.Verb, p.Path, p.OperationID(), cr.Verb, cr.Path, cr.OperationID())
+		}
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}
 	t.routes = append(t.routes, r)

@@ -131,9 +131,9 @@ func (rt *router[V]) add(verb, template string, v V) error {
 	if prev, dup := rt.shapes[shapeKey]; dup {
 		p := rt.routes[prev]
 		if p.template == template {
-			return fmt.Errorf("router: %s %q is registered twice (already registered as %s %q)", verb, template, p.verb, p.template)
+			return &conflictError{prev: prev, msg: fmt.Sprintf("router: %s %q is registered twice (already registered as %s %q)", verb, template, p.verb, p.template)}
 		}
-		return fmt.Errorf("router: %s %q conflicts with %s %q registered before: both match exactly the same paths", verb, template, p.verb, p.template)
+		return &conflictError{prev: prev, msg: fmt.Sprintf("router: %s %q conflicts with %s %q registered before: both match exactly the same paths", verb, template, p.verb, p.template)}
 	}
 
 	t := rt.tables[verb]
@@ -544,3 +544,12 @@ func canonicalPath(path string) (string, error) {
 	}
 	return strings.Join(segs, "/"), nil
 }
+
+// conflictError is a template that matches the same paths as the route
+// registered at index prev, so the caller can name that route's handler.
+type conflictError struct {
+	prev int
+	msg  string
+}
+
+func (e *conflictError) Error() string { return e.msg }

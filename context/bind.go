@@ -2,8 +2,11 @@ package context
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"go.uber.org/fx"
@@ -103,7 +106,7 @@ func checkConstructor[T any](constructor any, allowSelf bool) error {
 	}
 	if ft.NumOut() == 0 || ft.NumOut() > 2 || !ft.Out(0).AssignableTo(want) ||
 		(ft.NumOut() == 2 && ft.Out(1) != errorType) {
-		return fmt.Errorf("constructor %s must return %s or (%s, error)", ft, want, want)
+		return fmt.Errorf("constructor %s must return %s or (%s, error)", describeFunc(constructor), want, want)
 	}
 	self := 0
 	for i := range ft.NumIn() {
@@ -112,9 +115,23 @@ func checkConstructor[T any](constructor any, allowSelf bool) error {
 		}
 	}
 	if self > 1 || (self == 1 && !allowSelf) {
-		return fmt.Errorf("constructor %s takes %s as a parameter; only an Override may, once", ft, want)
+		return fmt.Errorf("constructor %s takes %s as a parameter; only an Override may, once", describeFunc(constructor), want)
 	}
 	return nil
+}
+
+// describeFunc names a constructor the way its author finds it: its name,
+// file:line and type, as app.NewSend (send.go:12, func(*Formatter) actions.Send).
+// The wrappers fx and Loom build around constructors carry no name of their own.
+func describeFunc(fn any) string {
+	fv := reflect.ValueOf(fn)
+	f := runtime.FuncForPC(fv.Pointer())
+	if f == nil {
+		return fv.Type().String()
+	}
+	file, line := f.FileLine(f.Entry())
+	name := f.Name()[strings.LastIndex(f.Name(), "/")+1:] // the package's name, not its path
+	return fmt.Sprintf("%s (%s:%d, %s)", name, filepath.Base(file), line, fv.Type())
 }
 
 // overrideFactory turns constructor into an fx constructor of an override:
@@ -135,6 +152,8 @@ func overrideFactory[T any](constructor any, seq int64) any {
 	}
 	out := []reflect.Type{reflect.TypeFor[override[T]]()}
 	factory := reflect.FuncOf(in, out, false)
+	// The factory fx calls is a reflect stub; the error names the user's function.
+	name := describeFunc(constructor)
 	return reflect.MakeFunc(factory, func(deps []reflect.Value) []reflect.Value {
 		apply := func(prev T) (T, error) {
 			args := make([]reflect.Value, 0, ft.NumIn())
@@ -151,7 +170,7 @@ func overrideFactory[T any](constructor any, seq int64) any {
 			res := fv.Call(args)
 			if len(res) == 2 && !res[1].IsNil() {
 				var zero T
-				return zero, res[1].Interface().(error)
+				return zero, fmt.Errorf("%s: %w", name, res[1].Interface().(error))
 			}
 			var v T
 			reflect.ValueOf(&v).Elem().Set(res[0])

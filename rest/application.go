@@ -34,11 +34,14 @@ type Application struct {
 	log    *zap.Logger
 	start  time.Duration
 	stop   time.Duration
+	// bindings are the user's constructors, named in start-up errors.
+	bindings []*binding
 }
 
 // New builds the application. Every binding is resolved here, so a
 // missing dependency, a bad route or an override of an unbound key fails
-// now, with a message naming it.
+// now, with a [*StartError] of at most five lines naming the user's
+// constructor involved and how to fix it.
 func New(opts ...Option) (*Application, error) {
 	s := settings{}
 	for _, o := range opts {
@@ -52,12 +55,20 @@ func New(opts ...Option) (*Application, error) {
 			return nil, fmt.Errorf("rest: build the default logger: %w", err)
 		}
 	}
-	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout}
+	a := &Application{log: log, start: cfg.StartTimeout, stop: cfg.StopTimeout, bindings: s.bindings}
 	observerOrder := serverLast(s.lifecycle)
 	fxOpts := []fx.Option{
+		// fx falls back to this printer when the graph is too broken to
+		// build the logger below (a cycle); its default is all of fx's
+		// events on stderr.
+		fx.Logger(fxFallback{log.Named("fx").Sugar()}),
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 			l.UseLogLevel(zapcore.DebugLevel)
+			// Every error fx logs is also returned, by New, Start or Stop,
+			// and reported there in a few lines; at error level it would be
+			// printed twice, the second time with a stack.
+			l.UseErrorLevel(zapcore.DebugLevel)
 			return l
 		}),
 		fx.StartTimeout(a.start),
@@ -74,10 +85,16 @@ func New(opts ...Option) (*Application, error) {
 	fxOpts = append(fxOpts, s.fx...)
 	a.app = fx.New(fxOpts...)
 	if err := a.app.Err(); err != nil {
-		return nil, err
+		return nil, explainBuild(err, s.bindings)
 	}
 	return a, nil
 }
+
+// fxFallback prints fx's events at debug level: the error they end with
+// is returned by New.
+type fxFallback struct{ log *zap.SugaredLogger }
+
+func (p fxFallback) Printf(format string, args ...any) { p.log.Debugf(format, args...) }
 
 // serverLast keeps the REST server's group last in the start order,
 // whatever order the application gave the others: no request arrives
@@ -92,8 +109,10 @@ func serverLast(o lifecycle.Options) lifecycle.Options {
 }
 
 // Start runs the observers' Init and Start, group by group, the REST
-// server last; the server then listens.
-func (a *Application) Start(ctx context.Context) error { return a.app.Start(ctx) }
+// server last; the server then listens. A failure is a [*StartError].
+func (a *Application) Start(ctx context.Context) error {
+	return explainStart(a.app.Start(ctx), a.bindings)
+}
 
 // Stop stops the REST server first, draining requests in flight, then the
 // other observers in reverse order.

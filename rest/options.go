@@ -1,6 +1,9 @@
 package rest
 
 import (
+	"fmt"
+	"reflect"
+
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -24,6 +27,7 @@ type settings struct {
 	lifecycle    lifecycle.Options
 	interceptors interceptor.Options
 	fx           []fx.Option
+	bindings     []*binding // the user's constructors, for start-up errors
 }
 
 type optionFunc func(*settings)
@@ -47,8 +51,38 @@ func WithLogger(l *zap.Logger) Option {
 //
 //	rest.WithController(NewTodoController)
 func WithController(constructor any) Option {
-	return WithFx(fx.Provide(fx.Annotate(constructor,
-		fx.As(new(controller.Controller)), fx.ResultTags(actions.ControllersGroup))))
+	return withConstructor("a controller", constructor, func(c any) fx.Option {
+		return fx.Provide(fx.Annotate(c, fx.As(new(controller.Controller)), fx.ResultTags(actions.ControllersGroup)))
+	})
+}
+
+// withConstructor registers constructor through provide, remembering it so
+// a start-up error names it, by name and file:line, as role; the errors it
+// returns carry its name.
+func withConstructor(role string, constructor any, provide func(constructor any) fx.Option) Option {
+	return register(role, constructor, provide, true)
+}
+
+// withUntagged is withConstructor for a provide that hands constructor
+// itself to a check naming it: its errors are not tagged.
+func withUntagged(role string, constructor any, provide func(constructor any) fx.Option) Option {
+	return register(role, constructor, provide, false)
+}
+
+func register(role string, constructor any, provide func(constructor any) fx.Option, tag bool) Option {
+	return optionFunc(func(s *settings) {
+		if !isFunc(constructor) {
+			// Not a function: let the container report it as it is.
+			s.fx = append(s.fx, provide(constructor))
+			return
+		}
+		b := newBinding(role, constructor)
+		s.bindings = append(s.bindings, b)
+		if tag {
+			constructor = tagErrors(constructor, b)
+		}
+		s.fx = append(s.fx, provide(constructor))
+	})
 }
 
 // WithSequence replaces the sequence. constructor's parameters are
@@ -58,7 +92,9 @@ func WithController(constructor any) Option {
 //		return &MySequence{DefaultSequence: d, log: log}
 //	})
 func WithSequence(constructor any) Option {
-	return WithFx(sequence.Override(constructor))
+	// Not tagged: the override checks the constructor's own type and names
+	// it, and tags the errors it returns.
+	return withUntagged("the sequence", constructor, sequence.Override)
 }
 
 // WithAction replaces or wraps the action of type T, such as actions.Send.
@@ -67,14 +103,17 @@ func WithSequence(constructor any) Option {
 //
 //	rest.WithAction[actions.Send](NewNegotiatingSend)
 func WithAction[T any](constructor any) Option {
-	return WithFx(actions.Override[T](constructor))
+	return withUntagged(fmt.Sprintf("the %v action", reflect.TypeFor[T]()), constructor, actions.Override[T])
 }
 
 // WithObserver registers a life-cycle observer built by constructor in
 // group; groups start in the order of [WithObserverGroups] and stop in
 // reverse, and the REST server's group, "server", starts last.
 func WithObserver(constructor any, group string) Option {
-	return WithFx(lifecycle.Register(constructor, group))
+	// Not tagged: Register names the constructor in its own errors.
+	return withUntagged(fmt.Sprintf("an observer in group %q", group), constructor, func(c any) fx.Option {
+		return lifecycle.Register(c, group)
+	})
 }
 
 // WithObserverGroups sets the order in which observer groups start:
@@ -96,14 +135,21 @@ func WithDisabledObserverGroups(groups ...string) Option {
 // under the name "datasources.<name>" and started in the life-cycle group
 // "datasource", before the server (see repository.DataSource).
 func WithDataSource(name string, constructor any) Option {
-	return WithFx(repository.DataSource(name, constructor))
+	return optionFunc(func(s *settings) {
+		withConstructor(fmt.Sprintf("the data source %q", name), constructor, func(c any) fx.Option {
+			return repository.DataSource(name, c)
+		}).apply(s)
+		if isFunc(constructor) {
+			s.bindings[len(s.bindings)-1].dataSource = name
+		}
+	})
 }
 
 // WithRepository registers a repository, LoopBack's app.repository(); its
 // constructor's parameters are injected, and controllers receive it by its
 // type (see repository.Repository).
 func WithRepository(constructor any) Option {
-	return WithFx(repository.Repository(constructor))
+	return withConstructor("a repository", constructor, repository.Repository)
 }
 
 // WithInterceptors registers global interceptors, which wrap every route
@@ -122,7 +168,7 @@ func WithInterceptors(globals ...interceptor.Global) Option {
 // constructor, whose parameters are injected and which returns an
 // interceptor.Global.
 func WithInterceptorProvider(constructor any) Option {
-	return WithFx(interceptor.Provide(constructor))
+	return withConstructor("a global interceptor", constructor, interceptor.Provide)
 }
 
 // WithInterceptorGroups sets the order of global interceptor groups:
@@ -135,7 +181,25 @@ func WithInterceptorGroups(groups ...string) Option {
 // WithProviders adds fx constructors to the container: services,
 // repositories, data sources, anything controllers take as parameters.
 func WithProviders(constructors ...any) Option {
-	return WithFx(fx.Provide(constructors...))
+	return optionFunc(func(s *settings) {
+		// One fx.Provide for all, so fx.Private and the like keep applying to
+		// the list.
+		ctors := make([]any, len(constructors))
+		for i, c := range constructors {
+			ctors[i] = c
+			if isFunc(c) {
+				b := newBinding("a provider", c)
+				s.bindings = append(s.bindings, b)
+				ctors[i] = tagErrors(c, b)
+			}
+		}
+		s.fx = append(s.fx, fx.Provide(ctors...))
+	})
+}
+
+func isFunc(v any) bool {
+	fv := reflect.ValueOf(v)
+	return fv.Kind() == reflect.Func && !fv.IsNil()
 }
 
 // WithFx adds raw fx options, for anything the other options do not cover.

@@ -16,7 +16,11 @@ func NewStore(cfg Config) (repository.Connector, error) {
 	if cfg.DatabaseURL == "" {
 		return NewDB(cfg)
 	}
-	return sql.Open(cfg.DatabaseURL, sql.Options{})
+	store, err := sql.Open(cfg.DatabaseURL, sql.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL is not valid: %w", err)
+	}
+	return store, nil
 }
 
 // Migrate creates the tables the models need in the configured database

@@ -12,12 +12,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/loomhq/loom/lifecycle"
+	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -52,5 +55,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return app.Run()
+	return withDatabaseHint(app.Run(), cfg)
+}
+
+// withDatabaseHint points at DATABASE_URL when the database it names did
+// not start: the connector's error names the host, not the variable.
+func withDatabaseHint(err error, cfg Config) error {
+	var failed *lifecycle.ObserverError
+	if cfg.DatabaseURL == "" || !errors.As(err, &failed) || failed.Group != repository.DataSourceGroup {
+		return err
+	}
+	return fmt.Errorf("%w\n  check DATABASE_URL, or leave it unset to keep the todos in %s", err, cfg.DataFile)
 }
