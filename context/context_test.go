@@ -28,11 +28,7 @@ func TestRequestContext_IsAContextOfTheRequest(t *testing.T) {
 		t.Error("the request's values are lost")
 	}
 	cancel()
-	select {
-	case <-rc.Done():
-	case <-time.After(time.Second):
-		t.Fatal("Done is not closed when the request is cancelled")
-	}
+	<-rc.Done() // closed by the request's cancel; never closed meets go test's timeout
 	if !errors.Is(rc.Err(), stdctx.Canceled) {
 		t.Errorf("Err = %v", rc.Err())
 	}

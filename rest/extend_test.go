@@ -155,19 +155,7 @@ func TestStop_CompletesTheRequestInFlightAndRefusesNewConnections(t *testing.T) 
 	go func() { stopped <- app.Stop(context.Background()) }()
 
 	// Once the listener is closed, new connections are refused.
-	addr := strings.TrimPrefix(url, "http://")
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			break
-		}
-		conn.Close()
-		if time.Now().After(deadline) {
-			t.Fatal("the server still accepts connections while stopping")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	refusesConnections(t, strings.TrimPrefix(url, "http://"))
 	close(ctrl.release)
 	r := <-done
 	if r.err != nil || r.status != 200 || r.body != "done" {
@@ -200,11 +188,7 @@ func TestStop_AfterTheGracePeriod_WaitsForTheHandlersStillRunning(t *testing.T) 
 	case <-time.After(300 * time.Millisecond):
 	}
 	close(ctrl.release)
-	select {
-	case <-stopped:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Stop did not return once the handler finished")
-	}
+	<-stopped // once the handler finished; a Stop that hangs meets go test's timeout
 }
 
 func TestBasePath_WithoutItsSlashes_IsNormalized(t *testing.T) {

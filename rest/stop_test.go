@@ -146,18 +146,17 @@ func TestStop_AHandlerIgnoringItsContext_StillStopsTheDataSources(t *testing.T) 
 }
 
 // refusesConnections waits until addr refuses new connections: the stop
-// has accepted what was queued and closed its listener.
+// has accepted what was queued and closed its listener. However long a
+// loaded machine takes, that happens; a listener never closed meets go
+// test's timeout.
 func refusesConnections(t *testing.T, addr string) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+	for ; ; time.Sleep(time.Millisecond) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			return
 		}
 		c.Close()
-		if time.Now().After(end) {
-			t.Fatal("the server still accepts connections while stopping")
-		}
 	}
 }
 

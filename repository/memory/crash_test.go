@@ -10,10 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/repository/memory"
@@ -52,22 +50,33 @@ func TestCrashWriter(t *testing.T) {
 	}
 }
 
+// crashRounds is how many writers are killed; each is killed after a
+// random number of acknowledged writes, up to crashMaxAcks.
+const (
+	crashRounds  = 8
+	crashMaxAcks = 40
+)
+
+// crashAck is one write the writer acknowledged: on disk, it says.
+type crashAck struct {
+	id    int
+	title string
+	done  bool
+}
+
 func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
 	// given a child process writing to the file in a loop
 	path := filepath.Join(t.TempDir(), "db.json")
-	type ack struct {
-		title string
-		done  bool
-	}
-	acked := map[int]ack{}
-	deadline := time.Now().Add(12 * time.Second)
-	rounds := 0
-	for ; rounds < 60 && time.Now().Before(deadline); rounds++ {
+	acked := map[int]crashAck{}
+	total := 0
+	for round := range crashRounds {
+		var stderr strings.Builder
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$")
 		cmd.Env = append(os.Environ(), crashFileEnv+"="+path)
+		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -75,33 +84,46 @@ func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		wg.Go(func() {
+		acks := make(chan crashAck)
+		var lines []string // what the writer said besides its acks
+		go func() {
+			defer close(acks)
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
 				f := strings.Fields(sc.Text())
 				if len(f) == 4 && f[0] == "ack" {
 					id, _ := strconv.Atoi(f[1])
-					mu.Lock()
-					acked[id] = ack{title: f[2], done: f[3] == "true"}
-					mu.Unlock()
+					acks <- crashAck{id: id, title: f[2], done: f[3] == "true"}
+				} else {
+					lines = append(lines, sc.Text())
 				}
 			}
-		})
+		}()
 
-		// when it is killed at a random moment
-		time.Sleep(time.Duration(20+rand.IntN(120)) * time.Millisecond)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
+		// when it is killed after a number of acknowledged writes, in the
+		// middle of whatever write comes next
+		killAfter := 1 + rand.IntN(crashMaxAcks)
+		n := 0
+		for a := range acks {
+			acked[a.id] = a
+			if n++; n == killAfter {
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
-		wg.Wait()
-		cmd.Wait()
+		// acks is closed: the pipe is drained, every ack read
+		waitErr := cmd.Wait()
+		if n < killAfter {
+			t.Fatalf("round %d: the writer stopped after %d of %d writes (%v): %s%s",
+				round, n, killAfter, waitErr, strings.Join(lines, "\n"), stderr.String())
+		}
+		total += n
 
 		// then the file loads and holds every write acknowledged before
 		c := memory.New(memory.Options{File: path})
 		if err := c.Start(t.Context()); err != nil {
-			t.Fatalf("round %d: the file does not load: %v", rounds, err)
+			t.Fatalf("round %d: the file does not load: %v", round, err)
 		}
 		repo, _ := repository.NewCrudRepository[Todo, int](c)
 		all, err := repo.Find(t.Context(), nil)
@@ -115,14 +137,11 @@ func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 		for id, a := range acked {
 			got, ok := stored[id]
 			if !ok || got.Title != a.title || a.done && (got.IsComplete == nil || !*got.IsComplete) {
-				t.Fatalf("round %d: acknowledged write %d %+v lost; stored %+v", rounds, id, a, got)
+				t.Fatalf("round %d: acknowledged write %d %+v lost; stored %+v", round, id, a, got)
 			}
 		}
 	}
-	if len(acked) == 0 {
-		t.Fatal("the writer acknowledged nothing")
-	}
-	t.Logf("%d rounds, %d acknowledged writes, all on disk", rounds, len(acked))
+	t.Logf("%d writers killed, %d acknowledged writes, all on disk", crashRounds, total)
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".db.json.tmp-*"))
 	if len(matches) > 1 {
 		t.Fatalf("%d temporary files left: Start should remove those of earlier kills", len(matches))

@@ -90,6 +90,10 @@ func removeStaleTemps(path string) {
 	}
 }
 
+// syncFile flushes f, a file or a directory, to stable storage. Tests
+// replace it to see what a write syncs and in which order.
+var syncFile = (*os.File).Sync
+
 // writeAtomic replaces path with data so that a crash at any moment
 // leaves either the old or the new file: write a temporary file in the
 // same directory, fsync it, rename it over path, fsync the directory.
@@ -117,7 +121,7 @@ func writeAtomic(path string, data []byte) error {
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Sync(); err != nil {
+	if err := syncFile(tmp); err != nil {
 		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
@@ -132,7 +136,7 @@ func writeAtomic(path string, data []byte) error {
 		return &dirSyncError{fmt.Errorf("memory: syncing %s: %w", dir, err)}
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := syncFile(d); err != nil {
 		return &dirSyncError{fmt.Errorf("memory: syncing %s: %w", dir, err)}
 	}
 	return nil
