@@ -52,6 +52,9 @@ func TestTutorial(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the test stops servers with Ctrl-C, SIGINT, which Windows cannot send")
 	}
+	if testing.Short() {
+		t.Skip("the tutorial builds Loom and SQLite, minutes from a cold build cache")
+	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("the go command is not on PATH:", err)
@@ -272,11 +275,11 @@ var (
 // run runs one line of an ```sh block and returns what it printed.
 func (r *reader) run(line string) string {
 	r.t.Helper()
-	r.t.Logf("%s: $ %s", r.where(), line)
 	if first, rest, ok := strings.Cut(line, " && "); ok {
 		r.run(first)
 		return r.run(rest)
 	}
+	r.t.Logf("%s: $ %s", r.where(), line)
 	words, err := shellWords(line)
 	if err != nil {
 		r.t.Fatalf("%s: %q: %v", r.where(), line, err)
