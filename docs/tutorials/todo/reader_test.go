@@ -214,7 +214,8 @@ func newReader(t *testing.T, goTool string) *reader {
 	if deadline, ok := t.Deadline(); ok {
 		// End the commands, with their output, before go test's timeout
 		// ends the test without it.
-		ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-time.Minute))
+		margin := min(time.Until(deadline)/10, time.Minute)
+		ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-margin))
 		t.Cleanup(cancel)
 		r.ctx = ctx
 	}
