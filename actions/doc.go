@@ -19,7 +19,10 @@
 //
 //	rest.WithAction[actions.Send](func(next actions.Send, f *CSVFormatter) actions.Send {
 //		return func(rc *loomctx.RequestContext, result any) error {
-//			if rc.Request.Header.Get("Accept") != "text/csv" {
+//			if rc.Response.HeaderSent() {
+//				return nil // the handler answered already
+//			}
+//			if result == nil || rc.Request.Header.Get("Accept") != "text/csv" {
 //				return next(rc, result)
 //			}
 //			body, err := f.Format(result)
@@ -27,10 +30,15 @@
 //				return err
 //			}
 //			rc.Response.Header().Set("Content-Type", "text/csv")
+//			rc.Response.WriteHeader(actions.StatusOf(rc, result))
 //			_, err = rc.Response.Write(body)
 //			return err
 //		}
 //	})
+//
+// A send that writes its own body keeps the default's rules with
+// [StatusOf] (the route's declared status, 204 for no content) and
+// [WriteJSON] (the default JSON encoding).
 //
 // # Routes
 //

@@ -22,12 +22,9 @@ func NewSend() Send {
 		if w.HeaderSent() {
 			return nil
 		}
-		status := successStatus(rc)
+		status := StatusOf(rc, result)
 		switch v := result.(type) {
 		case nil:
-			if status == http.StatusOK {
-				status = http.StatusNoContent
-			}
 			w.WriteHeader(status)
 			return nil
 		case []byte:
@@ -50,10 +47,16 @@ func NewSend() Send {
 	}
 }
 
-// successStatus is the status the matched route declares, else 200.
-func successStatus(rc *loomctx.RequestContext) int {
+// StatusOf is the status the default send answers result with: the
+// status the matched route declares (controller.Status), else 204 for a
+// nil result (no content), else 200. A send override that writes its own
+// body calls it so that a Status(201) route still answers 201.
+func StatusOf(rc *loomctx.RequestContext, result any) int {
 	if r, ok := rc.Route.(*Route); ok && r.Status != 0 {
 		return r.Status
+	}
+	if result == nil {
+		return http.StatusNoContent
 	}
 	return http.StatusOK
 }
@@ -85,9 +88,11 @@ func writeBytes(w http.ResponseWriter, status int, contentType []string, body []
 
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// WriteJSON writes v as a JSON response with status. The body is encoded
-// before anything is sent, so a value that cannot be encoded is still
-// answered with an error envelope instead of half a document.
+// WriteJSON writes v as a JSON response with status, as the default send
+// does: application/json unless a Content-Type is already set, HTML
+// characters not escaped. The body is encoded before anything is sent, so
+// a value that cannot be encoded is still answered with an error envelope
+// instead of half a document.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	buf := bufferPool.Get().(*bytes.Buffer)
 	defer func() {
