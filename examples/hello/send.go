@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"mime"
-	"net/http"
 	"reflect"
 	"strings"
 
@@ -67,9 +66,13 @@ func (f *CSVFormatter) Format(v any) ([]byte, error) {
 // NewNegotiatingSend replaces the send action: a client that accepts
 // text/csv (and not JSON first) gets CSV; everyone else gets what the
 // default send writes. The formatter is injected; next is the action this
-// one replaces.
+// one replaces. The CSV answer keeps the default's status rules through
+// actions.StatusOf, so a controller.Status(201) route still answers 201.
 func NewNegotiatingSend(next actions.Send, f *CSVFormatter) actions.Send {
 	return func(rc *loomctx.RequestContext, result any) error {
+		if rc.Response.HeaderSent() {
+			return nil // the handler answered already
+		}
 		if result == nil || !prefersCSV(rc.Request.Header.Get("Accept")) {
 			return next(rc, result)
 		}
@@ -78,7 +81,7 @@ func NewNegotiatingSend(next actions.Send, f *CSVFormatter) actions.Send {
 			return err
 		}
 		rc.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		rc.Response.WriteHeader(http.StatusOK)
+		rc.Response.WriteHeader(actions.StatusOf(rc, result))
 		_, err = rc.Response.Write(body)
 		return err
 	}
