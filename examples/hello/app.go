@@ -1,6 +1,6 @@
 // Command hello is the smallest Loom application that shows the pieces a
 // LoopBack user reaches for first: a controller, a sequence that extends
-// DefaultSequence to log every request, a Send action replaced by one that
+// DefaultSequence to log every routed request, a Send action replaced by one that
 // answers JSON or CSV as the client's Accept header asks. The Todo example
 // (examples/todo) adds interceptors, repositories and the API document.
 package main
@@ -79,7 +79,8 @@ type Settings struct {
 }
 
 // LoggingSequence extends DefaultSequence: it logs before and after every
-// request, rejected ones included.
+// routed request, rejected ones included. CORS preflights and the API
+// document are answered by the server before any sequence runs.
 type LoggingSequence struct {
 	*sequence.DefaultSequence
 	log *zap.Logger
