@@ -12,7 +12,9 @@ import (
 // a Swagger UI of the served document. Its assets are embedded in the
 // binary (swaggest/swgui, Swagger UI 5), so the page requests nothing
 // outside the server. The zero value serves it at /explorer/, under the
-// base path; /explorer redirects there.
+// base path; /explorer redirects there. The page refers to its assets
+// and to the document by relative URLs, so it also works behind a proxy
+// that serves the application under a path prefix.
 type ExplorerConfig struct {
 	// Disabled serves no explorer. It is also off when the document is.
 	Disabled bool
@@ -43,7 +45,10 @@ func newExplorer(cfg ExplorerConfig, base, docPath string) *explorer {
 	ui := v5emb.NewHandlerWithConfig(swgui.Config{
 		Title:       "API Explorer",
 		SwaggerJSON: link,
-		BasePath:    path + "/",
+		// The page names its assets relative to itself, so that a proxy
+		// serving the application under a prefix serves them too.
+		BasePath:         "./",
+		InternalBasePath: path + "/",
 		SettingsUI: map[string]string{
 			// Show the schemas, as LoopBack's explorer does.
 			"defaultModelsExpandDepth": "1",

@@ -1,6 +1,12 @@
 package rest_test
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,13 +25,13 @@ func TestExplorer_BarePath_RedirectsToTheSlash(t *testing.T) {
 func TestExplorer_ServesSwaggerUIFromTheBinary(t *testing.T) {
 	app := docApp(t, rest.Config{})
 	// When /explorer/ is asked for, then it is Swagger UI's page, pointing at
-	// the document relative to itself and at assets of the server,
+	// the document and at assets of the server, relative to itself,
 	rec := get(app, "/explorer/", "Accept", "text/html")
 	page := rec.Body.String()
 	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(page, "<html") {
 		t.Fatalf("GET /explorer/: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	for _, want := range []string{`"swaggerJsonUrl":"../openapi.json"`, `src="/explorer/swagger-ui-bundle.js"`} {
+	for _, want := range []string{`"swaggerJsonUrl":"../openapi.json"`, `src="./swagger-ui-bundle.js"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %s", want)
 		}
@@ -63,4 +69,87 @@ func TestExplorer_Disabled_LeavesTheDocument(t *testing.T) {
 	if rec := get(app, "/openapi.json"); rec.Code != 200 {
 		t.Errorf("GET /openapi.json: %d", rec.Code)
 	}
+}
+
+// pageRefs are the URLs the explorer's page loads: its assets and the
+// document.
+var pageRefs = regexp.MustCompile(`(?:href|src)="([^"]*)"|"swaggerJsonUrl":"([^"]*)"`)
+
+func refsOf(page string) []string {
+	var refs []string
+	for _, m := range pageRefs.FindAllStringSubmatch(page, -1) {
+		refs = append(refs, m[1]+m[2])
+	}
+	return refs
+}
+
+func TestExplorer_Page_RefersToEverythingRelatively(t *testing.T) {
+	for _, cfg := range []rest.Config{{}, {BasePath: "/api", Explorer: rest.ExplorerConfig{Path: "/docs/ui"}}} {
+		app := docApp(t, cfg)
+		page := strings.TrimSuffix(cfg.BasePath+pathOr(cfg.Explorer.Path, "/explorer"), "/") + "/"
+		rec := get(app, page)
+		refs := refsOf(rec.Body.String())
+		if rec.Code != 200 || len(refs) < 4 {
+			t.Fatalf("GET %s: %d, references %q", page, rec.Code, refs)
+		}
+		for _, ref := range refs {
+			if strings.HasPrefix(ref, "/") || strings.Contains(ref, "://") {
+				t.Errorf("GET %s: the page refers to %q, not relative to itself", page, ref)
+			}
+		}
+	}
+}
+
+func TestExplorer_BehindAPrefixStrippingProxy_LoadsThePageItsAssetsAndTheDocument(t *testing.T) {
+	// Given the application behind a proxy that serves it under /prefix/,
+	app := httptest.NewServer(docApp(t, rest.Config{}))
+	defer app.Close()
+	target, _ := url.Parse(app.URL)
+	proxy := http.NewServeMux()
+	proxy.Handle("/prefix/", http.StripPrefix("/prefix", &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+	}))
+	front := httptest.NewServer(proxy)
+	defer front.Close()
+
+	// when a client opens /prefix/explorer and follows the redirect,
+	res, err := http.Get(front.URL + "/prefix/explorer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Request.URL.Path != "/prefix/explorer/" {
+		t.Fatalf("GET /prefix/explorer: %d at %s", res.StatusCode, res.Request.URL.Path)
+	}
+
+	// then every asset the page refers to, and the document, load through
+	// the proxy.
+	refs := refsOf(string(body))
+	if len(refs) < 4 {
+		t.Fatalf("the page refers to %q", refs)
+	}
+	for _, ref := range refs {
+		u, err := res.Request.URL.Parse(ref)
+		if err != nil {
+			t.Fatalf("reference %q: %v", ref, err)
+		}
+		got, err := http.Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, got.Body)
+		got.Body.Close()
+		if got.StatusCode != 200 || n == 0 || !strings.HasPrefix(u.Path, "/prefix/") {
+			t.Errorf("%q, loaded from %s: %d, %d bytes", ref, u.Path, got.StatusCode, n)
+		}
+	}
+}
+
+// pathOr is s, or def when s is empty.
+func pathOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -157,7 +157,10 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 		serveErr <- err
 	}()
-	s.log.Info("server is running", zap.String("url", s.URL()))
+	// Where it listens and where to try it differ when it listens on
+	// every interface: log both.
+	s.log.Info("server is running",
+		zap.String("listen", listenOf(ln.Addr(), s.cfg.Host)), zap.String("url", s.URL()))
 	return nil
 }
 
@@ -250,7 +253,18 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// urlOf reports an unspecified listen address as 127.0.0.1, as LoopBack does.
+// listenOf is the address the server listens on, as net.Listen takes it:
+// ":3000" for every interface, when Config.Host is empty.
+func listenOf(addr net.Addr, host string) string {
+	if host != "" {
+		return addr.String()
+	}
+	_, port, _ := net.SplitHostPort(addr.String())
+	return ":" + port
+}
+
+// urlOf is the URL to try the server at from this machine: an address
+// that means every interface is dialled as 127.0.0.1, as LoopBack does.
 func urlOf(addr net.Addr, basePath string) string {
 	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {

@@ -107,7 +107,7 @@ var prose = map[int]func(r *reader){
 		r.expect(r.run("curl http://127.0.0.1:3000/ping"),
 			`{"error":{"statusCode":404,"name":"NotFoundError","message":"Endpoint \"GET /ping\" not found."}}`)
 		r.stopAll()
-		r.logHas("127.0.0.1:3000", "server is running",
+		r.logHas("127.0.0.1:3000", "server is running\t{\"listen\": ", // the test sets HOST and PORT
 			"stopping\t{\"signal\": \"interrupt signal received\"}", "server stopped")
 	},
 	5: func(r *reader) {
