@@ -8,6 +8,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/interceptor"
+	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -73,6 +74,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		}),
 		rest.WithFx(fx.Supply(cfg)),
 		rest.WithDataSource("db", NewStore),
+		rest.WithObserver(NewTableCheck, repository.DataSourceGroup),
 		rest.WithRepository(NewTodoRepository),
 		rest.WithProviders(NewCensusGeocoder),
 		rest.WithController(NewTodoController),

@@ -12,9 +12,11 @@ import (
 )
 
 // seed is LoopBack's data/db.json of the Todo example: four todos, the
-// next id 5. It is written to the data file when there is none yet.
+// next id 5. It is written to the data file when there is none yet; the
+// data file is another file, so that running the application leaves the
+// seed as it is.
 //
-//go:embed data/db.json
+//go:embed data/seed.json
 var seed []byte
 
 // NewDB is the db data source: the memory connector, kept in dataFile

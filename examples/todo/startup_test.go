@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,4 +107,13 @@ func TestNewApplication_WithTwoControllersOnOneRoute_NamesBothRoutesAndHandlers(
 	}
 	shortStartError(t, err.Error())
 	wantAll(t, err.Error(), "route GET / (HomeController.", "and route GET / (HomeController.", "match the same requests")
+}
+
+func TestTodo_OnADatabaseThatWasNeverMigrated_RefusesToStartSayingToMigrate(t *testing.T) {
+	out, failed := runTodo(t, "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "todo.db"))
+	if !failed {
+		t.Fatalf("the command did not fail:\n%s", out)
+	}
+	shortStartError(t, out)
+	wantAll(t, out, "the database has no todo table", ` migrate" with the same DATABASE_URL first`)
 }

@@ -288,6 +288,9 @@ func TestLastStepIsTheExample(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		if filepath.Dir(rel) == "data" && d.Name() != "seed.json" {
+			return nil // what running the example writes (git-ignored)
+		}
 		want[filepath.ToSlash(rel)], err = os.ReadFile(path)
 		return err
 	})
