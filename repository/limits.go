@@ -64,33 +64,23 @@ func DefaultLimits() Limits {
 	return builtinLimits
 }
 
-// or fills l's zero fields from d.
+// or fills l's zero (or negative) fields from d.
 func (l Limits) or(d Limits) Limits {
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxConds <= 0 {
-		l.MaxConds = d.MaxConds
-	}
-	if l.MaxInq <= 0 {
-		l.MaxInq = d.MaxInq
-	}
-	if l.MaxPattern <= 0 {
-		l.MaxPattern = d.MaxPattern
-	}
-	if l.MaxValues <= 0 {
-		l.MaxValues = d.MaxValues
-	}
-	if l.MaxOrder <= 0 {
-		l.MaxOrder = d.MaxOrder
-	}
-	if l.MaxFields <= 0 {
-		l.MaxFields = d.MaxFields
-	}
-	if l.MaxMatchWork <= 0 {
-		l.MaxMatchWork = d.MaxMatchWork
-	}
+	orDefault(&l.MaxDepth, d.MaxDepth)
+	orDefault(&l.MaxConds, d.MaxConds)
+	orDefault(&l.MaxInq, d.MaxInq)
+	orDefault(&l.MaxPattern, d.MaxPattern)
+	orDefault(&l.MaxValues, d.MaxValues)
+	orDefault(&l.MaxOrder, d.MaxOrder)
+	orDefault(&l.MaxFields, d.MaxFields)
+	orDefault(&l.MaxMatchWork, d.MaxMatchWork)
 	return l
+}
+
+func orDefault[N int | int64](v *N, d N) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // LimitsOf returns the caps in force for m: its own, with zero fields
