@@ -78,6 +78,9 @@ type operation struct {
 	reqProps []property
 	// bodyRequired is set for a required body:"json" field
 	bodyRequired bool
+	// projected is set when the route takes a filter with fields: its
+	// answer may hold only the properties the client selected.
+	projected bool
 }
 
 type builder struct {
@@ -86,6 +89,9 @@ type builder struct {
 	schemas    *jsonschema.Reflector
 	synthetic  map[reflect.Type]bool // the parameter structs made here
 	operations []operation
+	// filters records, per model, which filters the routes take: with
+	// where, without, or both (see filterName).
+	filters map[reflect.Type]filterUse
 }
 
 // Build makes the document of routes, skipping hidden ones. Parameters
@@ -99,7 +105,7 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{cfg: cfg, synthetic: map[reflect.Type]bool{}}
+	b := &builder{cfg: cfg, synthetic: map[reflect.Type]bool{}, filters: filtersOf(routes)}
 	if cfg.OpenAPI == Version31 {
 		r := openapi31.NewReflector()
 		b.reflector, b.schemas = r, &r.Reflector
@@ -112,6 +118,9 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 			if name, ok := fixedNames[t]; ok {
 				return name
 			}
+			if m, suffix := modelOf(t); m != nil && suffix != whereSuffix {
+				return b.filterName(m, suffix)
+			}
 			if name := modelName(t); name != "" {
 				return name
 			}
@@ -119,6 +128,8 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 		}),
 		jsonschema.InterceptSchema(b.schemaHook),
 		jsonschema.InterceptProp(validateTags),
+		jsonschema.InterceptProp(notBlank),
+		jsonschema.InterceptNullability(optionalNotNull),
 	)
 	b.schemas.InlineDefinition(errorBody{})
 	for _, r := range routes {
@@ -134,10 +145,16 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 
 // schemaHook is modelSchemas, leaving the parameter structs made here
 // open (they are no schema of the document; closing them would add
-// x-forbid-unknown-* extensions).
+// x-forbid-unknown-* extensions), and giving the fixed components
+// LoopBack's titles.
 func (b *builder) schemaHook(p jsonschema.InterceptSchemaParams) (bool, error) {
 	if p.Processed && p.Value.IsValid() && b.synthetic[deref(p.Value.Type())] {
 		return false, nil
+	}
+	if p.Processed && p.Value.IsValid() {
+		if title, ok := fixedTitles[deref(p.Value.Type())]; ok {
+			p.Schema.WithTitle(title)
+		}
 	}
 	return modelSchemas(b.schemas)(p)
 }
@@ -150,9 +167,7 @@ func (b *builder) add(r *actions.Route) error {
 	op := operation{route: r, path: r.Path, method: strings.ToLower(r.Verb), required: map[string]bool{}}
 	oc.SetID(r.OperationID())
 	oc.SetTags(r.Tags...)
-	if r.Summary != "" {
-		oc.SetSummary(r.Summary)
-	}
+	oc.SetSummary(summaryOf(r))
 	if r.Description != "" {
 		oc.SetDescription(r.Description)
 	}
@@ -162,6 +177,11 @@ func (b *builder) add(r *actions.Route) error {
 
 	in := r.InputType()
 	fields := r.Decoder().Fields()
+	for _, f := range fields {
+		if _, suffix := modelOf(f.Type); f.In != "body" && (suffix == filterSuffix || suffix == filterNoWhereSuffix) {
+			op.projected = true
+		}
+	}
 	if ps, ok := b.parameters(in, fields, r.Path, op.required); ok {
 		oc.AddReqStructure(ps)
 	}
@@ -178,6 +198,10 @@ func (b *builder) add(r *actions.Route) error {
 			cu.Description = e.description
 		})
 	}
+	oc.AddRespStructure(errorEnvelope{}, func(cu *oapi.ContentUnit) {
+		cu.IsDefault = true
+		cu.Description = defaultErrorDescription
+	})
 	if err := b.reflector.AddOperation(oc); err != nil {
 		return err
 	}

@@ -12,9 +12,11 @@
 //
 //   - Each route is an operation: operationId <Controller>.<name> (such as
 //     TodoController.create), tags (the controller's name by default),
-//     x-controller-name, x-operation-name, summary, description and
-//     deprecated from the route's options. Hidden routes are left out
-//     (LoopBack's x-visibility: undocumented).
+//     x-controller-name, x-operation-name, summary (by default the
+//     operation's name in words: Find by id), description and deprecated
+//     from the route's options. Hidden routes are left out (LoopBack's
+//     x-visibility: undocumented). The root's security is [], since no
+//     operation needs credentials.
 //   - Parameters are what the route's decoder reads (actions/params): the
 //     path, query, header and cookie tags, required when their validate
 //     tag says required (path parameters always). Objects (structs, maps,
@@ -26,16 +28,21 @@
 //     for controller.NoContent, then without content) and the schema of
 //     the handler's result; []byte and io.Reader are octet streams, a
 //     string is text/plain. Errors are LoopBack's envelope, the component
-//     [ErrorSchema]: 400 when the route reads parameters or a body, 404
-//     with path parameters, 422 with a body, and those declared with
-//     controller.ErrorResponse.
+//     [ErrorSchema], whose details is an array or an object: 400 when the
+//     route reads parameters or a body, 404 with path parameters, 415 and
+//     422 with a body, those declared with controller.ErrorResponse, and
+//     a default response (any other error) on every operation. The answer
+//     of a route whose filter selects fields requires no property.
 //
 // # Schemas
 //
 // Schemas are reflected from Go types by swaggest/jsonschema-go: a
 // field's json name is its property, a named struct reached twice is one
 // component, referenced, named after the type (Todo; a generic Page[Todo]
-// is Page_Todo). The validate tags become constraints: required; min,
+// is Page_Todo), titled with its name; repository.Count is
+// loopback.Count. An omitempty pointer is optional, not nullable. The
+// validate tags become constraints: required (with minLength 1 on a
+// string, which may not be blank); min,
 // max and len as minLength/maxLength for strings, minItems/maxItems for
 // slices, minProperties/maxProperties for maps, minimum/maximum for
 // numbers (gt, lt as exclusive bounds); oneof as enum; email, url, uuid,
@@ -51,8 +58,11 @@
 // controller.ResponseModel: NewTodo (the model without the properties
 // tagged loom:"id,generated"), TodoPartial (nothing required),
 // TodoWithRelations. A query parameter whose type implements
-// [FilterModeler] is LoopBack's filter, the component Todo.Filter; one
-// implementing [WhereModeler] is an inline Todo.WhereFilter.
+// [FilterModeler] or [FilterExcludingWhereModeler] is LoopBack's filter,
+// with or without where, the component Todo.Filter (or, when a model's
+// routes take both, Todo.Filter without where and Todo.Filter1 with it,
+// as in LoopBack's document); one implementing [WhereModeler] is an
+// inline Todo.WhereFilter.
 //
 // # Versions
 //

@@ -7,12 +7,21 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/actions/params"
+	"github.com/loomhq/loom/repository"
 )
 
 // ErrorSchema is the component name of LoopBack's error envelope,
 // {"error": {statusCode, name, message, code, details}}, which every
 // error response references.
 const ErrorSchema = "loom.Error"
+
+// CountSchema is the component name of repository.Count, {"count": n},
+// LoopBack's loopback.Count.
+const CountSchema = "loopback.Count"
+
+// defaultErrorDescription describes the default response of every
+// operation: any other error, such as a 500, in the envelope.
+const defaultErrorDescription = "Any other error, such as 500 (an internal error, whose message is only the status text) or 503 (a request cut by its deadline or by the server stopping)."
 
 // errorEnvelope documents httperr.Envelope as the client sees it.
 type errorEnvelope struct {
@@ -24,7 +33,8 @@ type errorBody struct {
 	Name       string        `json:"name" description:"The error's name, such as NotFoundError or UnprocessableEntityError." example:"UnprocessableEntityError"`
 	Message    string        `json:"message" required:"true" description:"What went wrong." example:"The request body is invalid."`
 	Code       string        `json:"code,omitempty" description:"A machine-readable code, such as VALIDATION_FAILED, INVALID_PARAMETER_VALUE or ENTITY_NOT_FOUND." example:"VALIDATION_FAILED"`
-	Details    []errorDetail `json:"details,omitempty" description:"Each validation failure, for VALIDATION_FAILED."`
+	Details    []errorDetail `json:"details,omitempty"` // both shapes, see detailsSchema
+	Stack      string        `json:"stack,omitempty" description:"The error's stack, sent only when the server runs in debug mode."`
 }
 
 type errorDetail struct {
@@ -36,8 +46,54 @@ type errorDetail struct {
 
 // fixedNames name the schemas of the document's own types.
 var fixedNames = map[reflect.Type]string{
-	reflect.TypeFor[errorEnvelope](): ErrorSchema,
-	reflect.TypeFor[errorDetail]():   "loom.ErrorDetail",
+	reflect.TypeFor[errorEnvelope]():    ErrorSchema,
+	reflect.TypeFor[errorDetail]():      errorDetailSchema,
+	reflect.TypeFor[repository.Count](): CountSchema,
+}
+
+// fixedTitles are the titles LoopBack gives the fixed names.
+var fixedTitles = map[reflect.Type]string{
+	reflect.TypeFor[repository.Count](): CountSchema,
+}
+
+const errorDetailSchema = "loom.ErrorDetail"
+
+// detailsSchema is error.details in either shape it is sent in: an array
+// of loom.ErrorDetail, each validation failure (VALIDATION_FAILED), or an
+// object, as LoopBack sends it for a filter or where that cannot be read
+// ({syntaxError}) and for a model's ValidationError ({context, codes,
+// messages}).
+func detailsSchema() map[string]any {
+	str := map[string]any{"type": "string"}
+	byProperty := map[string]any{
+		"type":                 "object",
+		"additionalProperties": map[string]any{"type": "array", "items": str},
+	}
+	return map[string]any{
+		"description": "What failed, in one of two shapes: an array, each validation failure (VALIDATION_FAILED); " +
+			"or an object, such as {syntaxError} for a parameter that is not JSON, or {context, codes, messages} " +
+			"for a model's ValidationError.",
+		"oneOf": []any{
+			map[string]any{"type": "array", "items": map[string]any{"$ref": componentsPrefix + errorDetailSchema}},
+			map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"syntaxError": map[string]any{"type": "string", "description": "Why a JSON parameter cannot be read."},
+					"context":     map[string]any{"type": "string", "description": "The model, for a ValidationError."},
+					"codes":       with(byProperty, "description", "The codes of the rules each property fails, such as presence."),
+					"messages":    with(byProperty, "description", "The messages of the rules each property fails, such as can't be blank."),
+				},
+				"additionalProperties": true,
+			},
+		},
+	}
+}
+
+// with is a copy of m with key set to v.
+func with(m map[string]any, key string, v any) map[string]any {
+	out := deepCopy(m).(map[string]any)
+	out[key] = v
+	return out
 }
 
 type errorResponse struct {
@@ -47,7 +103,9 @@ type errorResponse struct {
 
 // errorResponses are the errors a route answers with, in the envelope:
 // 400 when it reads parameters or a body, 404 when it has path
-// parameters, 422 when it reads a body, and those the route declares.
+// parameters, 415 and 422 when it reads a body, and those the route
+// declares. The default response (any other error) is added by the
+// builder to every operation.
 func errorResponses(r *actions.Route, fields []params.Field) []errorResponse {
 	var hasParams, hasPath, hasBody bool
 	for _, f := range fields {
@@ -67,7 +125,8 @@ func errorResponses(r *actions.Route, fields []params.Field) []errorResponse {
 		set[http.StatusNotFound] = "The entity or the endpoint is not found (ENTITY_NOT_FOUND)."
 	}
 	if hasBody {
-		set[http.StatusUnprocessableEntity] = "The request body is invalid (VALIDATION_FAILED)."
+		set[http.StatusUnsupportedMediaType] = "The body's Content-Type is not JSON, or its charset or encoding is not supported (UNSUPPORTED_MEDIA_TYPE)."
+		set[http.StatusUnprocessableEntity] = "The request body is invalid (VALIDATION_FAILED, or a model's ValidationError)."
 	}
 	for status, description := range r.API.ErrorResponses {
 		set[status] = description

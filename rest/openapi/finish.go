@@ -16,7 +16,8 @@ const componentsPrefix = "#/components/schemas/"
 // finish takes the reflector's document as JSON and adds what the
 // reflector does not know: LoopBack's x-controller-name and
 // x-operation-name, required parameters (from the decoders), model
-// variants, examples, info and servers.
+// variants, examples, the projected answers, both shapes of
+// error.details, security, info and servers.
 func (b *builder) finish() (*Document, error) {
 	raw, err := json.Marshal(b.reflector.SpecSchema())
 	if err != nil {
@@ -30,6 +31,7 @@ func (b *builder) finish() (*Document, error) {
 	}
 	paths := object(doc, "paths")
 	schemas := object(object(doc, "components"), "schemas")
+	var projections []map[string]any
 	for _, op := range b.operations {
 		o := object(object(paths, op.path), op.method)
 		r := op.route
@@ -62,7 +64,31 @@ func (b *builder) finish() (*Document, error) {
 		if err := b.finishResponse(o, op, schemas); err != nil {
 			return nil, err
 		}
+		if op.projected {
+			projections = append(projections, successSchemas(o)...)
+		}
 	}
+	refs, projected := map[string]int{}, map[string]int{}
+	countRefs(doc, refs)
+	for _, s := range projections {
+		projected[refOf(s)]++
+	}
+	for _, s := range projections {
+		unrequire(schemas, s, refs, projected)
+	}
+	// Every component is titled, with its name unless it has a title
+	// (Todo.Filter1 is titled Todo.Filter), as LoopBack's are.
+	for name, s := range schemas {
+		if s, ok := s.(map[string]any); ok && s["title"] == nil {
+			s["title"] = name
+		}
+	}
+	if envelope, ok := schemas[ErrorSchema].(map[string]any); ok {
+		props := object(object(object(envelope, "properties"), "error"), "properties")
+		props["details"] = detailsSchema()
+	}
+	// No operation needs credentials: an empty list of requirements.
+	doc["security"] = []any{}
 	if len(schemas) == 0 {
 		delete(doc, "components")
 	}
@@ -91,6 +117,19 @@ func (b *builder) finishResponse(o map[string]any, op operation, schemas map[str
 		}
 	}
 	return nil
+}
+
+// successSchemas are the JSON schemas of operation o's 2xx answers.
+func successSchemas(o map[string]any) []map[string]any {
+	var out []map[string]any
+	for code, resp := range object(o, "responses") {
+		content, _ := resp.(map[string]any)["content"].(map[string]any)
+		media, _ := content["application/json"].(map[string]any)
+		if s, ok := media["schema"].(map[string]any); ok && strings.HasPrefix(code, "2") {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // object returns m[key] as an object, adding an empty one when absent.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/swaggest/jsonschema-go"
+
+	"github.com/loomhq/loom/actions"
 )
 
 // FilterModeler is a query parameter type that is LoopBack's filter of a
@@ -34,9 +36,9 @@ const modelTag = "loom"
 
 // FilterExcludingWhereModeler is a query parameter type that is
 // LoopBack's filter of a model without where, such as
-// repository.FilterExcludingWhere[Todo], the filter of findById: the
-// component <Model>.Filter1, as @param.filter(Todo, {exclude: 'where'})
-// names it.
+// repository.FilterExcludingWhere[Todo], the filter of findById, as
+// @param.filter(Todo, {exclude: 'where'}) makes it. Its component is
+// named as [FilterModeler]'s says.
 type FilterExcludingWhereModeler interface {
 	FilterExcludingWhereModel() reflect.Type
 }
@@ -47,6 +49,14 @@ var (
 	whereModelerType         = reflect.TypeFor[WhereModeler]()
 )
 
+// The kinds of query objects modelOf recognises, as suffixes of the
+// model's name.
+const (
+	filterSuffix        = ".Filter"
+	filterNoWhereSuffix = ".FilterExcludingWhere" // named .Filter or .Filter1, see filterName
+	whereSuffix         = ".WhereFilter"
+)
+
 // modelOf returns the model type t stands for when t (or *t) is a filter
 // or a where clause, and which one it is.
 func modelOf(t reflect.Type) (model reflect.Type, suffix string) {
@@ -54,23 +64,66 @@ func modelOf(t reflect.Type) (model reflect.Type, suffix string) {
 	p := reflect.PointerTo(t)
 	switch {
 	case p.Implements(filterModelerType):
-		return reflect.New(t).Interface().(FilterModeler).FilterModel(), ".Filter"
+		return reflect.New(t).Interface().(FilterModeler).FilterModel(), filterSuffix
 	case p.Implements(filterNoWhereModelerType):
-		return reflect.New(t).Interface().(FilterExcludingWhereModeler).FilterExcludingWhereModel(), ".Filter1"
+		return reflect.New(t).Interface().(FilterExcludingWhereModeler).FilterExcludingWhereModel(), filterNoWhereSuffix
 	case p.Implements(whereModelerType):
-		return reflect.New(t).Interface().(WhereModeler).WhereModel(), ".WhereFilter"
+		return reflect.New(t).Interface().(WhereModeler).WhereModel(), whereSuffix
 	}
 	return nil, ""
+}
+
+// filterUse is which filters of a model the routes take.
+type filterUse struct{ withWhere, withoutWhere bool }
+
+// filtersOf records the filters the parameters of routes are, per model.
+func filtersOf(routes []*actions.Route) map[reflect.Type]filterUse {
+	out := map[reflect.Type]filterUse{}
+	for _, r := range routes {
+		if r.Hidden {
+			continue
+		}
+		for _, f := range r.Decoder().Fields() {
+			m, suffix := modelOf(f.Type)
+			if m == nil || f.In == "body" {
+				continue
+			}
+			u := out[m]
+			u.withWhere = u.withWhere || suffix == filterSuffix
+			u.withoutWhere = u.withoutWhere || suffix == filterNoWhereSuffix
+			out[m] = u
+		}
+	}
+	return out
+}
+
+// filterName is the component name of model m's filter, with where
+// (suffix filterSuffix) or without (filterNoWhereSuffix), as LoopBack's
+// document names them: both are titled <Model>.Filter, and when the routes
+// take both, the one without where is <Model>.Filter and the one with
+// where <Model>.Filter1 (LoopBack names the first it meets after the
+// title and numbers the next; it meets findById's, under /todos/{id},
+// before find's, under /todos). A model whose routes take one of them
+// names it <Model>.Filter.
+func (b *builder) filterName(m reflect.Type, suffix string) string {
+	name := modelName(m) + filterSuffix
+	if u := b.filters[m]; suffix == filterSuffix && u.withWhere && u.withoutWhere {
+		return name + "1"
+	}
+	return name
 }
 
 var genericArgs = regexp.MustCompile(`[\w./-]*\.`)
 
 // modelName is the component name of a Go type: its name, with a generic
 // type's arguments unqualified and joined by underscores (Page[Todo] is
-// Page_Todo); a filter or where clause is <Model>.Filter or
-// <Model>.WhereFilter, as LoopBack names them.
+// Page_Todo); a where clause is <Model>.WhereFilter, as LoopBack names
+// it, a filter <Model>.Filter (the builder numbers them, see filterName).
 func modelName(t reflect.Type) string {
 	if m, suffix := modelOf(t); m != nil {
+		if suffix == filterNoWhereSuffix {
+			suffix = filterSuffix
+		}
 		return modelName(m) + suffix
 	}
 	t = deref(t)
@@ -181,10 +234,10 @@ func modelSchemas(r *jsonschema.Reflector) func(jsonschema.InterceptSchemaParams
 		if !p.Processed {
 			m, suffix := modelOf(t)
 			switch suffix {
-			case ".Filter", ".Filter1":
-				*p.Schema = filterSchema(m, modelName(m), suffix == ".Filter")
+			case filterSuffix, filterNoWhereSuffix:
+				*p.Schema = filterSchema(m, modelName(m), suffix == filterSuffix)
 				return true, nil
-			case ".WhereFilter":
+			case whereSuffix:
 				r.InlineDefinition(reflect.Zero(t).Interface())
 				*p.Schema = whereSchema(modelName(m))
 				return true, nil

@@ -44,21 +44,27 @@ func TestBuild_repositoryFiltersAreLoopBacksSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := tree(t, doc)
-	// then find's filter is note.Filter with a where,
-	filter := param(t, at(t, m, "paths", "/notes", "get"), "filter")
-	if ref := at(t, filter, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter" {
-		t.Errorf("find filter = %v", ref)
-	}
-	if _, ok := at(t, m, "components", "schemas", "note.Filter", "properties").(map[string]any)["where"]; !ok {
-		t.Error("note.Filter has no where")
-	}
-	// findById's is note.Filter1, without where,
+	// then findById's filter is note.Filter, without where, as LoopBack's
+	// document names it,
 	byID := param(t, at(t, m, "paths", "/notes/{id}", "get"), "filter")
-	if ref := at(t, byID, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter1" {
+	if ref := at(t, byID, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter" {
 		t.Errorf("findById filter = %v", ref)
 	}
-	if _, ok := at(t, m, "components", "schemas", "note.Filter1", "properties").(map[string]any)["where"]; ok {
-		t.Error("note.Filter1 has a where")
+	if _, ok := at(t, m, "components", "schemas", "note.Filter", "properties").(map[string]any)["where"]; ok {
+		t.Error("note.Filter has a where")
+	}
+	// find's is note.Filter1, with a where, both titled note.Filter,
+	filter := param(t, at(t, m, "paths", "/notes", "get"), "filter")
+	if ref := at(t, filter, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/note.Filter1" {
+		t.Errorf("find filter = %v", ref)
+	}
+	if _, ok := at(t, m, "components", "schemas", "note.Filter1", "properties").(map[string]any)["where"]; !ok {
+		t.Error("note.Filter1 has no where")
+	}
+	for _, name := range []string{"note.Filter", "note.Filter1"} {
+		if title := at(t, m, "components", "schemas", name, "title"); title != "note.Filter" {
+			t.Errorf("%s title = %v", name, title)
+		}
 	}
 	// and count's where is an inline note.WhereFilter.
 	where := param(t, at(t, m, "paths", "/notes/count", "get"), "where")
