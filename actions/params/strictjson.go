@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -390,6 +391,8 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 	if len(sc.fields) > 64 {
 		big = make([]bool, len(sc.fields))
 	}
+	start := len(s.details)
+	var spans []detailSpan
 	for s.next() {
 		raw, ok := s.key(ctor)
 		if !ok {
@@ -413,12 +416,17 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 		}
 		f := sc.fields[i]
 		s.path = append(s.path, f.name)
+		before := len(s.details)
 		s.value(f.c, f.quoted, f.name == "constructor")
+		if len(s.details) > before {
+			spans = append(spans, detailSpan{i, before, len(s.details)})
+		}
 		s.path = s.path[:len(s.path)-1]
 	}
 	if s.fatal != "" {
 		return
 	}
+	defer s.ajvOrder(start, len(s.details), spans)
 	// As AJV's required: the key is there. "" and a value that is not
 	// blank are the model's concern (a repository refuses a blank one).
 	for i, f := range sc.fields {
@@ -584,4 +592,32 @@ func validKey(t reflect.Type, k string) bool {
 		return err == nil
 	}
 	return true
+}
+
+// detailSpan is where the details of one property's value are, among an
+// object's.
+type detailSpan struct{ field, from, to int }
+
+// ajvOrder puts the details of an object, from start on, in the order
+// AJV reports them: the missing required properties, then the unknown and
+// duplicate keys, then each property's in the order of the struct's
+// fields. required is where the missing ones start; spans are the
+// properties' details.
+func (s *scanner) ajvOrder(start, required int, spans []detailSpan) {
+	if len(s.details) == start || len(spans) == 0 && required == start {
+		return
+	}
+	out := make([]httperr.Detail, 0, len(s.details)-start)
+	out = append(out, s.details[required:]...)
+	at := start
+	for _, sp := range spans { // the object's own, between the spans
+		out = append(out, s.details[at:sp.from]...)
+		at = sp.to
+	}
+	out = append(out, s.details[at:required]...)
+	slices.SortStableFunc(spans, func(a, b detailSpan) int { return a.field - b.field })
+	for _, sp := range spans {
+		out = append(out, s.details[sp.from:sp.to]...)
+	}
+	copy(s.details[start:], out)
 }

@@ -193,8 +193,8 @@ func TestBodyReportsEveryError(t *testing.T) {
 			{"path":"/rank","code":"type","message":"must be integer","info":{"type":"integer"}},
 			{"path":"/desc","code":"maxLength","message":"must NOT have more than 5 characters","info":{"limit":5}}]`},
 		{"unknown, missing and rules", `{"x":1,"rank":0,"tags":["a"]}`, `[
-			{"path":"","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"x"}},
 			{"path":"","code":"required","message":"must have required property 'title'","info":{"missingProperty":"title"}},
+			{"path":"","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"x"}},
 			{"path":"/rank","code":"minimum","message":"must be >= 1","info":{"comparison":">=","limit":1}},
 			{"path":"/tags/0","code":"minLength","message":"must NOT have fewer than 2 characters","info":{"limit":2}}]`},
 		{"a case variant hides its property's rule", `{"title":"abc","desc":"a","DESC":"abcdefg"}`, `[
@@ -208,4 +208,20 @@ func TestBodyReportsEveryError(t *testing.T) {
 			checkErr(t, err, failed(tc.details))
 		})
 	}
+}
+
+// TestBodyDetailsComeInAJVsOrder: per object, the missing required
+// properties, the unknown keys, then each property's details in the
+// order of the fields, whatever the order of the keys.
+func TestBodyDetailsComeInAJVsOrder(t *testing.T) {
+	d := mustCompile[todoIn](t, Options{})
+	_, err := decode[todoIn](t, d, req("POST", "/x", "", `{"address":{"zip":1,"x":1},"color":"red","isComplete":"x","count":"y"}`), id7)
+	checkErr(t, err, failed(`[
+		{"path":"","code":"required","message":"must have required property 'title'","info":{"missingProperty":"title"}},
+		{"path":"","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"color"}},
+		{"path":"/isComplete","code":"type","message":"must be boolean","info":{"type":"boolean"}},
+		{"path":"/count","code":"type","message":"must be integer","info":{"type":"integer"}},
+		{"path":"/address","code":"required","message":"must have required property 'city'","info":{"missingProperty":"city"}},
+		{"path":"/address","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"x"}},
+		{"path":"/address/zip","code":"type","message":"must be string","info":{"type":"string"}}]`))
 }
