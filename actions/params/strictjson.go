@@ -100,9 +100,11 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 	for c != nil && c.kind == kPtr {
 		c = c.elem
 	}
-	if c != nil && c.kind == kAny {
+	if c != nil && (c.kind == kAny || c.t == rawMessageType) {
 		// encoding/json reads the numbers of an any as float64: one past
-		// its range is refused here, where the path is known.
+		// its range is refused here, where the path is known. So is one in
+		// a json.RawMessage, kept as sent but read back as any JSON (and
+		// compared by filters) as a float64, as JavaScript reads it.
 		s.inAny++
 		defer func() { s.inAny-- }()
 		c = nil

@@ -71,6 +71,8 @@ func TestBodyErrorsSpeakJSON(t *testing.T) {
 	tests := []struct{ name, body, details string }{
 		{"any number too big", `{"title":"t","tag":1e999}`,
 			`[{"path":"/tag","code":"maximum","message":"must be <= 1.7976931348623157e+308","info":` + maxF64 + `}]`},
+		{"raw number too big", `{"title":"t","raw":[1e999]}`,
+			`[{"path":"/raw/0","code":"maximum","message":"must be <= 1.7976931348623157e+308","info":` + maxF64 + `}]`},
 		{"any nested number too small", `{"title":"t","tag":{"a":[1,-1e400]}}`,
 			`[{"path":"/tag/a/1","code":"minimum","message":"must be >= -1.7976931348623157e+308","info":{"comparison":">=","limit":-1.7976931348623157e+308}}]`},
 		{"float64 too big", `{"title":"t","price":2e308}`,
