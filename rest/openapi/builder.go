@@ -119,6 +119,7 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 		}),
 		jsonschema.InterceptSchema(b.schemaHook),
 		jsonschema.InterceptProp(validateTags),
+		jsonschema.InterceptNullability(notNullWhenOmitted),
 	)
 	b.schemas.InlineDefinition(errorBody{})
 	for _, r := range routes {
