@@ -10,7 +10,9 @@ import (
 )
 
 // Data is an entity as connectors see it: its JSON object, property by
-// property. A property that is not set is absent, never null. The memory
+// property. A property that is not set is absent, not null; a null is a
+// value only for a property whose Go value writes it itself (such as a
+// json.RawMessage holding null, for a property of any type). The memory
 // connector stores Data as it is; a SQL connector decodes each value into
 // its column by the property's [Kind].
 type Data map[string]json.RawMessage
@@ -48,8 +50,9 @@ func (d Data) Clone() Data {
 	return out
 }
 
-// toData is entity v (a T) as Data: encoding/json's object, without nulls
-// and without a zero id, plus the hidden properties that are set.
+// toData is entity v (a T) as Data: encoding/json's object, without the
+// nulls of unset fields and without a zero id, plus the hidden properties
+// that are set.
 func (m *Model) toData(v any) (Data, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -59,15 +62,15 @@ func (m *Model) toData(v any) (Data, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("repository: encoding %s: %w", m.Name, err)
 	}
+	rv := reflect.Indirect(reflect.ValueOf(v))
 	for k, raw := range d {
-		if bytes.Equal(raw, nullJSON) {
+		if bytes.Equal(raw, nullJSON) && !m.nullValue(rv, k) {
 			delete(d, k)
 		}
 	}
 	if raw, ok := d[m.ID.Name]; ok && isZeroID(raw) {
 		delete(d, m.ID.Name)
 	}
-	rv := reflect.Indirect(reflect.ValueOf(v))
 	for _, p := range m.Properties {
 		if !p.Hidden {
 			continue
@@ -83,6 +86,18 @@ func (m *Model) toData(v any) (Data, error) {
 		d[p.Name] = raw
 	}
 	return d, nil
+}
+
+// nullValue reports whether property name of entity rv wrote null as its
+// value (a json.RawMessage holding null) rather than for want of one (a
+// nil pointer, interface, slice or map).
+func (m *Model) nullValue(rv reflect.Value, name string) bool {
+	p := m.byName[name]
+	if p == nil || p.ID || p.Kind != KindAny {
+		return false
+	}
+	f, ok := p.field(rv, false)
+	return ok && !f.IsZero()
 }
 
 func isZeroID(raw json.RawMessage) bool {

@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -139,9 +140,17 @@ func jsonPointer(path string) string {
 
 // ValidationError is an entity that cannot be stored: a required property
 // missing or blank, a value of the wrong type, a rule broken. It answers 422
-// VALIDATION_FAILED, as LoopBack's juggler ValidationError:
+// VALIDATION_FAILED, named ValidationError as LoopBack's juggler names it.
 //
-//	The `Todo` instance is not valid. Details: `title` can't be blank.
+// When every detail carries one of juggler's codes ([CodePresence],
+// [CodeLength], ...) and the value it failed on (Info["value"]: a
+// json.RawMessage, nil for none), the error reads as juggler's and its
+// details are juggler's object:
+//
+//	The `Todo` instance is not valid. Details: `title` can't be blank (value: "").
+//	{"context":"Todo","codes":{"title":["presence"]},"messages":{"title":["can't be blank"]}}
+//
+// Otherwise the details are AJV's list, as a request body's are.
 type ValidationError struct {
 	// Model is the model's name.
 	Model string
@@ -149,9 +158,39 @@ type ValidationError struct {
 	Details []Detail
 }
 
+// Codes of juggler's validations, as a [ValidationError]'s details name
+// them.
+const (
+	CodePresence     = "presence"
+	CodeAbsence      = "absence"
+	CodeLength       = "length"
+	CodeFormat       = "format"
+	CodeNumericality = "numericality"
+	CodeInclusion    = "inclusion"
+	CodeExclusion    = "exclusion"
+	CodeUniqueness   = "uniqueness"
+	CodeCustom       = "custom"
+)
+
+var jugglerCodes = map[string]bool{CodePresence: true, CodeAbsence: true, CodeLength: true,
+	CodeFormat: true, CodeNumericality: true, CodeInclusion: true, CodeExclusion: true,
+	CodeUniqueness: true, CodeCustom: true}
+
+// juggler reports whether every detail is one of juggler's validations.
+func (e *ValidationError) juggler() bool {
+	for _, d := range e.Details {
+		_, valued := d.Info["value"]
+		if !jugglerCodes[d.Code] || !valued || !strings.HasPrefix(d.Path, "/") {
+			return false
+		}
+	}
+	return len(e.Details) > 0
+}
+
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The `%s` instance is not valid. Details:", e.Model)
+	juggler := e.juggler()
 	for i, d := range e.Details {
 		if i > 0 {
 			b.WriteString(";")
@@ -161,9 +200,33 @@ func (e *ValidationError) Error() string {
 			name = extra
 		}
 		fmt.Fprintf(&b, " `%s` %s", name, d.Message)
+		if juggler {
+			fmt.Fprintf(&b, " (value: %s)", jugglerValue(d.Info["value"]))
+		}
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// jugglerValue writes a property's value as juggler's message does:
+// strings as JSON, other values bare, no value as undefined.
+func jugglerValue(v any) string {
+	switch raw := v.(type) {
+	case nil:
+		return "undefined"
+	case json.RawMessage:
+		if len(raw) == 0 {
+			return "undefined"
+		}
+		return string(raw)
+	case []byte:
+		return jugglerValue(json.RawMessage(raw))
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // StatusCode is 422.
@@ -175,8 +238,33 @@ func (e *ValidationError) ErrorCode() string { return CodeValidationFailed }
 // ErrorName is ValidationError.
 func (e *ValidationError) ErrorName() string { return "ValidationError" }
 
-// ErrorDetails lists the failures.
-func (e *ValidationError) ErrorDetails() any { return e.Details }
+// ErrorDetails is juggler's details object for juggler's validations,
+// else the list of failures.
+func (e *ValidationError) ErrorDetails() any {
+	if !e.juggler() {
+		return e.Details
+	}
+	return e.jugglerDetails()
+}
+
+// JugglerDetails is the details object of LoopBack's juggler
+// ValidationError: the model, and per property its failed codes and their
+// messages, in the order of the details.
+type JugglerDetails struct {
+	Context  string              `json:"context"`
+	Codes    map[string][]string `json:"codes"`
+	Messages map[string][]string `json:"messages"`
+}
+
+func (e *ValidationError) jugglerDetails() JugglerDetails {
+	out := JugglerDetails{Context: e.Model, Codes: map[string][]string{}, Messages: map[string][]string{}}
+	for _, d := range e.Details {
+		name := strings.TrimPrefix(d.Path, "/")
+		out.Codes[name] = append(out.Codes[name], d.Code)
+		out.Messages[name] = append(out.Messages[name], d.Message)
+	}
+	return out
+}
 
 // ConflictError is a write that breaks the store's integrity: a create with
 // an id that is taken, a replacement that changes the id. Status is 409 for

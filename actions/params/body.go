@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/loomhq/loom/controller/httperr"
 )
@@ -149,6 +150,85 @@ func tokenAt(data []byte, at int64) string {
 	return string(b)
 }
 
+// utf8Error is the 400 SyntaxError of a document that is not UTF-8, the
+// one encoding JSON has (RFC 8259): decoding it would store U+FFFD in
+// place of the bytes sent. It names the first bad byte's position.
+func utf8Error(msg string) *httperr.Error {
+	return httperr.BadRequest(msg).WithName("SyntaxError")
+}
+
+// utf8Message says where data, a valid JSON document, stops being UTF-8,
+// or "" when it is. An escaped lone surrogate (\udc00) counts too: it
+// stands for no character, and decoding would store U+FFFD for it.
+func utf8Message(data []byte) string {
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return fmt.Sprintf("Bad UTF-8 byte 0x%02x in JSON at position %d", data[i], i)
+			}
+			i += n
+		}
+	}
+	if bytes.Contains(data, []byte(`\u`)) {
+		if at := loneSurrogate(data); at >= 0 {
+			return fmt.Sprintf("Lone surrogate %s in JSON at position %d", data[at:at+6], at)
+		}
+	}
+	return ""
+}
+
+// loneSurrogate is the position of the first \u escape of a UTF-16
+// surrogate that is not half of a pair, or -1.
+func loneSurrogate(data []byte) int {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if i+1 < len(data) && data[i+1] != 'u' {
+			i++ // \", \\, \n, ...
+			continue
+		}
+		if i+6 > len(data) {
+			return -1
+		}
+		r := hex4(data[i+2 : i+6])
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if i+12 > len(data) || data[i+6] != '\\' || data[i+7] != 'u' {
+				return i
+			}
+			if lo := hex4(data[i+8 : i+12]); lo < 0xdc00 || lo >= 0xe000 {
+				return i
+			}
+			i += 11
+		case r >= 0xdc00 && r < 0xe000:
+			return i
+		default:
+			i += 5
+		}
+	}
+	return -1
+}
+
+// hex4 reads four hex digits (a valid document has them after \u).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return r
+}
+
 // isNull reports whether the document is the literal null.
 func isNull(data []byte) bool {
 	return string(bytes.TrimSpace(data)) == "null"
@@ -156,33 +236,40 @@ func isNull(data []byte) bool {
 
 // decodeBody runs the strict scan of data against c and decodes it into
 // v. The first error is a 400 for a prohibited key or too deep a document;
-// details are the 422's. absent are the pointers of unsent optional
-// properties.
-func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value) (absent []string, details []httperr.Detail, err error) {
+// details are the 422's: every one the scan found, as AJV's allErrors
+// reports them. absent are the pointers of properties not sent, whose
+// rules do not run; checked is false when v cannot be validated further
+// (decoding stopped part way).
+func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value) (absent []string, details []httperr.Detail, checked bool, err error) {
 	sc.reset(data, d.opts.MaxDepth, d.opts.ProhibitedKeys)
 	sc.scan(c)
 	if sc.fatal != "" {
-		return nil, nil, httperr.BadRequest(sc.fatal).WithName("Error")
+		return nil, nil, false, httperr.BadRequest(sc.fatal).WithName("Error")
 	}
-	if len(sc.details) > 0 {
-		details, sc.details = sc.details, nil
-		return nil, details, nil
-	}
+	details, sc.details = sc.details, nil
 	absent, sc.absent = sc.absent, nil
+	// Decoded even when the scan found problems, so that the rules of the
+	// other properties run too: encoding/json skips a value of the wrong
+	// type and goes on.
 	if err := json.Unmarshal(data, v.Addr().Interface()); err != nil {
 		var d detailer
-		if errors.As(err, &d) && d.ErrorDetails() != nil {
+		if errors.As(err, &d) && d.ErrorDetails() != nil && len(details) == 0 {
 			// A body type's own UnmarshalJSON (a repository's Patch) checked
 			// it against its model: its details are the 422's.
-			return nil, nil, httperr.ValidationFailed(nil).WithDetails(d.ErrorDetails()).WithCause(err)
+			return nil, nil, false, httperr.ValidationFailed(nil).WithDetails(d.ErrorDetails()).WithCause(err)
 		}
-		return nil, []httperr.Detail{unmarshalDetail(err)}, nil
+		var te *json.UnmarshalTypeError
+		if len(details) > 0 {
+			// The scan reported the value already, in JSON's words.
+			return absent, details, errors.As(err, &te), nil
+		}
+		return nil, []httperr.Detail{unmarshalDetail(err)}, false, nil
 	}
-	return absent, nil, nil
+	return absent, details, true, nil
 }
 
 // unmarshalDetail reports an error encoding/json found after the scan
-// passed (a TextUnmarshaler refusing its text, bad base64, ...).
+// passed, in JSON's words: its own messages name Go types and fields.
 func unmarshalDetail(err error) httperr.Detail {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -190,7 +277,40 @@ func unmarshalDetail(err error) httperr.Detail {
 		if te.Field != "" {
 			p = "/" + strings.ReplaceAll(te.Field, ".", "/")
 		}
-		return httperr.Detail{Path: p, Code: "type", Message: te.Error(), Info: map[string]any{"type": te.Value}}
+		return typeDetailAt(p, jsonTypeOf(te.Type))
 	}
+	var se *json.SyntaxError
+	if strings.HasPrefix(err.Error(), "json: ") || errors.As(err, &se) {
+		return httperr.Detail{Path: "", Code: "format", Message: "must be a valid value", Info: map[string]any{}}
+	}
+	// A type's own UnmarshalJSON or UnmarshalText refused the value: its
+	// message is the model's.
 	return httperr.Detail{Path: "", Code: "format", Message: err.Error(), Info: map[string]any{}}
+}
+
+// jsonTypeOf is the JSON type of a Go type, for a type detail.
+func jsonTypeOf(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "object"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			return "string"
+		}
+		return "array"
+	}
+	return "object"
 }

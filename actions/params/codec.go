@@ -243,7 +243,7 @@ func addField(cs codecs, sc *structCodec, sf reflect.StructField, idx []int, nam
 		return err
 	}
 	f := &fieldCodec{name: name, goName: fwhere, index: idx, c: c}
-	if hasOpt(opts, "string") && c.scalar() && c.kind != kString {
+	if k := derefCodec(c).kind; hasOpt(opts, "string") && (k == kInt || k == kUint || k == kFloat || k == kBool) {
 		f.quoted = true
 	}
 	if err := f.setRules(sf.Tag.Get("validate"), fwhere); err != nil {

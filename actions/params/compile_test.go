@@ -39,8 +39,8 @@ func TestEmbeddedAndFields(t *testing.T) {
 	}
 	eq(t, v, embeddedIn{Base: Base{Tenant: "acme", Owner: "me"}, ID: 7, Title: "t", Skip: "s"})
 	_, err = decode[embeddedIn](t, d, req("POST", "/x", "", `{"Note":"x"}`), id7)
-	checkErr(t, err, failed(`[{"path":"","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"Note"}},
-		{"path":"","code":"required","message":"must have required property 'owner'","info":{"missingProperty":"owner"}}]`))
+	checkErr(t, err, failed(`[{"path":"","code":"required","message":"must have required property 'owner'","info":{"missingProperty":"owner"}},
+		{"path":"","code":"additionalProperties","message":"must NOT have additional properties","info":{"additionalProperty":"Note"}}]`))
 
 	plain := mustCompile[struct {
 		ID int `path:"id"`

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
@@ -82,13 +83,10 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 	} else if err := checkQuerySize(r.URL.RawQuery, d.opts.MaxQueryParams); err != nil {
 		return err
 	}
-	var bodyDetails []httperr.Detail
-	var absent []string
-	bodyGiven := false
+	var body bodyResult
 	if d.body.present {
 		var err error
-		bodyGiven, absent, bodyDetails, err = d.readBody(r, st, v)
-		if err != nil {
+		if body, err = d.readBody(r, st, v); err != nil {
 			return err
 		}
 	}
@@ -111,39 +109,48 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 			return err
 		}
 	}
-	if len(bodyDetails) > 0 {
-		return httperr.ValidationFailed(bodyDetails)
-	}
 	if d.body.present {
-		return d.validateBody(v, bodyGiven, absent)
+		return d.validateBody(v, body)
 	}
 	return nil
 }
 
-// readBody reads, scans and decodes the body. given is false for an absent
-// body (no bytes, or null).
-func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (given bool, absent []string, details []httperr.Detail, err error) {
+// bodyResult is what reading the body found.
+type bodyResult struct {
+	given   bool             // false for an absent body (no bytes, or null)
+	absent  []string         // pointers of properties not sent
+	details []httperr.Detail // the scan's: required, type, format, ...
+	checked bool             // the decoded value can be validated further
+}
+
+// readBody reads, scans and decodes the body.
+func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bodyResult, err error) {
 	if err := checkContentType(r); err != nil {
-		return false, nil, nil, err
+		return res, err
 	}
 	if err := readBody(r, &st.buf, d.opts.BodyLimit); err != nil {
-		return false, nil, nil, err
+		return res, err
 	}
 	data := st.buf.Bytes()
-	given = len(bytes.TrimSpace(data)) > 0
-	if given && !json.Valid(data) {
-		return false, nil, nil, syntaxError(data)
+	res.given = len(bytes.TrimSpace(data)) > 0
+	if res.given && !json.Valid(data) {
+		return res, syntaxError(data)
 	}
-	if given && isNull(data) {
-		given = false
+	if res.given {
+		if msg := utf8Message(data); msg != "" {
+			return res, utf8Error(msg)
+		}
+	}
+	if res.given && isNull(data) {
+		res.given = false
 	}
 	target := v
 	if d.body.whole {
 		target = fieldAlloc(v, d.body.index)
 	}
 	switch {
-	case given:
-		absent, details, err = d.decodeBody(&st.sc, data, d.body.c, target)
+	case res.given:
+		res.absent, res.details, res.checked, err = d.decodeBody(&st.sc, data, d.body.c, target)
 	case d.body.required:
 		err = httperr.MissingBody()
 	case d.body.c.kind == kStruct:
@@ -151,23 +158,67 @@ func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (given b
 		// still missing, as LoopBack's validation of {} reports them.
 		st.sc.reset(emptyObject, d.opts.MaxDepth, nil)
 		st.sc.scan(d.body.c)
-		details, st.sc.details = st.sc.details, nil
-		absent, st.sc.absent = st.sc.absent, nil
+		res.details, st.sc.details = st.sc.details, nil
+		res.absent, st.sc.absent = st.sc.absent, nil
+		res.checked = true
+	default:
+		res.checked = true
 	}
-	return given, absent, details, err
+	return res, err
 }
 
-// validateBody runs the validator rules of the decoded body.
-func (d *Decoder) validateBody(v reflect.Value, given bool, absent []string) error {
-	w := walker{absent: absent}
-	switch {
-	case !d.body.whole:
-		w.fields(d.body.c.st, v)
-	case given || d.body.c.kind == kStruct:
-		w.value(d.body.c, fieldAlloc(v, d.body.index), d.body.rules)
+// validateBody runs the validator rules of the decoded body and reports
+// them with the scan's details, all at once as AJV's allErrors does. A
+// rule is not run on a property that was not sent, and not reported on a
+// value whose type or format was wrong: its decoded value is not the one
+// sent.
+func (d *Decoder) validateBody(v reflect.Value, body bodyResult) error {
+	details := body.details
+	if body.checked {
+		w := walker{absent: body.absent}
+		switch {
+		case !d.body.whole:
+			w.fields(d.body.c.st, v)
+		case body.given || d.body.c.kind == kStruct:
+			w.value(d.body.c, fieldAlloc(v, d.body.index), d.body.rules)
+		}
+		for _, rd := range w.details {
+			if !underFailed(rd.Path, body.details) {
+				details = append(details, rd)
+			}
+		}
 	}
-	if len(w.details) > 0 {
-		return httperr.ValidationFailed(w.details)
+	if len(details) > 0 {
+		return httperr.ValidationFailed(details)
 	}
 	return nil
+}
+
+// underFailed reports whether the value at ptr is, or is inside, a value
+// the scan refused (a wrong type, a bad format).
+func underFailed(ptr string, scanned []httperr.Detail) bool {
+	for _, sd := range scanned {
+		switch sd.Code {
+		case "type", "format", "maximum", "minimum":
+			// The value was not decoded; required, additionalProperties
+			// and the like are about an object whose values were.
+			if ptr == sd.Path || strings.HasPrefix(ptr, sd.Path+"/") {
+				return true
+			}
+		case "additionalProperties", "duplicateProperty":
+			// encoding/json reads keys case-insensitively and keeps the
+			// last of duplicates: the property that key folds to may not
+			// hold the value the scan checked.
+			key, _ := sd.Info[sd.Code[:len(sd.Code)-len("ies")]+"y"].(string)
+			rest, ok := strings.CutPrefix(ptr, sd.Path+"/")
+			if !ok || key == "" {
+				continue
+			}
+			name, _, _ := strings.Cut(rest, "/")
+			if strings.EqualFold(name, escapePointer(key)) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -49,7 +49,12 @@ func jsonText(v any) string {
 }
 
 func typeDetail(path []string, jsonType string) httperr.Detail {
-	return httperr.Detail{Path: pointer(path), Code: "type", Message: "must be " + jsonType,
+	return typeDetailAt(pointer(path), jsonType)
+}
+
+// typeDetailAt is AJV's type failure at a JSON pointer.
+func typeDetailAt(ptr, jsonType string) httperr.Detail {
+	return httperr.Detail{Path: ptr, Code: "type", Message: "must be " + jsonType,
 		Info: map[string]any{"type": jsonType}}
 }
 

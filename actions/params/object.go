@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/loomhq/loom/controller/httperr"
 )
@@ -65,6 +66,9 @@ func (d *Decoder) parseJSONParam(p *param, s string, sc *scanner) (any, error) {
 	data := []byte(s)
 	if !json.Valid(data) {
 		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": syntaxMessage(data)})
+	}
+	if msg := utf8Message(data); msg != "" {
+		return nil, httperr.InvalidParameter(p.name, jsonText(strings.ToValidUTF8(s, "\ufffd")), map[string]any{"syntaxError": msg})
 	}
 	sc.reset(data, d.opts.MaxDepth, d.opts.ProhibitedKeys)
 	sc.maxItems = d.opts.MaxQueryArrayItems

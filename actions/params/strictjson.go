@@ -2,8 +2,12 @@ package params
 
 import (
 	"bytes"
+	"encoding"
+	"encoding/base64"
 	"encoding/json"
 	"math"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +39,7 @@ type scanner struct {
 	over      bool
 	overItems string
 	anyPath   []anySeg // the path inside an untyped value, below path
+	inAny     int      // > 0 inside a value of a Go any
 	details   []httperr.Detail
 	absent    []string // pointers of optional properties with rules, not sent
 	path      []string
@@ -50,15 +55,7 @@ type anySeg struct {
 
 // tooManyItems stops the scan at an array's item maxItems+1.
 func (s *scanner) tooManyItems() {
-	path := s.path[:len(s.path):len(s.path)]
-	for _, seg := range s.anyPath {
-		if seg.key != nil {
-			path = append(path, string(seg.key))
-		} else {
-			path = append(path, itoa(seg.idx))
-		}
-	}
-	s.over, s.overItems = true, pointer(path)
+	s.over, s.overItems = true, pointer(s.fullPath())
 	s.fatal = "an array has more than " + itoa(s.maxItems) + " items" // stops the scan
 }
 
@@ -75,7 +72,7 @@ func (s *scanner) reset(data []byte, maxDepth int, prohibited []string) {
 	s.data, s.pos, s.depth, s.maxDepth, s.prohibited = data, 0, 0, maxDepth, prohibited
 	s.fatal, s.details, s.absent = "", nil, nil
 	s.path, s.keys = s.path[:0], s.keys[:0]
-	s.maxItems, s.over, s.overItems, s.anyPath = 0, false, "", s.anyPath[:0]
+	s.maxItems, s.over, s.overItems, s.anyPath, s.inAny = 0, false, "", s.anyPath[:0], 0
 }
 
 func (s *scanner) ws() {
@@ -101,13 +98,17 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 	}
 	ch := s.data[s.pos]
 	for c != nil && c.kind == kPtr {
-		if ch == 'n' {
-			s.pos += 4
-			return sNull
-		}
 		c = c.elem
 	}
-	if c != nil && (c.kind == kAny || c.kind == kRaw) {
+	if c != nil && (c.kind == kAny || c.t == rawMessageType) {
+		// encoding/json reads the numbers of an any as float64: one past
+		// its range is refused here, where the path is known. So is one in
+		// a json.RawMessage, kept as sent but read back as any JSON (and
+		// compared by filters) as a float64, as JavaScript reads it.
+		s.inAny++
+		defer func() { s.inAny-- }()
+		c = nil
+	} else if c != nil && c.kind == kRaw {
 		c = nil
 	}
 	want := func() {
@@ -121,14 +122,14 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 	case '{':
 		switch {
 		case c == nil:
-			s.object(nil, ctor)
+			s.object(nil, nil, ctor)
 		case c.kind == kStruct && !quoted:
 			s.structObject(c.st, ctor)
 		case c.kind == kMap && !quoted:
-			s.object(c.elem, ctor)
+			s.object(c.elem, c.key, ctor)
 		default:
 			want()
-			s.object(nil, ctor)
+			s.object(nil, nil, ctor)
 		}
 	case '[':
 		switch {
@@ -141,20 +142,28 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 			s.array(nil)
 		}
 	case '"':
+		start := s.pos
 		raw, esc := s.str()
 		if c == nil {
 			break
 		}
 		switch {
-		case quoted, c.kind == kString, c.kind == kText, c.kind == kBytes:
+		case quoted:
+			s.quotedScalar(c, raw, esc)
+		case c.kind == kString:
 		case c.kind == kTime:
-			str := unsafeString(raw)
-			if esc {
-				str = unescape(raw)
-			}
-			if _, err := time.Parse(time.RFC3339, str); err != nil {
+			// time.Time's own UnmarshalJSON decides, so that what passes
+			// here decodes; its error text is Go's, never sent.
+			var t time.Time
+			if t.UnmarshalJSON(s.data[start:s.pos]) != nil {
 				s.details = append(s.details, formatDetail(s.path, "date-time"))
 			}
+		case c.kind == kBytes:
+			if _, err := base64.StdEncoding.DecodeString(textOf(raw, esc)); err != nil {
+				s.details = append(s.details, formatDetail(s.path, "byte"))
+			}
+		case c.kind == kText:
+			s.text(c, textOf(raw, esc))
 		default:
 			want()
 		}
@@ -172,13 +181,18 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 		}
 	case 'n':
 		s.pos += 4
-		if c == nil || c.kind == kSlice || c.kind == kMap || c.kind == kBytes {
+		if c == nil {
 			return sNull
 		}
+		// As AJV's type keyword: null is a value of any JSON, not of a
+		// string, a number, an object or an array, pointer or not.
 		want()
 	default:
 		lit := s.number()
 		if c == nil {
+			if s.inAny > 0 {
+				s.floatRange(lit, 64, true)
+			}
 			break
 		}
 		switch {
@@ -187,14 +201,102 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 		case c.kind == kInt || c.kind == kUint:
 			s.integer(c, lit)
 		case c.kind == kFloat:
-			if _, err := strconv.ParseFloat(unsafeString(lit), c.bits); err != nil {
-				s.details = append(s.details, typeDetail(s.path, "number"))
-			}
+			s.floatRange(lit, c.bits, false)
 		default:
 			want()
 		}
 	}
 	return sOther
+}
+
+// textOf is the content of a JSON string token, unescaped.
+func textOf(raw []byte, esc bool) string {
+	if esc {
+		return unescape(raw)
+	}
+	return string(raw)
+}
+
+// floatRange refuses a number past the range of a float of bits, with
+// AJV's maximum or minimum. inAny places the detail inside an untyped
+// value.
+func (s *scanner) floatRange(lit []byte, bits int, inAny bool) {
+	if _, err := strconv.ParseFloat(unsafeString(lit), bits); err == nil {
+		return
+	}
+	limit := strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64)
+	if bits == 32 {
+		limit = strconv.FormatFloat(math.MaxFloat32, 'g', -1, 32)
+	}
+	path := s.path
+	if inAny {
+		path = s.fullPath()
+	}
+	if lit[0] == '-' {
+		s.details = append(s.details, limitDetail(path, false, "-"+limit))
+		return
+	}
+	s.details = append(s.details, limitDetail(path, true, limit))
+}
+
+// fullPath is the path of the value being scanned, inside an untyped
+// value too.
+func (s *scanner) fullPath() []string {
+	path := s.path[:len(s.path):len(s.path)]
+	for _, seg := range s.anyPath {
+		if seg.key != nil {
+			path = append(path, string(seg.key))
+		} else {
+			path = append(path, itoa(seg.idx))
+		}
+	}
+	return path
+}
+
+// quotedScalar checks the text of a ,string field: encoding/json reads
+// it as the JSON literal of the field's type.
+func (s *scanner) quotedScalar(c *codec, raw []byte, esc bool) {
+	str := textOf(raw, esc)
+	switch c.kind {
+	case kInt, kUint:
+		if !isNumber(str) {
+			s.details = append(s.details, typeDetail(s.path, c.jsonType()))
+			return
+		}
+		s.integer(c, []byte(str))
+	case kFloat:
+		if !isNumber(str) {
+			s.details = append(s.details, typeDetail(s.path, "number"))
+			return
+		}
+		s.floatRange([]byte(str), c.bits, false)
+	case kBool:
+		if str != "true" && str != "false" {
+			s.details = append(s.details, typeDetail(s.path, "boolean"))
+		}
+	}
+}
+
+// isNumber reports whether str is one JSON number.
+func isNumber(str string) bool {
+	if str == "" || str[0] != '-' && (str[0] < '0' || str[0] > '9') {
+		return false
+	}
+	var n json.Number
+	return json.Unmarshal([]byte(str), &n) == nil
+}
+
+// text runs a TextUnmarshaler type's own parser on str, so that a value it
+// refuses is reported at its path, with its message.
+func (s *scanner) text(c *codec, str string) {
+	u, ok := reflect.New(c.t).Interface().(encoding.TextUnmarshaler)
+	if !ok {
+		return
+	}
+	if err := u.UnmarshalText([]byte(str)); err != nil {
+		s.details = append(s.details, httperr.Detail{Path: pointer(s.path), Code: "format",
+			Message: err.Error(), Info: map[string]any{}})
+	}
 }
 
 // integer checks an integer literal against the size of c.
@@ -288,10 +390,11 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 	}
 	var small uint64
 	var big []bool
-	var blank []bool
 	if len(sc.fields) > 64 {
 		big = make([]bool, len(sc.fields))
 	}
+	start := len(s.details)
+	var spans []detailSpan
 	for s.next() {
 		raw, ok := s.key(ctor)
 		if !ok {
@@ -315,24 +418,29 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 		}
 		f := sc.fields[i]
 		s.path = append(s.path, f.name)
-		sh := s.value(f.c, f.quoted, f.name == "constructor")
-		s.path = s.path[:len(s.path)-1]
-		if f.required && (sh == sNull || sh == sEmpty && derefCodec(f.c).kind == kString) {
-			if blank == nil {
-				blank = make([]bool, len(sc.fields))
-			}
-			blank[i] = true
+		before := len(s.details)
+		s.value(f.c, f.quoted, f.name == "constructor")
+		if len(s.details) > before {
+			spans = append(spans, detailSpan{i, before, len(s.details)})
 		}
+		s.path = s.path[:len(s.path)-1]
 	}
 	if s.fatal != "" {
 		return
 	}
+	defer s.ajvOrder(start, len(s.details), spans)
+	// As AJV's required: the key is there. "" and a value that is not
+	// blank are the model's concern (a repository refuses a blank one).
 	for i, f := range sc.fields {
 		seen := big == nil && small&(1<<i) != 0 || big != nil && big[i]
-		switch {
-		case f.required && (!seen || blank != nil && blank[i]):
+		if seen {
+			continue
+		}
+		if f.required {
 			s.details = append(s.details, requiredDetail(s.path, f.name))
-		case !seen && f.check():
+		}
+		if f.required || f.check() {
+			// Not sent: its rules do not run.
 			s.absent = append(s.absent, pointer(append(s.path[:len(s.path):len(s.path)], f.name)))
 		}
 	}
@@ -340,7 +448,9 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 }
 
 // object scans a map or any object: any keys, no duplicates, elem values.
-func (s *scanner) object(elem *codec, ctor bool) {
+// A map with integer keys (key) wants keys encoding/json reads as its
+// integers.
+func (s *scanner) object(elem *codec, key reflect.Type, ctor bool) {
 	if !s.enter() {
 		return
 	}
@@ -372,6 +482,10 @@ func (s *scanner) object(elem *codec, ctor bool) {
 		}
 		if dup {
 			s.details = append(s.details, duplicateDetail(s.path, string(raw)))
+		}
+		if key != nil && !validKey(key, unsafeString(raw)) {
+			s.details = append(s.details, httperr.Detail{Path: pointer(s.path), Code: "propertyNames",
+				Message: "property name must be valid", Info: map[string]any{"propertyName": string(raw)}})
 		}
 		isCtor := unsafeString(raw) == "constructor"
 		if elem != nil {
@@ -462,4 +576,50 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// validKey reports whether encoding/json reads k as a key of type t: any
+// text for string and TextUnmarshaler keys, an integer in range for
+// integer keys.
+func validKey(t reflect.Type, k string) bool {
+	if t.Kind() == reflect.String || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		_, err := strconv.ParseInt(k, 10, t.Bits())
+		return err == nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		_, err := strconv.ParseUint(k, 10, t.Bits())
+		return err == nil
+	}
+	return true
+}
+
+// detailSpan is where the details of one property's value are, among an
+// object's.
+type detailSpan struct{ field, from, to int }
+
+// ajvOrder puts the details of an object, from start on, in the order
+// AJV reports them: the missing required properties, then the unknown and
+// duplicate keys, then each property's in the order of the struct's
+// fields. required is where the missing ones start; spans are the
+// properties' details.
+func (s *scanner) ajvOrder(start, required int, spans []detailSpan) {
+	if len(s.details) == start || len(spans) == 0 && required == start {
+		return
+	}
+	out := make([]httperr.Detail, 0, len(s.details)-start)
+	out = append(out, s.details[required:]...)
+	at := start
+	for _, sp := range spans { // the object's own, between the spans
+		out = append(out, s.details[at:sp.from]...)
+		at = sp.to
+	}
+	out = append(out, s.details[at:required]...)
+	slices.SortStableFunc(spans, func(a, b detailSpan) int { return a.field - b.field })
+	for _, sp := range spans {
+		out = append(out, s.details[sp.from:sp.to]...)
+	}
+	copy(s.details[start:], out)
 }

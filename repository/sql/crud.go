@@ -247,15 +247,16 @@ func (c *Connector) Count(ctx context.Context, m *repository.Model, where reposi
 }
 
 // setList writes the SET clause of data: null values become NULL (the
-// property is removed); the id is never set.
-func (c *Connector) setList(s *stmt, t *table, data repository.Data) ([]string, error) {
+// property is removed), and so do empty ones; the id is never set. With
+// keepNull, a null for a JSON column is its value, JSON's null.
+func (c *Connector) setList(s *stmt, t *table, data repository.Data, keepNull bool) ([]string, error) {
 	var sets []string
 	for _, col := range t.cols {
 		raw, ok := data[col.prop]
 		if !ok || col == t.id {
 			continue
 		}
-		if string(raw) == "null" {
+		if len(raw) == 0 || string(raw) == "null" && !(keepNull && col.store == storeJSON) {
 			sets = append(sets, col.q+" = NULL")
 			continue
 		}
@@ -280,7 +281,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 		return 0, err
 	}
 	s := newStmt(c.d)
-	sets, err := c.setList(s, t, data)
+	sets, err := c.setList(s, t, data, false)
 	if err != nil {
 		return 0, err
 	}
@@ -294,7 +295,8 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 	return c.exec(ctx, q, t, "update", s)
 }
 
-// Replace sets every column from data, NULL where data has no value.
+// Replace sets every column from data, NULL where data has no value; a
+// null in data is kept where a column can hold it (as Create keeps it).
 func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repository.Data) (bool, error) {
 	t, q, err := c.prepare(ctx, m)
 	if err != nil {
@@ -306,13 +308,13 @@ func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repos
 	}
 	full := make(repository.Data, len(t.cols))
 	for _, col := range t.cols {
-		full[col.prop] = json.RawMessage("null")
+		full[col.prop] = nil // no value: NULL
 	}
 	for k, v := range data {
 		full[k] = v
 	}
 	s := newStmt(c.d)
-	sets, err := c.setList(s, t, full)
+	sets, err := c.setList(s, t, full, true)
 	if err != nil {
 		return false, err
 	}

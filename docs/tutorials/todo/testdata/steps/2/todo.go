@@ -1,19 +1,22 @@
 package main
 
+import "encoding/json"
+
 // NewTodo is what a client sends to create a todo: the model without its
 // generated id. LoopBack names the same schema NewTodo.
 type NewTodo struct {
-	Title      string `json:"title" validate:"required"`
-	Desc       string `json:"desc,omitempty"`
-	IsComplete *bool  `json:"isComplete,omitempty"`
-	Tag        any    `json:"tag,omitempty"` // any JSON
+	Title      string          `json:"title" validate:"required"`
+	Desc       *string         `json:"desc,omitempty"`
+	IsComplete *bool           `json:"isComplete,omitempty"`
+	Tag        json.RawMessage `json:"tag,omitempty"` // any JSON, null included
 }
 
 // Todo is the model: a NewTodo with the id the store generates.
 //
-// Optional properties are omitempty (or pointers, where false is a value
-// worth keeping), so a property never set is left out of the JSON instead
-// of being sent as null or as a zero.
+// Optional properties are pointers, so that "" and false are values a
+// client can send and read back, and a property never set (nil) is left
+// out of the JSON instead of being sent as null. Tag is any JSON kept as
+// sent: null is a value of it, and an absent tag (empty) is left out.
 type Todo struct {
 	ID int `json:"id,omitempty" loom:"id,generated"`
 	NewTodo

@@ -52,19 +52,21 @@ type CreateInput struct {
 	Todo NewTodo `body:"json"`
 }
 
-// Create stores a new todo, geocoding its reminder address first.
+// Create stores a new todo, geocoding its reminder address first. An
+// absent or empty address is no address: it is stored as sent.
 func (c *TodoController) Create(ctx context.Context, in CreateInput) (*Todo, error) {
 	todo := Todo{NewTodo: in.Todo}
-	if todo.RemindAtAddress != "" {
-		geo, err := c.geocoder.Geocode(ctx, todo.RemindAtAddress)
+	if addr := todo.RemindAtAddress; addr != nil && *addr != "" {
+		geo, err := c.geocoder.Geocode(ctx, *addr)
 		if err != nil {
 			return nil, err
 		}
 		if len(geo) == 0 {
-			return nil, httperr.BadRequest("Address not found: " + todo.RemindAtAddress)
+			return nil, httperr.BadRequest("Address not found: " + *addr)
 		}
 		// Encode the coordinates as "lat,lng", as LoopBack's tutorial does.
-		todo.RemindAtGeo = fmt.Sprintf("%v,%v", geo[0].Y, geo[0].X)
+		at := fmt.Sprintf("%v,%v", geo[0].Y, geo[0].X)
+		todo.RemindAtGeo = &at
 	}
 	return c.todos.Create(ctx, todo)
 }
