@@ -19,7 +19,10 @@ import (
 // outside the server. The zero value serves it at /explorer/, under the
 // base path; /explorer redirects there. The page refers to its assets
 // and to the document by relative URLs, so it also works behind a proxy
-// that serves the application under a path prefix.
+// that serves the application under a path prefix. The page is served
+// as text/html; charset=utf-8, with X-Frame-Options: DENY and a
+// Content-Security-Policy that allows only the server's own assets and
+// the page's inline scripts.
 type ExplorerConfig struct {
 	// Disabled serves no explorer. It is also off when the document is.
 	Disabled bool
