@@ -45,9 +45,9 @@ type explorer struct {
 // scripts, named by their hashes. Swagger UI styles its elements inline,
 // hence 'unsafe-inline' for styles; its icons are data: URLs.
 var (
-	htmlUTF8     = []string{"text/html; charset=utf-8"}
-	frameDeny    = []string{"DENY"}
-	explorerPage = "default-src 'none'; script-src 'self'%s; style-src 'self' 'unsafe-inline'; " +
+	htmlUTF8    = []string{"text/html; charset=utf-8"}
+	frameDeny   = []string{"DENY"}
+	explorerCSP = "default-src 'none'; script-src 'self'%s; style-src 'self' 'unsafe-inline'; " +
 		"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
 		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -79,7 +79,7 @@ func newExplorer(cfg ExplorerConfig, base, docPath string) *explorer {
 	})
 	page := renderPage(ui, path+"/")
 	return &explorer{path: path, ui: ui, docLink: link, page: page,
-		csp: []string{fmt.Sprintf(explorerPage, scriptHashes(page))}}
+		csp: []string{fmt.Sprintf(explorerCSP, scriptHashes(page))}}
 }
 
 // renderPage is the page ui serves at path: it depends on the
