@@ -32,12 +32,29 @@ func (d Data) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.Quote(k))
+		b.Write(appendKey(b.AvailableBuffer(), k))
 		b.WriteByte(':')
 		b.Write(d[k])
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// appendKey appends k as a JSON string, as encoding/json writes it:
+// invalid UTF-8 becomes U+FFFD; control characters, U+2028, U+2029, <, >
+// and & are escaped. (strconv.Quote writes Go, not JSON: a NUL as \x00.)
+// Keys are property names, plain ASCII nearly always, appended as they
+// are.
+func appendKey(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(k) // a string always encodes
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"')
 }
 
 // Clone returns a copy of d; the values are shared, as they are never
@@ -145,7 +162,7 @@ func (d Data) object(m *Model) []byte {
 			b = append(b, ',')
 		}
 		first = false
-		b = strconv.AppendQuote(b, k)
+		b = appendKey(b, k)
 		b = append(b, ':')
 		b = append(b, v...)
 	}

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"github.com/loomhq/loom/controller/httperr"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/rest/openapi"
 )
 
@@ -108,7 +108,6 @@ func (d *apiDocs) write(w http.ResponseWriter, r *http.Request, contentType stri
 		h := w.Header()
 		h.Set("Allow", "GET, HEAD")
 		h.Set("Content-Type", "application/json; charset=utf-8")
-		h.Set("X-Content-Type-Options", "nosniff")
 		err := httperr.Newf(http.StatusMethodNotAllowed, "Endpoint %q does not answer %s; it answers GET, HEAD.", r.URL.Path, r.Method)
 		actions.WriteJSON(w, http.StatusMethodNotAllowed, httperr.EnvelopeOf(err, false))
 		return

@@ -8,9 +8,10 @@ import (
 )
 
 // Config is the REST server's configuration. Its zero value is safe: a
-// free port on every interface, no base path, a 1 MiB body limit, timeouts
-// that keep slow clients from holding connections, CORS as LoopBack's
-// default, and errors that hide their internals.
+// free port on every interface, no base path, 16 KiB of request line and
+// headers, a 1 MiB body limit, timeouts that keep slow clients from
+// holding connections, CORS as LoopBack's default, and errors that hide
+// their internals.
 type Config struct {
 	// Host is the interface to listen on; empty means every interface.
 	Host string
@@ -50,7 +51,12 @@ type Config struct {
 	// IdleTimeout bounds a keep-alive connection's wait for its next
 	// request; 0 means 120s.
 	IdleTimeout time.Duration
-	// MaxHeaderBytes caps a request's headers; 0 means 1 MiB.
+	// MaxHeaderBytes caps a request's head, its request line (so its URL)
+	// and its headers together, in bytes as sent; 0 means 16 KiB (16,384
+	// bytes), Node's and so LoopBack's default. Past it the request is
+	// answered 431 REQUEST_HEADER_FIELDS_TOO_LARGE in the error envelope,
+	// and its connection closed. Exactly the limit passes: net/http's 4 KiB
+	// of slack is not added.
 	MaxHeaderBytes int
 	// GracePeriod is how long a stopping server waits for requests in
 	// flight before it closes their connections; 0 means 10s.
@@ -109,8 +115,8 @@ func (c Config) withDefaults() Config {
 	def(&c.StartTimeout, 30*time.Second)
 	def(&c.StopTimeout, c.GracePeriod+5*time.Second)
 	c.BasePath = normalizeBasePath(c.BasePath)
-	if c.MaxHeaderBytes == 0 {
-		c.MaxHeaderBytes = 1 << 20
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = defaultMaxHeaderBytes
 	}
 	if c.BodyLimit == 0 {
 		c.BodyLimit = 1 << 20

@@ -37,9 +37,11 @@ import (
 // wraps each so the stop can tell whether a request is arriving on it.
 type drainListener struct {
 	*net.TCPListener
-	accepted  atomic.Int64
-	closeOnce sync.Once
-	closeErr  error
+	// headersTooLarge is the 431 a connection writes instead of net/http's.
+	headersTooLarge []byte
+	accepted        atomic.Int64
+	closeOnce       sync.Once
+	closeErr        error
 }
 
 func (l *drainListener) Accept() (net.Conn, error) {
@@ -48,7 +50,7 @@ func (l *drainListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.accepted.Add(1)
-	return &trackedConn{TCPConn: c}, nil
+	return &trackedConn{TCPConn: c, headersTooLarge: l.headersTooLarge}, nil
 }
 
 // Close closes the listener once; net/http closes it again on its way out.
@@ -92,8 +94,10 @@ func (l *drainListener) drain(ctx context.Context) {
 // reads, so that no byte is read between the decision and the close.
 type trackedConn struct {
 	*net.TCPConn
-	sinceWrite atomic.Int64
-	state      atomic.Int32 // the http.ConnState
+	// headersTooLarge replaces net/http's own 431 (see headerlimit.go).
+	headersTooLarge []byte
+	sinceWrite      atomic.Int64
+	state           atomic.Int32 // the http.ConnState
 
 	mu           sync.Mutex
 	interrupted  bool      // the stop cut the wait for a request
@@ -114,9 +118,17 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 }
 
 // Write forgets what was read before it: reset before the bytes leave, so
-// a request the client sends once it has the response is counted.
+// a request the client sends once it has the response is counted. It
+// writes the envelope instead of net/http's plain-text 431.
 func (c *trackedConn) Write(p []byte) (int, error) {
 	c.sinceWrite.Store(0)
+	if len(p) == len(netHTTP431) && c.headersTooLarge != nil && string(p) == netHTTP431 &&
+		http.ConnState(c.state.Load()) != http.StateHijacked {
+		if _, err := c.TCPConn.Write(c.headersTooLarge); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	return c.TCPConn.Write(p)
 }
 

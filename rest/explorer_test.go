@@ -1,6 +1,8 @@
 package rest_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -152,4 +154,55 @@ func pathOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func TestExplorer_Page_IsUTF8HTMLThatNoOtherSiteMayFrame(t *testing.T) {
+	app := docApp(t, rest.Config{})
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, httptest.NewRequest(method, "/explorer/", nil))
+		h := rec.Header()
+		if rec.Code != 200 || h.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s /explorer/: %d %q, want 200 text/html; charset=utf-8", method, rec.Code, h.Get("Content-Type"))
+		}
+		if h.Get("X-Frame-Options") != "DENY" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("%s /explorer/: X-Frame-Options %q, CSP %q", method, h.Get("X-Frame-Options"), h.Get("Content-Security-Policy"))
+		}
+		if method == http.MethodHead && rec.Body.Len() != 0 {
+			t.Errorf("HEAD /explorer/ has a body of %d bytes", rec.Body.Len())
+		}
+	}
+}
+
+// inlineScript is a script of the page written in the page itself.
+var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+func TestExplorer_Page_RunsOnlyItsOwnScripts(t *testing.T) {
+	// The page's Content-Security-Policy allows the server's assets and the
+	// page's inline scripts, by hash, and nothing else; a browser proves
+	// that Swagger UI still works under it (rest/openapi's
+	// TestExplorer_rendersTheSampleInHeadlessChromium).
+	for _, cfg := range []rest.Config{{}, {BasePath: "/api", Explorer: rest.ExplorerConfig{Path: "/docs/ui"}}} {
+		app := docApp(t, cfg)
+		page := strings.TrimSuffix(cfg.BasePath+pathOr(cfg.Explorer.Path, "/explorer"), "/") + "/"
+		rec := get(app, page)
+		csp := rec.Header().Get("Content-Security-Policy")
+		directives := map[string]string{}
+		for _, d := range strings.Split(csp, ";") {
+			name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+			directives[name] = value
+		}
+		scripts := inlineScript.FindAllStringSubmatch(rec.Body.String(), -1)
+		if len(scripts) == 0 {
+			t.Fatalf("GET %s: no inline script in\n%s", page, rec.Body.String())
+		}
+		want := "'self'"
+		for _, s := range scripts {
+			sum := sha256.Sum256([]byte(s[1]))
+			want += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		}
+		if directives["script-src"] != want || directives["default-src"] != "'none'" || directives["connect-src"] != "'self'" {
+			t.Errorf("GET %s: CSP %q\nwant script-src %s, default-src 'none', connect-src 'self'", page, csp, want)
+		}
+	}
 }

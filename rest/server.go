@@ -34,6 +34,7 @@ type Server struct {
 	log      *zap.Logger
 	cors     cors
 	docs     *apiDocs // the API document and explorer; nil when disabled
+	headers  headerLimit
 
 	inFlight inFlight
 	conns    connSet
@@ -76,6 +77,7 @@ func NewServer(p ServerParams) (*Server, error) {
 		log:      p.Logger,
 		cors:     newCORS(p.Config.CORS),
 		docs:     docs,
+		headers:  newHeaderLimit(p.Config.MaxHeaderBytes),
 	}, nil
 }
 
@@ -83,10 +85,19 @@ func NewServer(p ServerParams) (*Server, error) {
 // explorer (before routing, as LoopBack's middleware), then the sequence.
 // A panic in the sequence becomes a 500 through reject, and the server
 // keeps serving; http.ErrAbortHandler still aborts the connection.
+//
+// Every response says X-Content-Type-Options: nosniff, so that no browser
+// runs a JSON or text answer as a script or a page. A request whose head
+// is longer than Config.MaxHeaderBytes is answered 431.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["X-Content-Type-Options"] = nosniff
 	if s.stopping.Load() {
 		// The client must not send another request on this connection.
-		w.Header().Set("Connection", "close")
+		h.Set("Connection", "close")
+	}
+	if s.headers.refuse(w, r) {
+		return
 	}
 	if s.cors.apply(w, r) {
 		return
@@ -130,7 +141,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rest: listen on %s: %w", addr, err)
 	}
-	dl := &drainListener{TCPListener: ln.(*net.TCPListener)}
+	dl := &drainListener{TCPListener: ln.(*net.TCPListener), headersTooLarge: s.headers.raw}
 	base, cancel := context.WithCancelCause(context.Background())
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(s.serveCounted),
@@ -138,7 +149,7 @@ func (s *Server) Start(ctx context.Context) error {
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
-		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		MaxHeaderBytes:    s.headers.netHTTPMax(),
 		ErrorLog:          zap.NewStdLog(s.log.Named("http")),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ConnState:         s.conns.track,
@@ -272,6 +283,11 @@ func urlOf(addr net.Addr, basePath string) string {
 	}
 	return "http://" + net.JoinHostPort(host, port) + trimSlash(basePath)
 }
+
+// nosniff is the X-Content-Type-Options value, shared so that setting it
+// costs no allocation; a Header.Add on it copies it first, since it has
+// no spare capacity.
+var nosniff = []string{"nosniff"}
 
 func trimSlash(p string) string {
 	for len(p) > 0 && p[len(p)-1] == '/' {

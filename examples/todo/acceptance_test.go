@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,6 +48,8 @@ type store struct {
 	name string
 	// url is the DATABASE_URL for a test; "" means the data file.
 	url func(t testing.TB) string
+	// opts come before a test's own options to start.
+	opts []rest.Option
 }
 
 // stores are the memory connector, SQLite and, when LOOM_TEST_POSTGRES_URL
@@ -72,7 +75,7 @@ func (s store) start(t testing.TB, opts ...rest.Option) (*resttest.App, *observe
 			t.Fatal(err)
 		}
 	}
-	app, err := NewApplication(cfg, append([]rest.Option{rest.WithLogger(zap.New(core))}, opts...)...)
+	app, err := NewApplication(cfg, slices.Concat([]rest.Option{rest.WithLogger(zap.New(core))}, s.opts, opts)...)
 	if err != nil {
 		t.Fatal(err)
 	}

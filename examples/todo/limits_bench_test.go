@@ -26,7 +26,7 @@ import (
 func benchmarkRequest(b *testing.B, setup func(testing.TB, *resttest.App), path string, want ...int) {
 	for _, s := range stores {
 		b.Run(s.name, func(b *testing.B) {
-			app, _ := s.start(b, rest.WithLogger(zap.NewNop()))
+			app, _ := s.start(b, rest.WithLogger(zap.NewNop()), wideHeaders)
 			if setup != nil {
 				setup(b, app)
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -55,11 +56,31 @@ func TestLimits(t *testing.T) {
 	}
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
+			t.Run("RefusesAURLPastTheHeaderLimit", func(t *testing.T) { limitsRefusesAURLPastTheHeaderLimit(t, s) })
+			// The requests below are larger than the 16 KiB of headers a
+			// server allows by default; one that allows a megabyte must
+			// still refuse them, by the caps further in.
+			s.opts = []rest.Option{wideHeaders}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) { tt.run(t, s) })
 			}
 		})
 	}
+}
+
+// wideHeaders is the server configured with a megabyte of headers, so a
+// megabyte of URL, as rest.Config.MaxHeaderBytes once was by default.
+var wideHeaders = rest.WithConfig(rest.Config{Host: "127.0.0.1", MaxHeaderBytes: 1 << 20})
+
+// The first cap a long URL meets is the server's: 16 KiB of request line
+// and headers, as Node's, answered 431 in the envelope.
+func limitsRefusesAURLPastTheHeaderLimit(t *testing.T, s store) {
+	app, _ := s.start(t)
+	env := expectEnvelope(t, app.Get("/todos?"+repeatQuery("filter[order][]=id", 1000)), 431, "REQUEST_HEADER_FIELDS_TOO_LARGE")
+	if !strings.Contains(env.Error.Message, "16384") {
+		t.Errorf("message %q does not name the limit", env.Error.Message)
+	}
+	expectServing(t, app)
 }
 
 // expectEnvelope checks that r is LoopBack's error envelope with status

@@ -48,7 +48,7 @@ func (c *Connector) encode() []byte {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n    ")
-		b.WriteString(strconv.Quote(n))
+		writeJSONString(&b, n)
 		b.WriteString(": ")
 		b.WriteString(strconv.FormatInt(c.ids[n], 10))
 	}
@@ -59,7 +59,7 @@ func (c *Connector) encode() []byte {
 			b.WriteByte(',')
 		}
 		b.WriteString("\n    ")
-		b.WriteString(strconv.Quote(n))
+		writeJSONString(&b, n)
 		b.WriteString(": {")
 		for j, r := range c.tables[n].rows() {
 			if j > 0 {
@@ -76,6 +76,8 @@ func (c *Connector) encode() []byte {
 	return b.Bytes()
 }
 
+// writeJSONString writes s as a JSON string, as encoding/json does:
+// strconv.Quote writes Go, not JSON (a NUL as \x00, invalid UTF-8 as \xff).
 func writeJSONString(b *bytes.Buffer, s string) {
 	enc, _ := json.Marshal(s) // a string always encodes
 	b.Write(enc)
@@ -93,6 +95,10 @@ func removeStaleTemps(path string) {
 // syncFile flushes f, a file or a directory, to stable storage. Tests
 // replace it to see what a write syncs and in which order.
 var syncFile = (*os.File).Sync
+
+// writeTemp writes the store's new text to its temporary file. Tests
+// replace it to make a write fail, as a full disk would.
+var writeTemp = (*os.File).Write
 
 // writeAtomic replaces path with data so that a crash at any moment
 // leaves either the old or the new file: write a temporary file in the
@@ -118,7 +124,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := tmp.Chmod(mode); err != nil {
 		return fail(err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := writeTemp(tmp, data); err != nil {
 		return fail(err)
 	}
 	if err := syncFile(tmp); err != nil {

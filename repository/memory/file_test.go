@@ -2,9 +2,11 @@ package memory_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/loomhq/loom/repository"
@@ -148,29 +150,48 @@ func TestACorruptFileFailsStartNamingTheFile(t *testing.T) {
 }
 
 func TestAFailedWriteLeavesMemoryAsTheFile(t *testing.T) {
-	// given a store whose directory becomes unwritable
-	if os.Getuid() == 0 {
-		t.Skip("root writes anywhere")
-	}
+	// given a store with one todo on its file
 	dir := t.TempDir()
-	_, repo := openTodos(t, filepath.Join(dir, "db.json"))
+	path := filepath.Join(dir, "db.json")
+	_, repo := openTodos(t, path)
 	if _, err := repo.Create(t.Context(), Todo{Title: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(dir, 0o500); err != nil {
+	before, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Chmod(dir, 0o700) })
 
-	// when a create cannot be written
-	_, err := repo.Create(t.Context(), Todo{Title: "b"})
+	// when a create cannot be written, the disk full halfway through (a
+	// seam, not file modes: root, as in CI, writes anywhere)
+	restore := memory.FailWrites(t, syscall.ENOSPC)
+	_, err = repo.Create(t.Context(), Todo{Title: "b"})
 
-	// then it fails and is not visible in memory either
-	if err == nil {
-		t.Fatal("create succeeded in a read-only directory")
+	// then it fails, naming the file and the cause,
+	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("create on a full disk: %v", err)
 	}
+	// it is not visible in memory either,
 	if n, _ := repo.Count(t.Context(), nil); n.Count != 1 {
 		t.Fatalf("count %d after a failed write, want 1", n.Count)
+	}
+	var notFound *repository.EntityNotFoundError
+	if _, err := repo.FindByID(t.Context(), 2, nil); !errors.As(err, &notFound) {
+		t.Fatalf("find the unwritten todo: %v", err)
+	}
+	// the file is as it was, with no temporary file left beside it,
+	after, _ := os.ReadFile(path)
+	if string(after) != string(before) {
+		t.Errorf("the file changed:\n%s\nwas:\n%s", after, before)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d files, want only db.json", len(entries))
+	}
+	// and once the disk has room, the next create takes the id the failed
+	// one did not keep.
+	restore()
+	if b, err := repo.Create(t.Context(), Todo{Title: "b"}); err != nil || b.ID != 2 {
+		t.Fatalf("create after the disk has room: %+v, %v", b, err)
 	}
 }
 
@@ -194,5 +215,67 @@ func TestSavingKeepsTheFilesMode(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o640 {
 		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	}
+}
+
+// Oddly is a model whose name JSON must escape.
+type Oddly struct {
+	ID   int    `json:"id,omitempty" loom:"id,generated"`
+	Note string `json:"note"`
+}
+
+func (Oddly) ModelName() string { return "Odd\x00\"ly\u2028" }
+
+func TestTheFileIsJSONWhateverItsNamesHold(t *testing.T) {
+	// given a file whose todo has properties named with a NUL, U+2028 and
+	// quotes, which LoopBack's juggler keeps as they are,
+	path := filepath.Join(t.TempDir(), "db.json")
+	entity, _ := json.Marshal(`{"id":1,"title":"a","nul\u0000":1,"sep\u2028":2,"q\"uote":3}`)
+	file := `{"ids":{"Todo":2},"models":{"Todo":{"1":` + string(entity) + `}}}`
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// when it loads, the todo is read, and a model whose name holds the
+	// same characters is written beside it,
+	c, repo := openTodos(t, path)
+	if got, err := repo.FindByID(t.Context(), 1, nil); err != nil || got.Title != "a" {
+		t.Fatalf("find the todo: %+v, %v", got, err)
+	}
+	odd, err := repository.NewCrudRepository[Oddly, int](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := odd.Create(t.Context(), Oddly{Note: "n"}); err != nil {
+		t.Fatal(err)
+	}
+	// then the file is JSON,
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		IDs    map[string]int               `json:"ids"`
+		Models map[string]map[string]string `json:"models"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("the file is not JSON (%v):\n%s", err, b)
+	}
+	// holding the names as they were,
+	if f.IDs["Odd\x00\"ly\u2028"] != 2 || len(f.Models["Odd\x00\"ly\u2028"]) != 1 {
+		t.Errorf("the odd model is not under its name: %v", f.IDs)
+	}
+	var todo map[string]any
+	if err := json.Unmarshal([]byte(f.Models["Todo"]["1"]), &todo); err != nil ||
+		todo["nul\x00"] != 1.0 || todo["sep\u2028"] != 2.0 || todo["q\"uote"] != 3.0 {
+		t.Errorf("the todo is written as %q (%v)", f.Models["Todo"]["1"], err)
+	}
+	// and it loads again.
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = openTodos(t, path)
+	odd, _ = repository.NewCrudRepository[Oddly, int](c)
+	if got, err := odd.FindByID(t.Context(), 1, nil); err != nil || got.Note != "n" {
+		t.Errorf("after a restart: %+v, %v", got, err)
 	}
 }

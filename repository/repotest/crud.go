@@ -43,11 +43,10 @@ func jsonOf(t *testing.T, v any) string {
 	return string(b)
 }
 
-func runCRUD(t *testing.T, newConn NewConnector) {
-	cases := []struct {
-		name string
-		run  func(t *testing.T, f *fixture)
-	}{
+// crudCases check every method of repository.CrudRepository, each on a
+// fresh fixture.
+func crudCases() []suiteCase {
+	return []suiteCase{
 		{"create assigns sequential ids per model", func(t *testing.T, f *fixture) {
 			a, b := f.create(Todo{Title: "a"}), f.create(Todo{Title: "b"})
 			n, err := f.notes.Create(f.ctx, Note{Key: "k1", Body: "x"})
@@ -286,8 +285,5 @@ func runCRUD(t *testing.T, newConn NewConnector) {
 				seen[id] = true
 			}
 		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { c.run(t, newFixture(t, newConn)) })
 	}
 }

@@ -124,43 +124,53 @@ func runFilters(t *testing.T, newConn NewConnector) {
 			}
 		})
 	}
-	t.Run("fields inclusion", func(t *testing.T) {
-		got, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Fields: repository.Fields{"title": true, "id": true}, Limit: 1})
-		f.must(err)
-		if s := jsonOf(t, got); s != `[{"id":1,"title":"alpha task"}]` {
-			t.Fatalf("got %s", s)
-		}
-	})
-	t.Run("fields exclusion", func(t *testing.T) {
-		var filter repository.Filter[Todo]
-		f.must(json.Unmarshal([]byte(`{"fields":{"desc":false,"address":false,"due":false,"tags":false,"score":false},"limit":1}`), &filter))
-		got, err := f.todos.Find(f.ctx, &filter)
-		f.must(err)
-		if s := jsonOf(t, got); s != `[{"id":1,"title":"alpha task","isComplete":false,"priority":3}]` {
-			t.Fatalf("got %s", s)
-		}
-	})
-	t.Run("a filter built in code", func(t *testing.T) {
-		got, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{
-			Where: repository.Or(repository.Like("title", "%chore"), repository.Inq("priority", 4, 5)).
-				And(repository.Exists("desc", true)),
-			Order: []repository.Order{repository.Desc("priority"), repository.Asc("title")},
-		})
-		f.must(err)
-		if titles := titlesOf(got); strings.Join(titles, ",") != "echo errand,charlie chore,delta chore" {
-			t.Fatalf("got %q", titles)
-		}
-	})
-	t.Run("an unknown property in code is a 400", func(t *testing.T) {
-		_, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Where: repository.Eq("titel", "x")})
-		expectStatus(t, err, 400, repository.CodeInvalidFilter)
-		_, err = f.todos.Count(f.ctx, repository.Gt("priority", "high"))
-		expectStatus(t, err, 400, repository.CodeInvalidFilter)
-	})
-	t.Run("include without relations is a 400", func(t *testing.T) {
-		_, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Include: []repository.Inclusion{{Relation: "owner"}}})
-		expectStatus(t, err, 400, repository.CodeInvalidInclusion)
-	})
+	for _, c := range filterChecks() {
+		t.Run(c.name, func(t *testing.T) { c.run(t, f) })
+	}
+}
+
+// filterChecks are the filter cases written as code, over the seeded
+// fixture they share with filterCases.
+func filterChecks() []suiteCase {
+	return []suiteCase{
+		{"fields inclusion", func(t *testing.T, f *fixture) {
+			got, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Fields: repository.Fields{"title": true, "id": true}, Limit: 1})
+			f.must(err)
+			if s := jsonOf(t, got); s != `[{"id":1,"title":"alpha task"}]` {
+				t.Fatalf("got %s", s)
+			}
+		}},
+		{"fields exclusion", func(t *testing.T, f *fixture) {
+			var filter repository.Filter[Todo]
+			f.must(json.Unmarshal([]byte(`{"fields":{"desc":false,"address":false,"due":false,"tags":false,"score":false},"limit":1}`), &filter))
+			got, err := f.todos.Find(f.ctx, &filter)
+			f.must(err)
+			if s := jsonOf(t, got); s != `[{"id":1,"title":"alpha task","isComplete":false,"priority":3}]` {
+				t.Fatalf("got %s", s)
+			}
+		}},
+		{"a filter built in code", func(t *testing.T, f *fixture) {
+			got, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{
+				Where: repository.Or(repository.Like("title", "%chore"), repository.Inq("priority", 4, 5)).
+					And(repository.Exists("desc", true)),
+				Order: []repository.Order{repository.Desc("priority"), repository.Asc("title")},
+			})
+			f.must(err)
+			if titles := titlesOf(got); strings.Join(titles, ",") != "echo errand,charlie chore,delta chore" {
+				t.Fatalf("got %q", titles)
+			}
+		}},
+		{"an unknown property in code is a 400", func(t *testing.T, f *fixture) {
+			_, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Where: repository.Eq("titel", "x")})
+			expectStatus(t, err, 400, repository.CodeInvalidFilter)
+			_, err = f.todos.Count(f.ctx, repository.Gt("priority", "high"))
+			expectStatus(t, err, 400, repository.CodeInvalidFilter)
+		}},
+		{"include without relations is a 400", func(t *testing.T, f *fixture) {
+			_, err := f.todos.Find(f.ctx, &repository.Filter[Todo]{Include: []repository.Inclusion{{Relation: "owner"}}})
+			expectStatus(t, err, 400, repository.CodeInvalidInclusion)
+		}},
+	}
 }
 
 func titlesOf(ts []Todo) []string {

@@ -20,15 +20,12 @@ func costly(t *testing.T, err error) error {
 	return err
 }
 
-// runLimits checks that the work of one query is bounded on the
+// limitCases check that the work of one query is bounded on the
 // connector: filters at a cap run, filters past it are refused, like
 // patterns over too much text fail as too costly, and a cancelled context
-// stops a query.
-func runLimits(t *testing.T, newConn NewConnector) {
-	cases := []struct {
-		name string
-		run  func(t *testing.T, f *fixture)
-	}{
+// stops a query. Each runs on a fresh fixture.
+func limitCases() []suiteCase {
+	return []suiteCase{
 		{"a like whose matching work is past MaxMatchWork is a 400 QUERY_TOO_COSTLY or a correct answer", func(t *testing.T, f *fixture) {
 			// given one todo of 1 MB, and a like of 999 _ then z (cost:
 			// 1 MB times a thousand-instruction pattern)
@@ -152,8 +149,5 @@ func runLimits(t *testing.T, newConn NewConnector) {
 				t.Fatalf("count: got %v, want context.Canceled", err)
 			}
 		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { c.run(t, newFixture(t, newConn)) })
 	}
 }

@@ -19,11 +19,48 @@ type NewConnector func(t *testing.T) repository.Connector
 //	func TestSuite(t *testing.T) {
 //		repotest.Run(t, func(t *testing.T) repository.Connector { return memory.New(memory.Options{}) })
 //	}
+//
+// Each case is a subtest named as [Cases] lists it.
 func Run(t *testing.T, newConn NewConnector) {
 	t.Helper()
-	t.Run("crud", func(t *testing.T) { runCRUD(t, newConn) })
+	t.Run("crud", func(t *testing.T) { runEach(t, newConn, crudCases()) })
 	t.Run("filter", func(t *testing.T) { runFilters(t, newConn) })
-	t.Run("limits", func(t *testing.T) { runLimits(t, newConn) })
+	t.Run("limits", func(t *testing.T) { runEach(t, newConn, limitCases()) })
+}
+
+// Cases lists the suite's cases, in the order [Run] runs them, as
+// "group/case": "crud/create assigns sequential ids per model". The
+// groups are crud, filter and limits. go test names a subtest with its
+// spaces as underscores, so TestSuite/crud/create_assigns_sequential_ids
+// is the -run pattern of that case in a test TestSuite that calls Run.
+func Cases() []string {
+	var out []string
+	for _, c := range crudCases() {
+		out = append(out, "crud/"+c.name)
+	}
+	for _, c := range filterCases {
+		out = append(out, "filter/"+c.name)
+	}
+	for _, c := range filterChecks() {
+		out = append(out, "filter/"+c.name)
+	}
+	for _, c := range limitCases() {
+		out = append(out, "limits/"+c.name)
+	}
+	return out
+}
+
+// suiteCase is one case of the suite: a subtest over a fixture.
+type suiteCase struct {
+	name string
+	run  func(t *testing.T, f *fixture)
+}
+
+// runEach runs each case as a subtest over its own fresh fixture.
+func runEach(t *testing.T, newConn NewConnector, cases []suiteCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, newFixture(t, newConn)) })
+	}
 }
 
 // fixture is a repository of Todos and of Notes over one fresh connector.
