@@ -1,8 +1,6 @@
 package params
 
-import (
-	"github.com/go-playground/validator/v10"
-)
+import ()
 
 // Options tune a [Decoder]. The zero value is LoopBack's defaults.
 type Options struct {
@@ -52,7 +50,3 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
-
-// validate is the one validator shared by every decoder; it caches parsed
-// rule strings, so a rule list is parsed once, at Compile.
-var validate = validator.New(validator.WithRequiredStructEnabled())
