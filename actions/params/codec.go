@@ -93,7 +93,7 @@ type fieldCodec struct {
 	c        *codec
 	quoted   bool   // ,string option: the value is a JSON string
 	required bool   // validate has required: the key must be present
-	rules    ruleSet // validate rules to run after decoding, or nil
+	rules    checks // validate rules to run after decoding, or nil
 }
 
 // check reports whether the field is looked at after decoding.

@@ -19,7 +19,7 @@ type param struct {
 	object   bool   // struct, map, any, slice of non-scalars: JSON or deep object
 	emptyOK  bool   // "" is a value (strings), not an invalid one
 	required bool
-	rules    ruleSet // nil: none to run
+	rules    checks // nil: none to run
 }
 
 // bodyPlan is how the body is read: the whole of it into one field
@@ -31,7 +31,7 @@ type bodyPlan struct {
 	goName   string // its Go name
 	c        *codec // the field's codec, or a struct codec over the input's json fields
 	required bool
-	rules    ruleSet // nil: none to run
+	rules    checks // nil: none to run
 }
 
 // Compile builds the decoding plan of in, the handler's input struct type:

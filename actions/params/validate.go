@@ -8,9 +8,9 @@ import (
 	"github.com/loomhq/loom/repository/rules"
 )
 
-// ruleSet is a value's compiled validate rules; nil when there are none
+// checks is a value's compiled validate rules; nil when there are none
 // to run after decoding.
-type ruleSet = *rules.Rules
+type checks = *rules.Rules
 
 // setRules compiles f's validate tag.
 func (f *fieldCodec) setRules(tag, where string) error {
@@ -21,8 +21,8 @@ func (f *fieldCodec) setRules(tag, where string) error {
 
 // compileRules compiles a validate tag with package rules, which gives
 // the check, the schema keywords and the AJV detail of each rule from one
-// place. The value's own required is returned apart: the scanner checks
-// it, as only it knows what was sent.
+// place. The value's own required (r.Required) is the scanner's to
+// check, as only it knows what was sent.
 func compileRules(c *codec, tag, where string) (*rules.Rules, error) {
 	r, err := rules.Compile(c.t, tag)
 	if err != nil {
