@@ -339,8 +339,9 @@ func Members(data []byte, path string) (names []string, values [][]byte, details
 	for s.next('}') {
 		k := s.key()
 		s.ws()
-		start := s.pos
+		start, n := s.pos, len(s.details)
 		s.skip(Pointer(path, k))
+		s.details = s.details[:n] // what is inside a value is its reader's
 		if seen[k] {
 			s.fail(DuplicateDetail(path, k))
 			continue

@@ -85,10 +85,14 @@ func setKeyword(s *jsonschema.Schema, k rules.Keyword) {
 			s.WithMinimum(v)
 		case "maximum":
 			s.WithMaximum(v)
+		// The bound is set as minimum too: OpenAPI 3.0 writes an exclusive
+		// bound as minimum plus exclusiveMinimum: true, and the 3.0
+		// conversion keeps only the flag otherwise. In 3.1 it is redundant
+		// but true.
 		case "exclusiveMinimum":
-			s.WithExclusiveMinimum(v)
+			s.WithMinimum(v).WithExclusiveMinimum(v)
 		case "exclusiveMaximum":
-			s.WithExclusiveMaximum(v)
+			s.WithMaximum(v).WithExclusiveMaximum(v)
 		}
 	case string:
 		switch k.Name {
