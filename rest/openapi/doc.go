@@ -35,12 +35,13 @@
 // Schemas are reflected from Go types by swaggest/jsonschema-go: a
 // field's json name is its property, a named struct reached twice is one
 // component, referenced, named after the type (Todo; a generic Page[Todo]
-// is Page_Todo). The validate tags become constraints: required; min,
-// max and len as minLength/maxLength for strings, minItems/maxItems for
-// slices, minProperties/maxProperties for maps, minimum/maximum for
+// is Page_Todo). The validate tags become constraints, from the rules
+// package repository/rules compiled, the ones the parser checks: required;
+// min, max and len as minLength/maxLength for strings, minItems/maxItems
+// for slices, minProperties/maxProperties for maps, minimum/maximum for
 // numbers (gt, lt as exclusive bounds); oneof as enum; email, url, uuid,
-// datetime, ipv4, ipv6, hostname as formats; rules after dive on the
-// items. Struct schemas have additionalProperties: false, since the
+// datetime, ipv4, ipv6, hostname as formats; alphanum and kin as
+// patterns; rules after dive on the items or additionalProperties. Struct schemas have additionalProperties: false, since the
 // parser refuses unknown properties. Documentation-only tags are read
 // too: description, example, title, default, deprecated.
 //
