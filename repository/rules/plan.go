@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,9 @@ type Field struct {
 	// Plan is the plan of the structs the field holds, through pointers,
 	// lists and maps; nil when it holds none.
 	Plan *Plan
+	// Quoted is set by the json tag's string option on a number, bool or
+	// string: the value is written as a JSON string.
+	Quoted bool
 }
 
 // Field returns the property named name (case-sensitive), or nil.
@@ -102,7 +106,7 @@ func (p *Plan) add(t reflect.Type, index []int) error {
 		sf := t.Field(i)
 		idx := append(append([]int(nil), index...), i)
 		jtag, hasJSON := sf.Tag.Lookup("json")
-		name, _, _ := strings.Cut(jtag, ",")
+		name, opts, _ := strings.Cut(jtag, ",")
 		if sf.Anonymous && (!hasJSON || name == "") {
 			if ft := deref(sf.Type); ft.Kind() == reflect.Struct {
 				if err := p.add(ft, idx); err != nil {
@@ -129,6 +133,10 @@ func (p *Plan) add(t reflect.Type, index []int) error {
 			return fmt.Errorf("field %s: validate %q: a struct takes no rules but required; tag its fields", where, sf.Tag.Get("validate"))
 		}
 		f := &Field{Name: name, GoName: sf.Name, Index: idx, Type: sf.Type, Rules: r}
+		switch r.Kind {
+		case KindString, KindInteger, KindNumber, KindBoolean:
+			f.Quoted = slices.Contains(strings.Split(opts, ","), "string")
+		}
 		if st := structIn(sf.Type); st != nil {
 			if f.Plan, err = build1(st); err != nil {
 				return err

@@ -220,3 +220,20 @@ func TestMembersSplitsAnObjectExactly(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeReadsTheStringOption(t *testing.T) {
+	type in struct {
+		N int  `json:"n,string" validate:"max=5"`
+		B bool `json:"b,string"`
+	}
+	for src, want := range map[string]string{
+		`{"n":"3","b":"true"}`: `null`,
+		`{"n":"9"}`:            `[{"path":"/n","code":"maximum","message":"must be <= 5","info":{"comparison":"<=","limit":5}}]`,
+		`{"n":3,"b":"yes"}`:    `[{"path":"/n","code":"type","message":"must be string","info":{"type":"string"}},{"path":"/b","code":"type","message":"must be boolean","info":{"type":"boolean"}}]`,
+	} {
+		var v in
+		if got := jsonOf(t, rules.Decode([]byte(src), reflect.ValueOf(&v).Elem(), "", nil)); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", src, got, want)
+		}
+	}
+}

@@ -201,6 +201,10 @@ func (s *strict) object(t reflect.Type, path string) {
 			continue
 		}
 		seen[key] = true
+		if f.Quoted {
+			s.quoted(f.Type, Pointer(path, key))
+			continue
+		}
 		sh := s.value(f.Type, Pointer(path, key))
 		if sh == sNull || sh == sEmpty && KindOf(f.Type) == KindString {
 			blank[key] = true
@@ -217,6 +221,33 @@ func (s *strict) object(t reflect.Type, path string) {
 			s.absent[Pointer(path, f.Name)] = true
 		}
 	}
+}
+
+// quoted scans the value of a field with the json string option: a
+// string holding the JSON of the value (or null for a pointer).
+func (s *strict) quoted(t reflect.Type, path string) {
+	s.ws()
+	start := s.pos
+	s.skip(path)
+	raw := s.data[start:s.pos]
+	var text string
+	if string(raw) == "null" && t.Kind() == reflect.Pointer {
+		return
+	}
+	if json.Unmarshal(raw, &text) != nil {
+		s.fail(TypeDetail(path, "string"))
+		return
+	}
+	if KindOf(t) == KindString {
+		return
+	}
+	inner := strict{data: []byte(text)}
+	if !json.Valid(inner.data) {
+		s.fail(TypeDetail(path, KindOf(t).JSONType()))
+		return
+	}
+	inner.value(t, path)
+	s.details = append(s.details, inner.details...)
 }
 
 // number checks a number literal against an integer or float type.
