@@ -1,7 +1,5 @@
 package params
 
-import ()
-
 // Options tune a [Decoder]. The zero value is LoopBack's defaults.
 type Options struct {
 	// BodyLimit is the largest body accepted, in bytes; 0 means 1 MiB

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -377,17 +379,7 @@ func build(k Kind, name, param string) (Rule, error) {
 		return patternRule(r, expr, re.MatchString), nil
 	}
 	return bad("unknown or unsupported rule (supported: required, omitempty, dive, min, max, len, eq, gt, gte, lt, lte, oneof, unique, datetime, contains, startswith, endswith, %s, %s)",
-		strings.Join(slices.Sorted(mapsKeys(formats)), ", "), strings.Join(slices.Sorted(mapsKeys(patterns)), ", "))
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
+		strings.Join(slices.Sorted(maps.Keys(formats)), ", "), strings.Join(slices.Sorted(maps.Keys(patterns)), ", "))
 }
 
 func ruleText(name, param string) string {
@@ -493,39 +485,19 @@ func compare(v reflect.Value, f float64, i int64, isInt bool) int {
 	switch v.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if isInt {
-			return cmp3(v.Int(), i)
+			return cmp.Compare(v.Int(), i)
 		}
-		return cmpFloat(float64(v.Int()), f)
+		return cmp.Compare(float64(v.Int()), f)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		if isInt {
 			if i < 0 || v.Uint() > math.MaxInt64 {
 				return 1
 			}
-			return cmp3(int64(v.Uint()), i)
+			return cmp.Compare(int64(v.Uint()), i)
 		}
-		return cmpFloat(float64(v.Uint()), f)
+		return cmp.Compare(float64(v.Uint()), f)
 	}
-	return cmpFloat(v.Float(), f)
-}
-
-func cmp3(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(v.Float(), f)
 }
 
 // scalarValue reads param as a value of kind k: int64, float64 or string.
