@@ -93,6 +93,11 @@ func (p Patch[T]) Has(prop string) bool {
 // Props lists the properties p changes, sorted.
 func (p Patch[T]) Props() []string { return slices.Sorted(maps.Keys(p.data)) }
 
+// Unsets lists the properties p removes (with Unset), sorted. The other
+// properties of Props are set, to null for a property of type any sent as
+// null.
+func (p Patch[T]) Unsets() []string { return slices.Sorted(maps.Keys(p.unset)) }
+
 // Data returns the changes as Data. An unset property is null in it, as
 // connectors remove a property given null.
 func (p Patch[T]) Data() Data { return p.data.Clone() }

@@ -138,4 +138,8 @@ func TestPatchUnsetRemovesAPropertyInCode(t *testing.T) {
 	if d := p.Data(); string(d["desc"]) != "null" || string(d["tag"]) != "null" {
 		t.Fatalf("data %v", d)
 	}
+	if u := p.Unsets(); len(u) != 2 || u[0] != "desc" || u[1] != "tag" {
+		t.Fatalf("unsets %v", u)
+	}
+
 }
