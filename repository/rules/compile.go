@@ -342,7 +342,7 @@ func build(k Kind, name, param string) (Rule, error) {
 			return Detail{}, false
 		}
 		return r, nil
-	case "contains", "startswith", "endswith":
+	case "contains", "excludes", "startswith", "endswith":
 		if k != KindString || param == "" {
 			return bad("applies to strings, with a parameter")
 		}
@@ -351,6 +351,10 @@ func build(k Kind, name, param string) (Rule, error) {
 		switch name {
 		case "contains":
 			expr, ok = regexp.QuoteMeta(param), func(s string) bool { return strings.Contains(s, param) }
+		case "excludes":
+			// A lookahead: ECMA-262 patterns, which documents use, have
+			// one; the check is strings.Contains, not this expression.
+			expr, ok = `^(?![\s\S]*`+regexp.QuoteMeta(param)+")", func(s string) bool { return !strings.Contains(s, param) }
 		case "startswith":
 			expr, ok = "^"+regexp.QuoteMeta(param), func(s string) bool { return strings.HasPrefix(s, param) }
 		default:
@@ -378,7 +382,7 @@ func build(k Kind, name, param string) (Rule, error) {
 		re := regexp.MustCompile(expr)
 		return patternRule(r, expr, re.MatchString), nil
 	}
-	return bad("unknown or unsupported rule (supported: required, omitempty, dive, min, max, len, eq, gt, gte, lt, lte, oneof, unique, datetime, contains, startswith, endswith, %s, %s)",
+	return bad("unknown or unsupported rule (supported: required, omitempty, dive, min, max, len, eq, gt, gte, lt, lte, oneof, unique, datetime, contains, excludes, startswith, endswith, %s, %s)",
 		strings.Join(slices.Sorted(maps.Keys(formats)), ", "), strings.Join(slices.Sorted(maps.Keys(patterns)), ", "))
 }
 
@@ -617,7 +621,8 @@ func patternRule(r Rule, expr string, match func(string) bool) Rule {
 		if match(v.String()) {
 			return Detail{}, false
 		}
-		return Detail{Code: "pattern", Message: "must match pattern " + strconv.Quote(expr),
+		// AJV writes the pattern as is between quotes, unescaped.
+		return Detail{Code: "pattern", Message: `must match pattern "` + expr + `"`,
 			Info: map[string]any{"pattern": expr}}, true
 	}
 	return r

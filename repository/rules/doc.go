@@ -21,9 +21,9 @@
 //
 // The supported rules are required, omitempty (omitnil), dive, min, max,
 // len, eq, gt, gte, lt, lte, oneof, unique, datetime=layout, contains,
-// startswith, endswith, the formats (email, url, uri, http_url, uuid and
-// its versions, ipv4, ipv6, ip, hostname, hostname_rfc1123, base64) and
-// the patterns (alpha, alphanum, numeric, number, hexadecimal, hexcolor,
+// excludes, startswith, endswith, the formats (email, url, uri, http_url,
+// uuid and its versions, ipv4, ipv6, ip, hostname, hostname_rfc1123,
+// base64) and the patterns (alpha, alphanum, numeric, number, hexadecimal, hexcolor,
 // e164, ascii, printascii). Anything else fails at compile, naming the
 // rule: an unknown rule, a rule on a kind it means nothing on (min on a
 // bool), or-ed rules (a|b), keys/endkeys, and the cross-field rules

@@ -79,7 +79,9 @@ func TestARuleMeansWhatTheKindMakesIt(t *testing.T) {
 		{reflect.TypeFor[string](), "datetime=2006-01-02", "2020-13-01", `[{"Name":"format","Value":"date"}]`,
 			`{"path":"","code":"format","message":"must match format \"date\"","info":{"format":"date"}}`},
 		{reflect.TypeFor[string](), "startswith=a.", "ba", `[{"Name":"pattern","Value":"^a\\."}]`,
-			`{"path":"","code":"pattern","message":"must match pattern \"^a\\\\.\"","info":{"pattern":"^a\\."}}`},
+			`{"path":"","code":"pattern","message":"must match pattern \"^a\\.\"","info":{"pattern":"^a\\."}}`},
+		{reflect.TypeFor[string](), "excludes=/", "a/b", `[{"Name":"pattern","Value":"^(?![\\s\\S]*/)"}]`,
+			`{"path":"","code":"pattern","message":"must match pattern \"^(?![\\s\\S]*/)\"","info":{"pattern":"^(?![\\s\\S]*/)"}}`},
 		{reflect.TypeFor[[]int](), "unique", []int{1, 2, 1}, `[{"Name":"uniqueItems","Value":true}]`,
 			`{"path":"","code":"uniqueItems","message":"must NOT have duplicate items (items ## 2 and 0 are identical)","info":{"i":0,"j":2}}`},
 	}
