@@ -20,8 +20,11 @@
 // from loom:"id,generated", required properties from validate:"required",
 // hidden properties (stored, never encoded) from loom:"hidden" on a
 // json:"-" field, and the model's name from the type or a ModelName method
-// ([ModelNamer]). Optional properties should be pointers with omitempty, so
-// that a property never set is absent, not zero and never null.
+// ([ModelNamer]). The validate tags are compiled by package rules, the
+// same rules the request pipeline checks and documents, so a rule it cannot
+// check (an unknown or cross-field one) fails ModelOf. Optional properties
+// should be pointers with omitempty, so that a property never set is
+// absent, not zero and never null.
 //
 // # Filters
 //
@@ -58,7 +61,8 @@
 // CreateAll, Save, Find, FindOne, FindByID, Exists, Count, Update,
 // UpdateAll, UpdateByID, ReplaceByID, Delete, DeleteAll, DeleteByID. A
 // missing id is an [*EntityNotFoundError] (404 ENTITY_NOT_FOUND). Partial
-// updates take a [Patch], which knows which properties were sent.
+// updates take a [Patch], which knows which properties were sent and is
+// decoded as strictly as a request body, at every depth.
 //
 // # Connectors
 //

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/loomhq/loom/repository/rules"
 )
 
 // Kind is the JSON type of a property, which decides how filter values are
@@ -150,6 +152,10 @@ func buildModel(t reflect.Type) (*Model, error) {
 	}
 	if m.ID == nil {
 		return nil, fmt.Errorf(`no id property: tag one field loom:"id"`)
+	}
+	// The validate tags compile now, so that a bad rule fails at start-up.
+	if _, err := rules.Of(t); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -7,24 +7,37 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strings"
+	"unicode/utf8"
 
-	"github.com/go-playground/validator/v10"
+	"github.com/loomhq/loom/repository/rules"
 )
 
 // Patch is a partial update of an entity of type T: the properties it
 // holds are set, the others keep their values, so a PATCH of
-// {"isComplete": false} sets false and leaves the title alone. A null
-// value unsets the property (it is removed, never stored as null). It
-// decodes from a JSON body; in code, build it with [PatchOf] or Set:
+// {"isComplete": false} sets false and leaves the title alone.
 //
-//	repository.PatchOf[Todo](map[string]any{"isComplete": true}).Set("desc", "done")
+// Decoded from JSON, a patch is read as strictly as a request body, at
+// every depth: names match exactly (no case folding), unknown and
+// duplicate names are refused, and so is invalid UTF-8. It is validated
+// with the rules of T's validate tags, compiled by package rules, with the
+// details a body gets (maxLength, minimum, enum, ...). It is partial: only
+// the top-level properties sent are checked, but an object sent is checked
+// whole (its required properties, its rules). As in LoopBack, null is a
+// type error for a typed property ({"desc":null} is "must be string"),
+// and a value for a property of type any or json.RawMessage, which stores
+// null.
+//
+// In code, build a patch with [PatchOf], Set and Unset:
+//
+//	repository.PatchOf[Todo](map[string]any{"isComplete": true}).Set("desc", "done").Unset("tag")
 type Patch[T any] struct {
-	data Data
-	err  error
+	data    Data
+	unset   map[string]bool // properties to remove; null in data
+	err     error
+	checked bool // decoded from JSON and found valid
 }
 
-// PatchOf returns a patch setting each property of values.
+// PatchOf returns a patch setting each property of values, as Set does.
 func PatchOf[T any](values map[string]any) Patch[T] {
 	var p Patch[T]
 	for _, k := range slices.Sorted(maps.Keys(values)) {
@@ -33,18 +46,41 @@ func PatchOf[T any](values map[string]any) Patch[T] {
 	return p
 }
 
-// Set returns p with prop set to v (encoded as JSON); v nil unsets it. A
-// value that does not encode, or does not fit the property, is reported
-// when the patch is used.
+// Set returns p with prop set to v (encoded as JSON). An untyped nil v
+// unsets prop, as Unset does; json.RawMessage("null") sets null, which
+// only a property of type any or json.RawMessage holds. A value that does
+// not encode, or does not fit the property, is reported when the patch is
+// used.
 func (p Patch[T]) Set(prop string, v any) Patch[T] {
+	if v == nil {
+		return p.Unset(prop)
+	}
 	raw, err := json.Marshal(v)
 	if err != nil && p.err == nil {
 		p.err = fmt.Errorf("repository: patch %s: %w", prop, err)
 	}
+	p = p.clone()
+	p.data[prop] = raw
+	delete(p.unset, prop)
+	return p
+}
+
+// Unset returns p removing prop from the entity: the property is left out
+// of it, as if never set. A required property cannot be unset.
+func (p Patch[T]) Unset(prop string) Patch[T] {
+	p = p.clone()
+	p.data[prop] = nullJSON
+	p.unset[prop] = true
+	return p
+}
+
+// clone copies p's maps, so that Set and Unset leave p as it was.
+func (p Patch[T]) clone() Patch[T] {
 	d := make(Data, len(p.data)+1)
 	maps.Copy(d, p.data)
-	d[prop] = raw
-	p.data = d
+	u := make(map[string]bool, len(p.unset)+1)
+	maps.Copy(u, p.unset)
+	p.data, p.unset, p.checked = d, u, false
 	return p
 }
 
@@ -57,25 +93,59 @@ func (p Patch[T]) Has(prop string) bool {
 // Props lists the properties p changes, sorted.
 func (p Patch[T]) Props() []string { return slices.Sorted(maps.Keys(p.data)) }
 
-// Data returns the changes as Data; null values unset properties.
+// Unsets lists the properties p removes (with Unset), sorted. The other
+// properties of Props are set, to null for a property of type any sent as
+// null.
+func (p Patch[T]) Unsets() []string { return slices.Sorted(maps.Keys(p.unset)) }
+
+// Data returns the changes as Data. An unset property is null in it, as
+// connectors remove a property given null.
 func (p Patch[T]) Data() Data { return p.data.Clone() }
 
 // UnmarshalJSON reads a JSON object of the properties to change and
-// checks it against T's model: unknown properties, values of the wrong
-// type, null or blank required properties and broken validate rules are a
-// [*ValidationError].
+// checks it against T's model, as the type's doc says. Every failure is
+// reported at once, in a [*ValidationError].
 func (p *Patch[T]) UnmarshalJSON(b []byte) error {
 	m, err := ModelOf[T]()
 	if err != nil {
 		return err
 	}
-	var d Data
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&d); err != nil || d == nil {
-		return &ValidationError{Model: m.Name, Details: []Detail{{Code: "type", Message: "must be object", Info: map[string]any{"type": "object"}}}}
+	plan, err := rules.Of(m.Type)
+	if err != nil {
+		return err
 	}
-	*p = Patch[T]{data: d}
-	return p.check(m)
+	names, values, dups, ok := rules.Members(b, "")
+	if !ok {
+		return &ValidationError{Model: m.Name, Details: []Detail{notObject(b)}}
+	}
+	details := fromRules(dups)
+	d := make(Data, len(names))
+	for i, name := range names {
+		var raw bytes.Buffer
+		if err := json.Compact(&raw, values[i]); err != nil {
+			return err
+		}
+		if prop := m.byName[name]; prop == nil || prop.Hidden {
+			details = append(details, fromRule(rules.AdditionalDetail("", name)))
+			continue
+		}
+		details = append(details, checkValue(m, plan, name, raw.Bytes())...)
+		d[name] = raw.Bytes()
+	}
+	if len(details) > 0 {
+		return &ValidationError{Model: m.Name, Details: details}
+	}
+	*p = Patch[T]{data: d, checked: true}
+	return nil
+}
+
+// notObject is the detail of a document that is not a JSON object: the
+// type detail, or a format detail for text that is not UTF-8.
+func notObject(b []byte) Detail {
+	if !utf8.Valid(b) {
+		return Detail{Path: "", Code: "format", Message: "must be valid UTF-8 text", Info: map[string]any{}}
+	}
+	return fromRule(rules.TypeDetail("", "object"))
 }
 
 // MarshalJSON writes the changes as a JSON object.
@@ -86,16 +156,28 @@ func (p Patch[T]) MarshalJSON() ([]byte, error) {
 	return p.data.MarshalJSON()
 }
 
-var validate = validator.New()
-
-// check validates p against m.
+// check validates p against m; a patch decoded from JSON was checked then.
 func (p Patch[T]) check(m *Model) error {
 	if p.err != nil {
 		return p.err
 	}
+	if p.checked {
+		return nil
+	}
+	plan, err := rules.Of(m.Type)
+	if err != nil {
+		return err
+	}
 	var details []Detail
 	for _, k := range p.Props() {
-		details = append(details, checkValue(m, k, p.data[k])...)
+		switch prop := m.byName[k]; {
+		case prop == nil:
+			details = append(details, fromRule(rules.AdditionalDetail("", k)))
+		case p.unset[k] && prop.Required:
+			details = append(details, blank(k))
+		case !p.unset[k]:
+			details = append(details, checkValue(m, plan, k, p.data[k])...)
+		}
 	}
 	if len(details) > 0 {
 		return &ValidationError{Model: m.Name, Details: details}
@@ -103,48 +185,47 @@ func (p Patch[T]) check(m *Model) error {
 	return nil
 }
 
-// checkValue validates one property's JSON value against the model: the
-// property exists, the value decodes into the field, a required property
-// is not null or blank, and the field's validate rules hold.
-func checkValue(m *Model, name string, raw json.RawMessage) []Detail {
+// checkValue validates one property's JSON value against the model, as a
+// request body's property is: strictly decoded into the field's type, then
+// its rules and those of the objects it holds run. null is a value only
+// for a property of type any; an empty string is blank for a required
+// one.
+func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
 	prop := m.byName[name]
-	path := "/" + name
-	if prop == nil {
-		return []Detail{{Path: "", Code: "additionalProperties", Message: "must NOT have additional properties",
-			Info: map[string]any{"additionalProperty": name}}}
-	}
+	path := rules.Pointer("", name)
+	kind := rules.KindOf(prop.Type)
 	if bytes.Equal(raw, nullJSON) {
-		if prop.Required {
-			return []Detail{{Path: path, Code: "required", Message: "can't be blank", Info: map[string]any{"missingProperty": name}}}
+		if kind == rules.KindAny {
+			return nil
 		}
-		return nil
+		return []Detail{fromRule(rules.TypeDetail(path, kind.JSONType()))}
 	}
-	v := reflect.New(prop.Type)
-	if err := json.Unmarshal(raw, v.Interface()); err != nil {
-		return []Detail{{Path: path, Code: "type", Message: "must be " + prop.Kind.String(), Info: map[string]any{"type": prop.Kind.String()}}}
+	if prop.Required && kind == rules.KindString && bytes.Equal(raw, []byte(`""`)) {
+		return []Detail{blank(name)}
 	}
-	if prop.Required && prop.Kind == KindString && bytes.Equal(raw, []byte(`""`)) {
-		return []Detail{{Path: path, Code: "required", Message: "can't be blank", Info: map[string]any{"missingProperty": name}}}
+	var r *rules.Rules
+	if f := plan.Field(name); f != nil {
+		r = f.Rules
 	}
-	if prop.Rules == "" {
-		return nil
-	}
-	if err := validate.Var(v.Elem().Interface(), prop.Rules); err != nil {
-		var ve validator.ValidationErrors
-		if ok := asValidationErrors(err, &ve); ok && len(ve) > 0 {
-			fe := ve[0]
-			return []Detail{{Path: path, Code: fe.Tag(), Message: strings.TrimSpace("must satisfy " + fe.Tag() + " " + fe.Param()),
-				Info: map[string]any{"rule": fe.Tag(), "param": fe.Param()}}}
-		}
-		return []Detail{{Path: path, Code: "format", Message: err.Error(), Info: map[string]any{}}}
-	}
-	return nil
+	v := reflect.New(prop.Type).Elem()
+	return fromRules(rules.Decode(raw, v, path, r))
 }
 
-func asValidationErrors(err error, out *validator.ValidationErrors) bool {
-	ve, ok := err.(validator.ValidationErrors)
-	if ok {
-		*out = ve
+// blank is the detail of a required property made null or empty.
+func blank(name string) Detail {
+	return Detail{Path: rules.Pointer("", name), Code: "required", Message: "can't be blank",
+		Info: map[string]any{"missingProperty": name}}
+}
+
+func fromRule(d rules.Detail) Detail { return Detail(d) }
+
+func fromRules(ds []rules.Detail) []Detail {
+	if len(ds) == 0 {
+		return nil
 	}
-	return ok
+	out := make([]Detail, len(ds))
+	for i, d := range ds {
+		out[i] = Detail(d)
+	}
+	return out
 }

@@ -93,11 +93,11 @@ type fieldCodec struct {
 	c        *codec
 	quoted   bool   // ,string option: the value is a JSON string
 	required bool   // validate has required: the key must be present
-	rules    string // validate rules minus required, for validator.Var
+	rules    checks // validate rules to run after decoding, or nil
 }
 
 // check reports whether the field is looked at after decoding.
-func (f *fieldCodec) check() bool { return f.rules != "" || f.c.nested }
+func (f *fieldCodec) check() bool { return f.rules != nil || f.c.nested }
 
 // codecs builds and caches codecs during one Compile; recursive types
 // resolve to the cached, partly built codec.

@@ -19,7 +19,7 @@ type param struct {
 	object   bool   // struct, map, any, slice of non-scalars: JSON or deep object
 	emptyOK  bool   // "" is a value (strings), not an invalid one
 	required bool
-	rules    string
+	rules    checks // nil: none to run
 }
 
 // bodyPlan is how the body is read: the whole of it into one field
@@ -31,7 +31,7 @@ type bodyPlan struct {
 	goName   string // its Go name
 	c        *codec // the field's codec, or a struct codec over the input's json fields
 	required bool
-	rules    string
+	rules    checks // nil: none to run
 }
 
 // Compile builds the decoding plan of in, the handler's input struct type:
@@ -146,11 +146,11 @@ func (b *builder) wholeBody(sf reflect.StructField, idx []int, name, where strin
 	if err != nil {
 		return err
 	}
-	req, rules, err := compileRules(c, sf.Tag.Get("validate"), where)
+	r, err := compileRules(c, sf.Tag.Get("validate"), where)
 	if err != nil {
 		return err
 	}
-	b.d.body = bodyPlan{present: true, whole: true, index: idx, goName: sf.Name, c: c, required: req, rules: rules}
+	b.d.body = bodyPlan{present: true, whole: true, index: idx, goName: sf.Name, c: c, required: r.Required, rules: checked(r)}
 	return nil
 }
 
@@ -168,11 +168,11 @@ func (b *builder) param(sf reflect.StructField, idx []int, src, name, where stri
 	if err != nil {
 		return err
 	}
-	req, rules, err := compileRules(c, sf.Tag.Get("validate"), where)
+	r, err := compileRules(c, sf.Tag.Get("validate"), where)
 	if err != nil {
 		return err
 	}
-	p := param{name: name, in: in, index: idx, c: c, required: req || in == inPath, rules: rules}
+	p := param{name: name, in: in, index: idx, c: c, required: r.Required || in == inPath, rules: checked(r)}
 	if in == inHeader {
 		p.key = textproto.CanonicalMIMEHeaderKey(name)
 	}

@@ -173,7 +173,7 @@ func TestAJVMapping(t *testing.T) {
 		{"path":"/xs","code":"minItems","message":"must NOT have fewer than 2 items","info":{"limit":2}},
 		{"path":"/u","code":"format","message":"must match format \"uuid\"","info":{"format":"uuid"}},
 		{"path":"/url","code":"format","message":"must match format \"uri\"","info":{"format":"uri"}},
-		{"path":"/a","code":"alphanum","message":"failed on the 'alphanum' rule","info":{"param":""}},
+		{"path":"/a","code":"pattern","message":"must match pattern \"^[a-zA-Z0-9]+$\"","info":{"pattern":"^[a-zA-Z0-9]+$"}},
 		{"path":"/o","code":"enum","message":"must be equal to one of the allowed values","info":{"allowedValues":[1,2]}},
 		{"path":"/ps/1","code":"enum","message":"must be equal to one of the allowed values","info":{"allowedValues":["x","y"]}}]`))
 }

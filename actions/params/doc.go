@@ -97,11 +97,12 @@
 // # Validation
 //
 // required means present, as in LoopBack: the key is sent, not null, and
-// for strings not empty; a false or 0 passes. The other rules run through
-// one shared validator on the properties sent, and their failures are
-// mapped to AJV's keywords and messages (minLength, maximum, enum, format,
-// ...), with JSON-pointer paths. Body failures are 422 VALIDATION_FAILED,
-// parameter failures 400 INVALID_PARAMETER_VALUE. Cross-field rules
-// (eqfield, required_if, ...) are not supported: each value is validated
-// on its own.
+// for strings not empty; a false or 0 passes. The other rules are
+// compiled by package repository/rules, which the OpenAPI document and
+// repository.Patch use too, and run on the properties sent; every failure
+// is reported, in AJV's keywords and messages (minLength, maximum, enum,
+// format, pattern, ...), with JSON-pointer paths. Body failures are 422
+// VALIDATION_FAILED, parameter failures 400 INVALID_PARAMETER_VALUE.
+// Each value is validated on its own: cross-field rules (eqfield,
+// required_if, ...) fail Compile, naming the rule and the field.
 package params

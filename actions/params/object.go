@@ -50,7 +50,7 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 	if len(cv.details) > 0 {
 		return httperr.InvalidParameter(p.name, jsonText(tree), cv.details)
 	}
-	if p.rules != "" || p.c.nested {
+	if p.rules != nil || p.c.nested {
 		w := walker{absent: cv.absent}
 		w.value(p.c, fieldAlloc(v, p.index), p.rules)
 		if len(w.details) > 0 {

@@ -1,9 +1,5 @@
 package params
 
-import (
-	"github.com/go-playground/validator/v10"
-)
-
 // Options tune a [Decoder]. The zero value is LoopBack's defaults.
 type Options struct {
 	// BodyLimit is the largest body accepted, in bytes; 0 means 1 MiB
@@ -52,7 +48,3 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
-
-// validate is the one validator shared by every decoder; it caches parsed
-// rule strings, so a rule list is parsed once, at Compile.
-var validate = validator.New(validator.WithRequiredStructEnabled())

@@ -148,7 +148,7 @@ func (d *Decoder) scalar(p *param, r *http.Request, path loomctx.Params, query [
 	if !p.set(fv, s) {
 		return httperr.InvalidParameter(p.name, jsonText(s), nil)
 	}
-	if p.rules != "" {
+	if p.rules != nil {
 		var w walker
 		w.run(fv, p.rules)
 		if len(w.details) > 0 {
@@ -200,7 +200,7 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 	if p.c.kind == kPtr {
 		fv.Set(out.Addr())
 	}
-	if p.rules != "" {
+	if p.rules != nil {
 		var w walker
 		w.run(fv, p.rules)
 		if len(w.details) > 0 {

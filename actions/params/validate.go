@@ -1,85 +1,45 @@
 package params
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
-	"strings"
-
-	"github.com/go-playground/validator/v10"
 
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/repository/rules"
 )
 
-// splitRules parses a validate tag into whether it requires the value and
-// the rules left for validator.Var. Only a required before the first dive
-// or keys is the value's own; the ones after apply to elements.
-func splitRules(tag string) (required bool, rules string) {
-	if tag == "" || tag == "-" {
-		return false, ""
-	}
-	parts := strings.Split(tag, ",")
-	kept := parts[:0]
-	own := true
-	for _, p := range parts {
-		if p == "dive" || p == "keys" {
-			own = false
-		}
-		if own && p == "required" {
-			required = true
-			continue
-		}
-		kept = append(kept, p)
-	}
-	if len(kept) == 1 && kept[0] == "omitempty" {
-		kept = kept[:0]
-	}
-	return required, strings.Join(kept, ",")
-}
+// checks is a value's compiled validate rules; nil when there are none
+// to run after decoding.
+type checks = *rules.Rules
 
-// setRules reads f's validate tag. Elements holding structs are walked by
-// the decoder itself, so a dive into them is refused; a struct's own value
-// takes no rules but required (validator.Var would validate its fields with
-// validator's, not LoopBack's, meaning of required).
+// setRules compiles f's validate tag.
 func (f *fieldCodec) setRules(tag, where string) error {
-	req, rules, err := compileRules(f.c, tag, where)
-	f.required, f.rules = req, rules
+	r, err := compileRules(f.c, tag, where)
+	f.required, f.rules = r.Required, checked(r)
 	return err
 }
 
-func compileRules(c *codec, tag, where string) (bool, string, error) {
-	req, rules := splitRules(tag)
-	if rules == "" {
-		return req, "", nil
+// compileRules compiles a validate tag with package rules, which gives
+// the check, the schema keywords and the AJV detail of each rule from one
+// place. The value's own required (r.Required) is the scanner's to
+// check, as only it knows what was sent.
+func compileRules(c *codec, tag, where string) (*rules.Rules, error) {
+	r, err := rules.Compile(c.t, tag)
+	if err != nil {
+		return &rules.Rules{}, fmt.Errorf("%s: %v", where, err)
 	}
-	if holdsStruct(c) {
-		if strings.Contains(","+rules+",", ",dive,") {
-			return req, "", fmt.Errorf("%s: validate %q: elements holding structs are validated by their own tags; remove dive", where, tag)
-		}
-		if base := derefCodec(c); base.kind == kStruct {
-			return req, "", fmt.Errorf("%s: validate %q: a struct takes no rules but required; tag its fields", where, tag)
-		}
+	if derefCodec(c).kind == kStruct && len(r.Own) > 0 {
+		return &rules.Rules{}, fmt.Errorf("%s: validate %q: a struct takes no rules but required; tag its fields", where, tag)
 	}
-	if err := tryRules(c.t, rules); err != nil {
-		return req, "", fmt.Errorf("%s: validate %q: %v", where, tag, err)
-	}
-	return req, rules, nil
+	return r, nil
 }
 
-// tryRules runs the rules once on a zero value, so that an unknown rule
-// fails Compile instead of panicking in a request.
-func tryRules(t reflect.Type, rules string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	var ive *validator.InvalidValidationError
-	if e := validate.Var(reflect.New(t).Elem().Interface(), rules); errors.As(e, &ive) {
-		return e
+// checked is r when it has rules to run after decoding, else nil.
+func checked(r *rules.Rules) *rules.Rules {
+	if r.Empty() {
+		return nil
 	}
-	return nil
+	return r
 }
 
 func derefCodec(c *codec) *codec {
@@ -89,21 +49,10 @@ func derefCodec(c *codec) *codec {
 	return c
 }
 
-// holdsStruct reports whether values of c hold structs the decoder walks.
-func holdsStruct(c *codec) bool {
-	c = derefCodec(c)
-	switch c.kind {
-	case kStruct:
-		return true
-	case kSlice, kArray, kMap:
-		return holdsStruct(c.elem)
-	}
-	return false
-}
-
-// walker runs the validator rules of a decoded value, field by field, and
-// collects AJV-style details. Absent lists the JSON pointers of properties
-// that were not sent: LoopBack validates only the properties present.
+// walker runs the validate rules of a decoded value, field by field, and
+// collects AJV-style details, every failure and not the first. Absent
+// lists the JSON pointers of properties that were not sent: LoopBack
+// validates only the properties present.
 type walker struct {
 	absent  []string
 	details []httperr.Detail
@@ -123,10 +72,10 @@ func (w *walker) isAbsent() bool {
 	return false
 }
 
-// value validates v, of codec c, with rules (may be empty) at w.path.
-func (w *walker) value(c *codec, v reflect.Value, rules string) {
-	if rules != "" {
-		w.run(v, rules)
+// value validates v, of codec c, with r (may be nil) at w.path.
+func (w *walker) value(c *codec, v reflect.Value, r *rules.Rules) {
+	if r != nil {
+		w.run(v, r)
 	}
 	if c.nested {
 		w.nested(c, v)
@@ -174,155 +123,9 @@ func (w *walker) fields(sc *structCodec, v reflect.Value) {
 	}
 }
 
-// run applies validator rules to v and maps its errors.
-func (w *walker) run(v reflect.Value, rules string) {
-	err := validate.Var(v.Interface(), rules)
-	if err == nil {
-		return
+// run applies r to v and adds its details.
+func (w *walker) run(v reflect.Value, r *rules.Rules) {
+	for _, d := range r.Check(v, pointer(w.path), nil) {
+		w.details = append(w.details, httperr.Detail(d))
 	}
-	var ves validator.ValidationErrors
-	if !errors.As(err, &ves) {
-		w.details = append(w.details, httperr.Detail{Path: pointer(w.path), Code: "validate", Message: err.Error(), Info: map[string]any{}})
-		return
-	}
-	for _, fe := range ves {
-		w.details = append(w.details, ajvDetail(fe, pointer(w.path)+elementPath(fe.Namespace())))
-	}
-}
-
-// elementPath turns the [i] and [key] parts of a Var namespace into
-// JSON-pointer segments.
-func elementPath(ns string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(ns, '[')
-		if i < 0 {
-			return b.String()
-		}
-		j := strings.IndexByte(ns[i:], ']')
-		if j < 0 {
-			return b.String()
-		}
-		b.WriteByte('/')
-		b.WriteString(escapePointer(ns[i+1 : i+j]))
-		ns = ns[i+j+1:]
-	}
-}
-
-var formats = map[string]string{
-	"email": "email", "url": "uri", "uri": "uri", "http_url": "uri",
-	"uuid": "uuid", "uuid3": "uuid", "uuid4": "uuid", "uuid5": "uuid",
-	"uuid_rfc4122": "uuid", "uuid4_rfc4122": "uuid",
-	"datetime": "date-time", "ipv4": "ipv4", "ipv6": "ipv6", "ip": "ip",
-	"hostname": "hostname", "hostname_rfc1123": "hostname",
-}
-
-// ajvDetail maps one validator failure to AJV's keyword, message and params.
-func ajvDetail(fe validator.FieldError, path string) httperr.Detail {
-	tag, param := fe.Tag(), fe.Param()
-	d := httperr.Detail{Path: path}
-	k := fe.Kind()
-	str := k == reflect.String
-	items := k == reflect.Slice || k == reflect.Array || k == reflect.Map
-	num := !str && !items
-	lim := limitOf(param)
-	switch {
-	case (tag == "min" || tag == "gte") && str, tag == "gt" && str, tag == "len" && str && shorter(fe):
-		d.Code, d.Info = "minLength", map[string]any{"limit": adjust(lim, tag == "gt")}
-		d.Message = fmt.Sprintf("must NOT have fewer than %v characters", d.Info["limit"])
-	case (tag == "max" || tag == "lte") && str, tag == "lt" && str, tag == "len" && str:
-		d.Code, d.Info = "maxLength", map[string]any{"limit": lim}
-		if tag == "lt" {
-			d.Info["limit"] = minusOne(lim)
-		}
-		d.Message = fmt.Sprintf("must NOT have more than %v characters", d.Info["limit"])
-	case (tag == "min" || tag == "gte" || tag == "gt" || tag == "len" && shorter(fe)) && items:
-		d.Code, d.Info = "minItems", map[string]any{"limit": adjust(lim, tag == "gt")}
-		d.Message = fmt.Sprintf("must NOT have fewer than %v items", d.Info["limit"])
-	case (tag == "max" || tag == "lte" || tag == "lt" || tag == "len") && items:
-		d.Code, d.Info = "maxItems", map[string]any{"limit": lim}
-		if tag == "lt" {
-			d.Info["limit"] = minusOne(lim)
-		}
-		d.Message = fmt.Sprintf("must NOT have more than %v items", d.Info["limit"])
-	case (tag == "min" || tag == "gte") && num:
-		d.Code, d.Message, d.Info = "minimum", "must be >= "+param, map[string]any{"comparison": ">=", "limit": lim}
-	case (tag == "max" || tag == "lte") && num:
-		d.Code, d.Message, d.Info = "maximum", "must be <= "+param, map[string]any{"comparison": "<=", "limit": lim}
-	case tag == "gt" && num:
-		d.Code, d.Message, d.Info = "exclusiveMinimum", "must be > "+param, map[string]any{"comparison": ">", "limit": lim}
-	case tag == "lt" && num:
-		d.Code, d.Message, d.Info = "exclusiveMaximum", "must be < "+param, map[string]any{"comparison": "<", "limit": lim}
-	case tag == "oneof":
-		vals := []any{}
-		for _, s := range strings.Fields(param) {
-			s = strings.Trim(s, "'")
-			if num {
-				vals = append(vals, limitOf(s))
-			} else {
-				vals = append(vals, s)
-			}
-		}
-		d.Code, d.Message, d.Info = "enum", "must be equal to one of the allowed values", map[string]any{"allowedValues": vals}
-	case formats[tag] != "":
-		f := formats[tag]
-		d.Code, d.Message, d.Info = "format", fmt.Sprintf("must match format %q", f), map[string]any{"format": f}
-	default:
-		d.Code, d.Message, d.Info = tag, fmt.Sprintf("failed on the '%s' rule", tag), map[string]any{"param": param}
-	}
-	return d
-}
-
-// shorter reports whether a len failure is because the value is too short.
-func shorter(fe validator.FieldError) bool {
-	n := limitOf(fe.Param())
-	num, ok := n.(json.Number)
-	if !ok {
-		return false
-	}
-	want, err := num.Int64()
-	if err != nil {
-		return false
-	}
-	v := reflect.ValueOf(fe.Value())
-	for v.Kind() == reflect.Pointer && !v.IsNil() {
-		v = v.Elem()
-	}
-	switch v.Kind() {
-	case reflect.String:
-		return int64(len([]rune(v.String()))) < want
-	case reflect.Slice, reflect.Array, reflect.Map:
-		return int64(v.Len()) < want
-	}
-	return false
-}
-
-// limitOf is a rule's parameter as a JSON number when it is one.
-func limitOf(param string) any {
-	if json.Valid([]byte(param)) && param != "" && (param[0] == '-' || param[0] >= '0' && param[0] <= '9') {
-		return json.Number(param)
-	}
-	return param
-}
-
-// adjust adds one to an integer limit when plus is set (gt on a length).
-func adjust(lim any, plus bool) any {
-	if !plus {
-		return lim
-	}
-	if n, ok := lim.(json.Number); ok {
-		if i, err := n.Int64(); err == nil {
-			return json.Number(itoa(int(i + 1)))
-		}
-	}
-	return lim
-}
-
-func minusOne(lim any) any {
-	if n, ok := lim.(json.Number); ok {
-		if i, err := n.Int64(); err == nil {
-			return json.Number(itoa(int(i - 1)))
-		}
-	}
-	return lim
 }

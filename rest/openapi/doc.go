@@ -41,14 +41,16 @@
 // component, referenced, named after the type (Todo; a generic Page[Todo]
 // is Page_Todo), titled with its name; repository.Count is
 // loopback.Count. An omitempty pointer is optional, not nullable. The
-// validate tags become constraints: required (with minLength 1 on a
-// string, which may not be blank); min,
-// max and len as minLength/maxLength for strings, minItems/maxItems for
-// slices, minProperties/maxProperties for maps, minimum/maximum for
+// validate tags become constraints, from the rules package
+// repository/rules compiled, the ones the parser checks: required (with
+// minLength 1 on a string, which may not be blank); min, max and len as
+// minLength/maxLength for strings, minItems/maxItems for slices,
+// minProperties/maxProperties for maps, minimum/maximum for
 // numbers (gt, lt as exclusive bounds); oneof as enum; email, url, uuid,
-// datetime, ipv4, ipv6, hostname as formats; rules after dive on the
-// items. Struct schemas have additionalProperties: false, since the
-// parser refuses unknown properties. Documentation-only tags are read
+// datetime, ipv4, ipv6, hostname as formats; alphanum and kin as
+// patterns; rules after dive on the items or additionalProperties.
+// Struct schemas have additionalProperties: false, since the parser
+// refuses unknown properties. Documentation-only tags are read
 // too: description, example, title, default, deprecated.
 //
 // # Models

@@ -2,18 +2,18 @@ package openapi
 
 import (
 	"reflect"
-	"strconv"
-	"strings"
 
 	"github.com/swaggest/jsonschema-go"
+
+	"github.com/loomhq/loom/repository/rules"
 )
 
-// validateTags maps a field's go-playground/validator rules to schema
-// constraints, so the document states what actions/params enforces:
-// required, min/max/len/gt/gte/lt/lte by the field's kind (length of a
-// string, items of a slice, properties of a map, bounds of a number),
-// oneof as an enum and the format rules as formats. Rules after dive apply
-// to the elements. A parameter's required is set by the builder from the
+// validateTags documents a field's validate rules as schema keywords. The
+// rules are compiled by package rules, the same compiled rules the
+// decoders check, so each keyword (minLength, minItems, minimum, enum,
+// format, pattern, ...) is what the check enforces and what its error
+// detail names. Rules after dive apply to the items of a list and to the
+// values of a map. A parameter's required is set by the builder from the
 // decoder, which knows it exactly; on the synthetic parameter struct the
 // required added here is unused.
 func validateTags(p jsonschema.InterceptPropParams) error {
@@ -24,29 +24,88 @@ func validateTags(p jsonschema.InterceptPropParams) error {
 	if !ok || tag == "" || tag == "-" {
 		return nil
 	}
-	own, elem, _ := strings.Cut(tag, ",dive")
-	applyRules(p.PropertySchema, p.Field.Type, own)
-	if required(own) {
-		addRequired(p.ParentSchema, p.Name)
+	r, err := rules.Compile(p.Field.Type, tag)
+	if err != nil {
+		return err
 	}
-	if elem != "" {
-		ft := deref(p.Field.Type)
-		items := p.PropertySchema.Items
-		if (ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array) && items != nil && items.SchemaOrBool != nil &&
-			items.SchemaOrBool.TypeObject != nil && items.SchemaOrBool.TypeObject.Ref == nil {
-			applyRules(items.SchemaOrBool.TypeObject, ft.Elem(), strings.TrimPrefix(elem, ","))
-		}
+	document(p.PropertySchema, r)
+	if r.Required {
+		addRequired(p.ParentSchema, p.Name)
 	}
 	return nil
 }
 
-func required(rules string) bool {
-	for r := range strings.SplitSeq(rules, ",") {
-		if r == "required" {
-			return true
-		}
+// document sets the keywords of r on s, the schema of a value of r's
+// type, and of r's element rules on its items or additional properties.
+func document(s *jsonschema.Schema, r *rules.Rules) {
+	if s == nil || s.Ref != nil || r == nil {
+		return // a referenced schema is shared; its own type carries its constraints
 	}
-	return false
+	for _, k := range r.Keywords() {
+		setKeyword(s, k)
+	}
+	if r.Elem == nil {
+		return
+	}
+	var elem *jsonschema.SchemaOrBool
+	switch r.Kind {
+	case rules.KindArray:
+		if s.Items != nil {
+			elem = s.Items.SchemaOrBool
+		}
+	case rules.KindMap:
+		elem = s.AdditionalProperties
+	}
+	if elem != nil {
+		document(elem.TypeObject, r.Elem)
+	}
+}
+
+// setKeyword sets one keyword, with the value type package rules gives it.
+func setKeyword(s *jsonschema.Schema, k rules.Keyword) {
+	switch v := k.Value.(type) {
+	case int64:
+		switch k.Name {
+		case "minLength":
+			s.WithMinLength(v)
+		case "maxLength":
+			s.WithMaxLength(v)
+		case "minItems":
+			s.WithMinItems(v)
+		case "maxItems":
+			s.WithMaxItems(v)
+		case "minProperties":
+			s.WithMinProperties(v)
+		case "maxProperties":
+			s.WithMaxProperties(v)
+		}
+	case float64:
+		switch k.Name {
+		case "minimum":
+			s.WithMinimum(v)
+		case "maximum":
+			s.WithMaximum(v)
+		// The bound is set as minimum too: OpenAPI 3.0 writes an exclusive
+		// bound as minimum plus exclusiveMinimum: true, and the 3.0
+		// conversion keeps only the flag otherwise. In 3.1 it is redundant
+		// but true.
+		case "exclusiveMinimum":
+			s.WithMinimum(v).WithExclusiveMinimum(v)
+		case "exclusiveMaximum":
+			s.WithMaximum(v).WithExclusiveMaximum(v)
+		}
+	case string:
+		switch k.Name {
+		case "format":
+			s.WithFormat(v)
+		case "pattern":
+			s.WithPattern(v)
+		}
+	case []any:
+		s.Enum = append([]any(nil), v...)
+	case bool:
+		s.WithUniqueItems(v)
+	}
 }
 
 func addRequired(s *jsonschema.Schema, name string) {
@@ -56,147 +115,6 @@ func addRequired(s *jsonschema.Schema, name string) {
 		}
 	}
 	s.Required = append(s.Required, name)
-}
-
-// applyRules sets the constraints of rules, one validate tag without its
-// dive part, on s, the schema of a value of type t.
-func applyRules(s *jsonschema.Schema, t reflect.Type, rules string) {
-	if s == nil || s.Ref != nil {
-		return // a referenced schema is shared; its own type carries its constraints
-	}
-	kind := deref(t).Kind()
-	for rule := range strings.SplitSeq(rules, ",") {
-		key, arg, _ := strings.Cut(rule, "=")
-		switch key {
-		case "min", "gte":
-			bound(s, kind, arg, true, false)
-		case "max", "lte":
-			bound(s, kind, arg, false, false)
-		case "gt":
-			bound(s, kind, arg, true, true)
-		case "lt":
-			bound(s, kind, arg, false, true)
-		case "len", "eq":
-			if key == "len" || kind != reflect.String {
-				bound(s, kind, arg, true, false)
-				bound(s, kind, arg, false, false)
-			}
-		case "oneof":
-			s.Enum = nil
-			for _, v := range oneOfValues(arg) {
-				s.Enum = append(s.Enum, enumValue(kind, v))
-			}
-		default:
-			if f, ok := formats[key]; ok {
-				s.WithFormat(f)
-			} else if key == "datetime" {
-				s.WithFormat(datetimeFormat(arg))
-			}
-		}
-	}
-}
-
-// formats are the validator rules with an OpenAPI (or widely known) format.
-var formats = map[string]string{
-	"email": "email", "url": "uri", "uri": "uri", "http_url": "uri",
-	"uuid": "uuid", "uuid3": "uuid", "uuid4": "uuid", "uuid5": "uuid",
-	"ipv4": "ipv4", "ipv6": "ipv6", "ip": "ip", "hostname": "hostname",
-	"hostname_rfc1123": "hostname", "base64": "byte",
-}
-
-// datetimeFormat is date-time for an RFC 3339 layout, date for a date.
-func datetimeFormat(layout string) string {
-	switch layout {
-	case "2006-01-02":
-		return "date"
-	case "15:04:05":
-		return "time"
-	}
-	return "date-time"
-}
-
-// bound sets a lower (min) or upper bound n from arg on s, by kind.
-func bound(s *jsonschema.Schema, kind reflect.Kind, arg string, lower, exclusive bool) {
-	n, err := strconv.ParseFloat(arg, 64)
-	if err != nil {
-		return // a field reference or a duration: no schema keyword
-	}
-	count := int64(n)
-	if exclusive {
-		if lower {
-			count++
-		} else {
-			count--
-		}
-	}
-	switch kind {
-	case reflect.String:
-		if lower {
-			s.WithMinLength(count)
-		} else {
-			s.WithMaxLength(count)
-		}
-	case reflect.Slice, reflect.Array:
-		if lower {
-			s.WithMinItems(count)
-		} else {
-			s.WithMaxItems(count)
-		}
-	case reflect.Map:
-		if lower {
-			s.WithMinProperties(count)
-		} else {
-			s.WithMaxProperties(count)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		switch {
-		case lower && exclusive:
-			s.WithExclusiveMinimum(n)
-		case lower:
-			s.WithMinimum(n)
-		case exclusive:
-			s.WithExclusiveMaximum(n)
-		default:
-			s.WithMaximum(n)
-		}
-	}
-}
-
-// oneOfValues splits a oneof argument as validator does: by spaces, with
-// 'single quoted' values that may hold spaces.
-func oneOfValues(arg string) []string {
-	var out []string
-	for arg = strings.TrimSpace(arg); arg != ""; arg = strings.TrimSpace(arg) {
-		if arg[0] == '\'' {
-			if end := strings.IndexByte(arg[1:], '\''); end >= 0 {
-				out = append(out, arg[1:end+1])
-				arg = arg[end+2:]
-				continue
-			}
-		}
-		v, rest, _ := strings.Cut(arg, " ")
-		out = append(out, v)
-		arg = rest
-	}
-	return out
-}
-
-// enumValue is v as the JSON value a field of kind holds.
-func enumValue(kind reflect.Kind, v string) any {
-	switch kind {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
-		}
-	case reflect.Float32, reflect.Float64:
-		if n, err := strconv.ParseFloat(v, 64); err == nil {
-			return n
-		}
-	}
-	return v
 }
 
 func deref(t reflect.Type) reflect.Type {
