@@ -49,7 +49,8 @@ func (d Data) Clone() Data {
 }
 
 // toData is entity v (a T) as Data: encoding/json's object, without nulls
-// and without a zero id, plus the hidden properties that are set.
+// and without a zero id, plus the hidden properties that are set and the
+// properties of the catch-all field (see [StrictModel]).
 func (m *Model) toData(v any) (Data, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -82,6 +83,13 @@ func (m *Model) toData(v any) (Data, error) {
 		}
 		d[p.Name] = raw
 	}
+	// The catch-all field's properties are stored beside the declared
+	// ones, which win a clash.
+	for k, raw := range m.extraOf(rv) {
+		if _, declared := m.byName[k]; !declared && len(raw) > 0 && !bytes.Equal(raw, nullJSON) {
+			d[k] = raw
+		}
+	}
 	return d, nil
 }
 
@@ -90,7 +98,8 @@ func isZeroID(raw json.RawMessage) bool {
 	return s == "0" || s == `""`
 }
 
-// fromData fills the entity at ptr (a *T) from d.
+// fromData fills the entity at ptr (a *T) from d; the properties the
+// model does not declare go to its catch-all field, when it has one.
 func (m *Model) fromData(d Data, ptr any) error {
 	if err := json.Unmarshal(d.object(m), ptr); err != nil {
 		return fmt.Errorf("repository: decoding %s: %w", m.Name, err)
@@ -108,6 +117,18 @@ func (m *Model) fromData(d Data, ptr any) error {
 		if err := json.Unmarshal(raw, f.Addr().Interface()); err != nil {
 			return fmt.Errorf("repository: decoding %s.%s: %w", m.Name, p.Name, err)
 		}
+	}
+	if m.extra != nil {
+		var extra Data
+		for k, raw := range d {
+			if _, declared := m.byName[k]; !declared {
+				if extra == nil {
+					extra = Data{}
+				}
+				extra[k] = raw
+			}
+		}
+		m.setExtra(rv, extra)
 	}
 	return nil
 }

@@ -109,6 +109,9 @@ func (p Patch[T]) check(m *Model) error {
 func checkValue(m *Model, name string, raw json.RawMessage) []Detail {
 	prop := m.byName[name]
 	path := "/" + name
+	if prop == nil && !m.Strict {
+		return nil // kept by a non-strict model (see StrictModel)
+	}
 	if prop == nil {
 		return []Detail{{Path: "", Code: "additionalProperties", Message: "must NOT have additional properties",
 			Info: map[string]any{"additionalProperty": name}}}

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/repository"
 )
 
 // state is the per-request scratch space, pooled: the body buffer, the
@@ -169,6 +170,13 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 		return nil, details, nil
 	}
 	absent, sc.absent = sc.absent, nil
+	st := derefCodec(c).st
+	var extra repository.Data
+	if st != nil && st.extra != nil {
+		if data, extra, details = splitExtra(data, st); len(details) > 0 {
+			return nil, details, nil
+		}
+	}
 	if err := json.Unmarshal(data, v.Addr().Interface()); err != nil {
 		var d detailer
 		if errors.As(err, &d) && d.ErrorDetails() != nil {
@@ -177,6 +185,9 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 			return nil, nil, httperr.ValidationFailed(nil).WithDetails(d.ErrorDetails()).WithCause(err)
 		}
 		return nil, []httperr.Detail{unmarshalDetail(err)}, nil
+	}
+	if extra != nil {
+		setExtra(v, st, extra)
 	}
 	return absent, nil, nil
 }

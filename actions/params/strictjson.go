@@ -299,6 +299,9 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 		}
 		i, known := sc.byName[unsafeString(raw)]
 		switch {
+		case !known && sc.extra != nil: // kept by a non-strict body
+			s.value(nil, false, string(raw) == "constructor")
+			continue
 		case !known:
 			s.details = append(s.details, additionalDetail(s.path, string(raw)))
 			s.value(nil, false, string(raw) == "constructor")
