@@ -133,8 +133,9 @@ func (m *Model) fromData(d Data, ptr any) error {
 	return nil
 }
 
-// object is d as one JSON object, leaving out hidden properties (which
-// encoding/json would not read anyway).
+// object is d as one JSON object of the declared properties, leaving out
+// hidden ones (which encoding/json would not read anyway) and undeclared
+// ones (which it would match to a field of another case).
 func (d Data) object(m *Model) []byte {
 	n := 2
 	for k, v := range d {
@@ -144,8 +145,8 @@ func (d Data) object(m *Model) []byte {
 	b = append(b, '{')
 	first := true
 	for k, v := range d {
-		if p := m.byName[k]; p != nil && p.Hidden {
-			continue
+		if p := m.byName[k]; p == nil || p.Hidden {
+			continue // undeclared: a "TITLE" kept by a non-strict model would fill Title
 		}
 		if !first {
 			b = append(b, ',')

@@ -15,18 +15,20 @@ func (f Fields) Keeps(name string) bool {
 		return true
 	}
 	keep, named := f[name]
-	if keep {
-		return true
-	}
 	if named {
-		return false
+		return keep
 	}
+	return !f.includes() // on no inclusion list, and not excluded
+}
+
+// includes reports whether f is an inclusion list: some property true.
+func (f Fields) includes() bool {
 	for _, k := range f {
 		if k {
-			return false // an inclusion list, and name is not on it
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // Projection is an entity, or a slice of entities, as a response writes
