@@ -273,3 +273,18 @@ func TestBulkWritesRefuseUnknownQueryParameters(t *testing.T) {
 		}
 	}
 }
+
+// Strict on a route without a body:"json" struct has nothing to apply to.
+func TestStrictWithoutABodyFailsAtStartUp(t *testing.T) {
+	c := controller.Func{Label: "PlainController", List: []controller.Route{
+		controller.Post("/plain", func(ctx context.Context, in struct {
+			Title string `json:"title"`
+		}) (controller.NoContent, error) {
+			return controller.NoContent{}, nil
+		}, controller.Strict(true)),
+	}}
+	_, err := actions.NewRouteTable(actions.Options{}, []controller.Controller{c}, nil)
+	if err == nil || !strings.Contains(err.Error(), "strict setting applies to a body") {
+		t.Fatalf("got %v, want a start-up error", err)
+	}
+}

@@ -210,6 +210,9 @@ func (b *builder) finish() error {
 		b.cs[nil] = rc
 		d.body = bodyPlan{present: true, c: rc}
 	}
+	if d.opts.Strict != nil && !d.body.whole {
+		return errors.New("the route's strict setting applies to a body:\"json\" struct field, and the input has none")
+	}
 	b.cs.settle()
 	// encoding/json also sees untagged exported fields under their Go
 	// names; one named like a body property would shadow or drop it.
