@@ -79,8 +79,8 @@ func (d *Decoder) checkUnknownQuery(query []pair) error {
 		}
 		if !d.queryNames[name] {
 			name = elide([]string{name})
-			return httperr.BadRequest("Unknown query parameter " + jsonText(name) + ": this operation writes every " +
-				"instance its where selects, so it refuses a parameter it does not declare rather than ignore it" +
+			return httperr.BadRequest("Unknown query parameter " + jsonText(name) + ": this operation changes every " +
+				"instance its parameters select, so it refuses a parameter it does not declare rather than ignore it" +
 				d.declaredQuery + ".").
 				WithCode(CodeUnknownQueryParameter).
 				WithDetails(map[string]any{"parameter": name})

@@ -30,7 +30,7 @@ func TestRefuseUnknownQuery(t *testing.T) {
 	}
 	_, err := decode[bulkInput](t, d, req("PATCH", "/t?where[id]=5&id=5", "", `{"title":"x"}`), nil)
 	checkErr(t, err, wantErr{Status: 400, Name: "BadRequestError", Code: CodeUnknownQueryParameter,
-		Message: `Unknown query parameter "id": this operation writes every instance its where selects, so it refuses a parameter ` +
+		Message: `Unknown query parameter "id": this operation changes every instance its parameters select, so it refuses a parameter ` +
 			`it does not declare rather than ignore it (it declares "where", "filter").`,
 		Details: `{"parameter":"id"}`})
 	_, err = decode[bulkInput](t, d, req("PATCH", "/t?wHere[id]=5", "", `{"title":"x"}`), nil)
@@ -41,7 +41,7 @@ func TestRefuseUnknownQuery(t *testing.T) {
 	d = mustCompile[noQueryInput](t, Options{RefuseUnknownQuery: true})
 	_, err = decode[noQueryInput](t, d, req("DELETE", "/t?"+strings.Repeat("a", 5000)+"=1", "", `{}`), nil)
 	checkErr(t, err, wantErr{Status: 400, Name: "BadRequestError", Code: CodeUnknownQueryParameter,
-		Message: `Unknown query parameter "` + strings.Repeat("a", 32) + `…": this operation writes every instance its where selects, ` +
+		Message: `Unknown query parameter "` + strings.Repeat("a", 32) + `…": this operation changes every instance its parameters select, ` +
 			`so it refuses a parameter it does not declare rather than ignore it.`,
 		Details: `{"parameter":"` + strings.Repeat("a", 32) + `…"}`})
 
