@@ -20,6 +20,7 @@ type Route struct {
 
 	decoder *params.Decoder
 	chain   *interceptor.Chain // nil when no interceptor applies
+	project *projection        // nil when results are written as they are
 }
 
 // Method is the route's HTTP verb.
@@ -34,16 +35,31 @@ func (r *Route) Decoder() *params.Decoder { return r.decoder }
 
 // Invoke calls the route's handler with args through its interceptor
 // chain, composed at start-up. The interceptors see an InvocationContext
-// whose Request is ctx when ctx is the request's context.
+// whose Request is ctx when ctx is the request's context, and the
+// handler's own result.
+//
+// When the route's input has a Filter[T] parameter and its result is T,
+// *T or []T, a result asked for with fields comes back as a
+// [repository.Projection], whose JSON has only the selected properties;
+// so does the result of a model that keeps unknown properties (see
+// repository.StrictModel), whose JSON writes them inline.
 func (r *Route) Invoke(ctx context.Context, args any) (any, error) {
 	if r.chain == nil {
-		return r.Call(ctx, args)
+		res, err := r.Call(ctx, args)
+		if err != nil {
+			return nil, err
+		}
+		return r.project.apply(args, res), nil
 	}
 	ic := interceptor.NewInvocationContext(ctx, r.Controller, r.Name, args)
 	ic.Source = interceptor.FromRoute
 	ic.Route = r
 	ic.Request, _ = ctx.(*loomctx.RequestContext)
-	return r.chain.Invoke(ic)
+	res, err := r.chain.Invoke(ic)
+	if err != nil {
+		return nil, err
+	}
+	return r.project.apply(args, res), nil
 }
 
 // callHandler is the end of the route's chain.
@@ -87,16 +103,22 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	if limit == 0 {
 		limit = opts.BodyLimit
 	}
-	dec, err := params.Compile(cr.InputType(), params.Options{
+	popts := params.Options{
 		BodyLimit:          limit,
 		ProhibitedKeys:     opts.ProhibitedKeys,
 		MaxQueryParams:     opts.MaxQueryParams,
 		MaxQueryArrayItems: opts.MaxQueryArrayItems,
-	})
+		Strict:             cr.Strict,
+	}
+	dec, err := params.Compile(cr.InputType(), popts)
+	if err == nil && refusesUnknownQuery(cr.Verb, cr.StrictQuery, dec.Fields()) {
+		popts.RefuseUnknownQuery = true
+		dec, err = params.Compile(cr.InputType(), popts)
+	}
 	if err != nil {
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}
-	r := &Route{Route: cr, decoder: dec}
+	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType())}
 	if chain := reg.Chain(interceptor.FromRoute, r.callHandler, cr.Interceptors...); chain.Len() > 0 {
 		r.chain = chain
 	}

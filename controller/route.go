@@ -52,6 +52,12 @@ type Route struct {
 	// Interceptors wrap the handler: the controller's (see [Intercepted]),
 	// then the route's own (see [Intercept]), after the global ones.
 	Interceptors []interceptor.Interceptor
+	// Strict, when set, overrides the strict setting of the body's model
+	// for this route; see [Strict].
+	Strict *bool
+	// StrictQuery, when set, says whether the route refuses query
+	// parameters it does not declare; see [StrictQuery].
+	StrictQuery *bool
 
 	handler handler
 }

@@ -198,11 +198,34 @@ func (r *DefaultCrudRepository[T, ID]) query(q Query) (Query, error) {
 			Info:    map[string]any{"relations": names}}
 	}
 	q.Select = q.Fields.Select(r.model)
+	if r.model.extra != nil && q.Select != nil && !q.Fields.includes() {
+		// An exclusion keeps the unknown properties, which no list of
+		// declared ones can name: read everything, drop the excluded.
+		q.Select = nil
+	}
 	id := r.model.ID.Name
 	if !slices.ContainsFunc(q.Order, func(o Order) bool { return o.Prop == id }) {
 		q.Order = append(slices.Clip(q.Order), Asc(id))
 	}
 	return q, nil
+}
+
+// trim drops from ds, in copies, the properties q's fields exclude when
+// the query read every property: the exclusion of a model that keeps
+// unknown properties (see query).
+func trim(ds []Data, q Query) {
+	if q.Select != nil || len(q.Fields) == 0 {
+		return
+	}
+	for i, d := range ds {
+		c := d.Clone()
+		for k := range c {
+			if !q.Fields.Keeps(k) {
+				delete(c, k)
+			}
+		}
+		ds[i] = c
+	}
 }
 
 // Find returns the entities filter selects (nil: all, by id).
@@ -215,6 +238,7 @@ func (r *DefaultCrudRepository[T, ID]) Find(ctx context.Context, filter *Filter[
 	if err != nil {
 		return nil, err
 	}
+	trim(ds, q)
 	return r.entities(ds)
 }
 
@@ -229,6 +253,7 @@ func (r *DefaultCrudRepository[T, ID]) FindOne(ctx context.Context, filter *Filt
 	if err != nil || len(ds) == 0 {
 		return nil, err
 	}
+	trim(ds, q)
 	t, err := r.fromData(ds[0])
 	return &t, err
 }
@@ -253,6 +278,7 @@ func (r *DefaultCrudRepository[T, ID]) FindByID(ctx context.Context, id ID, filt
 	if len(ds) == 0 {
 		return nil, &EntityNotFoundError{Model: r.model.Name, ID: id}
 	}
+	trim(ds, q)
 	t, err := r.fromData(ds[0])
 	return &t, err
 }

@@ -69,7 +69,8 @@ func (d Data) Clone() Data {
 
 // toData is entity v (a T) as Data: encoding/json's object, without the
 // nulls of unset fields and without a zero id, plus the hidden properties
-// that are set.
+// that are set and the properties of the catch-all field (see
+// [StrictModel]).
 func (m *Model) toData(v any) (Data, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -102,6 +103,13 @@ func (m *Model) toData(v any) (Data, error) {
 		}
 		d[p.Name] = raw
 	}
+	// The catch-all field's properties are stored beside the declared
+	// ones, which win a clash.
+	for k, raw := range m.extraOf(rv) {
+		if _, declared := m.byName[k]; !declared && len(raw) > 0 && !bytes.Equal(raw, nullJSON) {
+			d[k] = raw
+		}
+	}
 	return d, nil
 }
 
@@ -122,7 +130,8 @@ func isZeroID(raw json.RawMessage) bool {
 	return s == "0" || s == `""`
 }
 
-// fromData fills the entity at ptr (a *T) from d.
+// fromData fills the entity at ptr (a *T) from d; the properties the
+// model does not declare go to its catch-all field, when it has one.
 func (m *Model) fromData(d Data, ptr any) error {
 	if err := json.Unmarshal(d.object(m), ptr); err != nil {
 		return fmt.Errorf("repository: decoding %s: %w", m.Name, err)
@@ -141,11 +150,24 @@ func (m *Model) fromData(d Data, ptr any) error {
 			return fmt.Errorf("repository: decoding %s.%s: %w", m.Name, p.Name, err)
 		}
 	}
+	if m.extra != nil {
+		var extra Data
+		for k, raw := range d {
+			if _, declared := m.byName[k]; !declared {
+				if extra == nil {
+					extra = Data{}
+				}
+				extra[k] = raw
+			}
+		}
+		m.setExtra(rv, extra)
+	}
 	return nil
 }
 
-// object is d as one JSON object, leaving out hidden properties (which
-// encoding/json would not read anyway).
+// object is d as one JSON object of the declared properties, leaving out
+// hidden ones (which encoding/json would not read anyway) and undeclared
+// ones (which it would match to a field of another case).
 func (d Data) object(m *Model) []byte {
 	n := 2
 	for k, v := range d {
@@ -155,8 +177,8 @@ func (d Data) object(m *Model) []byte {
 	b = append(b, '{')
 	first := true
 	for k, v := range d {
-		if p := m.byName[k]; p != nil && p.Hidden {
-			continue
+		if p := m.byName[k]; p == nil || p.Hidden {
+			continue // undeclared: a "TITLE" kept by a non-strict model would fill Title
 		}
 		if !first {
 			b = append(b, ',')

@@ -83,8 +83,16 @@ type Model struct {
 	// Limits caps the filters run against the model; zero fields take
 	// [DefaultLimits].
 	Limits Limits
+	// Strict is LoopBack's strict setting. A strict model (the default)
+	// refuses properties it does not declare; a model whose ModelStrict
+	// method returns false (see [StrictModel]) accepts them, stores them
+	// and returns them, keeping them in its catch-all field.
+	Strict bool
 
 	byName map[string]*Property
+	// extra is the index of the catch-all field (loom:"extra"), which
+	// holds the properties the model does not declare; nil when none.
+	extra []int
 }
 
 // Property returns the property named name, or nil.
@@ -92,6 +100,26 @@ func (m *Model) Property(name string) *Property { return m.byName[name] }
 
 // ModelNamer is implemented by entities that choose their model's name.
 type ModelNamer interface{ ModelName() string }
+
+// StrictModel is implemented by entities that choose LoopBack's strict
+// setting. An entity whose ModelStrict returns false accepts properties it
+// does not declare: request bodies keep them, the repository stores them
+// and answers carry them, beside the declared ones. It must hold them in a
+// catch-all field of type [Data], tagged json:"-" and loom:"extra":
+//
+//	type Note struct {
+//		ID    int             `json:"id,omitempty" loom:"id,generated"`
+//		Title string          `json:"title"`
+//		Extra repository.Data `json:"-" loom:"extra"`
+//	}
+//
+//	func (Note) ModelStrict() bool { return false }
+//
+// A strict model may have a catch-all field too: a route that accepts
+// unknown properties for that model alone (controller.Strict(false)) keeps
+// them there. The SQL connectors store declared properties only, in their
+// columns, and refuse a non-strict model.
+type StrictModel interface{ ModelStrict() bool }
 
 // LimitsProvider is implemented by entities whose filters have their own
 // caps; zero fields take [DefaultLimits].
@@ -118,7 +146,8 @@ var models sync.Map // reflect.Type → modelEntry
 // generated (the store assigns the id), hidden (stored, never returned;
 // the field must be tagged json:"-"), and name=<n> (a hidden property's
 // stored name; by default the field name with its first letter
-// lower-cased).
+// lower-cased). A field tagged loom:"extra" is no property: it keeps the
+// properties a non-strict model does not declare (see [StrictModel]).
 func ModelOf[T any]() (*Model, error) {
 	return modelOfType(reflect.TypeFor[T]())
 }
@@ -139,7 +168,7 @@ func buildModel(t reflect.Type) (*Model, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("an entity must be a struct, not %v", t)
 	}
-	m := &Model{Name: t.Name(), Type: t, byName: map[string]*Property{}}
+	m := &Model{Name: t.Name(), Type: t, Strict: true, byName: map[string]*Property{}}
 	zero := reflect.New(t).Elem().Interface()
 	if n, ok := zero.(ModelNamer); ok && n.ModelName() != "" {
 		m.Name = n.ModelName()
@@ -157,7 +186,108 @@ func buildModel(t reflect.Type) (*Model, error) {
 	if _, err := rules.Of(t); err != nil {
 		return nil, err
 	}
+	strict, err := strictOf(t, m.extra)
+	if err != nil {
+		return nil, err
+	}
+	m.Strict = strict
 	return m, nil
+}
+
+// strictOf is the strict setting of struct type t whose catch-all field
+// is at extra (nil: none).
+func strictOf(t reflect.Type, extra []int) (bool, error) {
+	sm, ok := reflect.New(t).Elem().Interface().(StrictModel)
+	if !ok || sm.ModelStrict() {
+		return true, nil
+	}
+	if extra == nil {
+		return false, fmt.Errorf("ModelStrict is false (LoopBack's strict: false), but no field keeps the properties it does not declare, " +
+			"so they would be lost: add a field Extra repository.Data tagged json:\"-\" loom:\"extra\"")
+	}
+	return false, nil
+}
+
+// UnknownProperties says how struct type t, a model or any struct a body
+// is decoded into, treats JSON properties it does not declare: strict is
+// its strict setting (see [StrictModel]) and extra the index of its
+// catch-all field (loom:"extra", found through embedded structs as
+// encoding/json finds fields), nil when it has none. It fails on a
+// malformed catch-all field and on a non-strict type without one.
+func UnknownProperties(t reflect.Type) (strict bool, extra []int, err error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return true, nil, nil
+	}
+	if extra, err = findExtra(t, nil, nil); err != nil {
+		return false, nil, fmt.Errorf("%v: %w", t, err)
+	}
+	if strict, err = strictOf(t, extra); err != nil {
+		return false, nil, fmt.Errorf("%v: %w", t, err)
+	}
+	return strict, extra, nil
+}
+
+// findExtra finds the catch-all field of t, looking through embedded
+// structs without a json name.
+func findExtra(t reflect.Type, index, found []int) ([]int, error) {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		idx := append(append([]int(nil), index...), i)
+		jtag, hasJSON := sf.Tag.Lookup("json")
+		jname, _, _ := strings.Cut(jtag, ",")
+		if sf.Anonymous && (!hasJSON || jname == "") {
+			ft := sf.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				var err error
+				if found, err = findExtra(ft, idx, found); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		ok, err := isExtra(sf, jtag)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if found != nil {
+				return nil, fmt.Errorf(`field %s: a second loom:"extra" field`, sf.Name)
+			}
+			found = idx
+		}
+	}
+	return found, nil
+}
+
+var dataType = reflect.TypeFor[Data]()
+
+// isExtra reports whether sf is a catch-all field, loom:"extra", and
+// checks its declaration.
+func isExtra(sf reflect.StructField, jtag string) (bool, error) {
+	tag := sf.Tag.Get("loom")
+	found := false
+	for opt := range strings.SplitSeq(tag, ",") {
+		found = found || strings.TrimSpace(opt) == "extra"
+	}
+	switch {
+	case !found:
+		return false, nil
+	case strings.TrimSpace(tag) != "extra":
+		return false, fmt.Errorf(`field %s: loom:"extra" takes no other option`, sf.Name)
+	case !sf.IsExported():
+		return false, fmt.Errorf(`field %s: a loom:"extra" field must be exported`, sf.Name)
+	case sf.Type != dataType:
+		return false, fmt.Errorf(`field %s: a loom:"extra" field must be a repository.Data, not %v`, sf.Name, sf.Type)
+	case jtag != "-":
+		return false, fmt.Errorf(`field %s: a loom:"extra" field must be tagged json:"-": its properties are written inline`, sf.Name)
+	}
+	return true, nil
 }
 
 // addProperties adds t's fields as encoding/json sees them: embedded
@@ -180,6 +310,15 @@ func addProperties(m *Model, t reflect.Type, index []int) error {
 				}
 				continue
 			}
+		}
+		switch extra, err := isExtra(sf, jtag); {
+		case err != nil:
+			return err
+		case extra && m.extra != nil:
+			return fmt.Errorf(`field %s: a second loom:"extra" field`, sf.Name)
+		case extra:
+			m.extra = idx
+			continue
 		}
 		if !sf.IsExported() {
 			continue
@@ -218,7 +357,7 @@ func propertyOf(sf reflect.StructField, idx []int, jtag, jname string) (*Propert
 		case "name":
 			name = v
 		default:
-			return nil, fmt.Errorf("field %s: unknown loom tag option %q (id, generated, hidden, name=)", sf.Name, opt)
+			return nil, fmt.Errorf("field %s: unknown loom tag option %q (id, generated, hidden, name=, extra)", sf.Name, opt)
 		}
 	}
 	switch {

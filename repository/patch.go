@@ -171,6 +171,8 @@ func (p Patch[T]) check(m *Model) error {
 	var details []Detail
 	for _, k := range p.Props() {
 		switch prop := m.byName[k]; {
+		case prop == nil && !m.Strict:
+			// kept by a non-strict model (see StrictModel)
 		case prop == nil:
 			details = append(details, fromRule(rules.AdditionalDetail("", k)))
 		case p.unset[k] && prop.Required:

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/repository"
 )
 
 // state is the per-request scratch space, pooled: the body buffer, the
@@ -248,6 +249,14 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 	}
 	details, sc.details = sc.details, nil
 	absent, sc.absent = sc.absent, nil
+	st := derefCodec(c).st
+	var extra repository.Data
+	if st != nil && st.extra != nil {
+		var more []httperr.Detail
+		if data, extra, more = splitExtra(data, st); len(more) > 0 {
+			return nil, append(details, more...), false, nil
+		}
+	}
 	// Decoded even when the scan found problems, so that the rules of the
 	// other properties run too: encoding/json skips a value of the wrong
 	// type and goes on.
@@ -264,6 +273,9 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 			return absent, details, errors.As(err, &te), nil
 		}
 		return nil, []httperr.Detail{unmarshalDetail(err)}, false, nil
+	}
+	if extra != nil {
+		setExtra(v, st, extra)
 	}
 	return absent, details, true, nil
 }

@@ -83,6 +83,9 @@ func (c *codec) scalar() bool {
 type structCodec struct {
 	fields []*fieldCodec
 	byName map[string]int
+	// extra is the catch-all field of a non-strict body (see strictBody):
+	// unknown properties are kept there instead of refused. nil: strict.
+	extra []int
 }
 
 // fieldCodec is one JSON property of a struct.

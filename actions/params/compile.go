@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/textproto"
 	"reflect"
+	"strings"
 )
 
 // param is the compiled plan of one path, query, header or cookie field.
@@ -146,6 +147,9 @@ func (b *builder) wholeBody(sf reflect.StructField, idx []int, name, where strin
 	if err != nil {
 		return err
 	}
+	if c, err = strictBody(c, sf.Type, b.d.opts.Strict, where); err != nil {
+		return err
+	}
 	r, err := compileRules(c, sf.Tag.Get("validate"), where)
 	if err != nil {
 		return err
@@ -206,6 +210,9 @@ func (b *builder) finish() error {
 		b.cs[nil] = rc
 		d.body = bodyPlan{present: true, c: rc}
 	}
+	if d.opts.Strict != nil && !d.body.whole {
+		return errors.New("the route's strict setting applies to a body:\"json\" struct field, and the input has none")
+	}
 	b.cs.settle()
 	// encoding/json also sees untagged exported fields under their Go
 	// names; one named like a body property would shadow or drop it.
@@ -221,7 +228,20 @@ func (b *builder) finish() error {
 		}
 		d.scratch = d.scratch || p.object
 	}
-	d.scratch = d.scratch || d.hasQuery || d.body.present
+	if d.opts.RefuseUnknownQuery {
+		d.queryNames = map[string]bool{}
+		var names []string
+		for _, p := range d.params {
+			if p.in == inQuery {
+				d.queryNames[p.name] = true
+				names = append(names, jsonText(p.name))
+			}
+		}
+		if len(names) > 0 {
+			d.declaredQuery = " (it declares " + strings.Join(names, ", ") + ")"
+		}
+	}
+	d.scratch = d.scratch || d.hasQuery || d.queryNames != nil || d.body.present
 	switch {
 	case d.body.whole:
 		d.fields = append(d.fields, Field{Name: d.body.goName, In: "body", Type: d.body.c.t, Required: d.body.required, Index: d.body.index})

@@ -23,6 +23,10 @@ type Decoder struct {
 	scratch  bool // the body, the query or an object parameter needs a pooled state
 	body     bodyPlan
 	fields   []Field
+	// queryNames are the declared query parameters, and declaredQuery
+	// lists them for a message, when Options.RefuseUnknownQuery is set.
+	queryNames    map[string]bool
+	declaredQuery string
 }
 
 // Field is one parameter or body property a [Decoder] reads, for the
@@ -75,10 +79,15 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 	}
 	// The query's size is checked first: refusing it costs less than
 	// reading a body for nothing.
-	if d.hasQuery {
+	if d.hasQuery || d.queryNames != nil {
 		var err error
 		if st.query, err = parseQuery(r.URL.RawQuery, st.query[:0], d.opts.MaxQueryParams); err != nil {
 			return err
+		}
+		if d.queryNames != nil {
+			if err := d.checkUnknownQuery(st.query); err != nil {
+				return err
+			}
 		}
 	} else if err := checkQuerySize(r.URL.RawQuery, d.opts.MaxQueryParams); err != nil {
 		return err

@@ -23,6 +23,17 @@ type Options struct {
 	// deep-object key given twice; 0 means 1000. One item more is answered
 	// 400 INVALID_PARAMETER_VALUE with a maxItems detail.
 	MaxQueryArrayItems int
+	// RefuseUnknownQuery answers a query parameter the input does not
+	// declare with a 400 UNKNOWN_QUERY_PARAMETER instead of ignoring it,
+	// for operations that write every row their where selects: a client
+	// sending ?id=5 to a bulk update must not update everything. A name
+	// counts as declared with its deep-object keys (filter[where][id]).
+	RefuseUnknownQuery bool
+	// Strict, when set, overrides the strict setting of the model a
+	// body:"json" struct is decoded into (repository.StrictModel): false
+	// keeps the properties the struct does not declare in its catch-all
+	// field, true refuses them (422 additionalProperties).
+	Strict *bool
 }
 
 const (

@@ -64,6 +64,31 @@ func checkQuerySize(raw string, max int) error {
 	return nil
 }
 
+// CodeUnknownQueryParameter is the code of the 400 for a query parameter
+// an operation does not declare, when it refuses them
+// ([Options.RefuseUnknownQuery]).
+const CodeUnknownQueryParameter = "UNKNOWN_QUERY_PARAMETER"
+
+// checkUnknownQuery refuses the first pair whose name, before any
+// deep-object brackets, is not a declared query parameter.
+func (d *Decoder) checkUnknownQuery(query []pair) error {
+	for _, p := range query {
+		name := p.key
+		if i := strings.IndexByte(name, '['); i > 0 {
+			name = name[:i]
+		}
+		if !d.queryNames[name] {
+			name = elide([]string{name})
+			return httperr.BadRequest("Unknown query parameter " + jsonText(name) + ": this operation changes every " +
+				"instance its parameters select, so it refuses a parameter it does not declare rather than ignore it" +
+				d.declaredQuery + ".").
+				WithCode(CodeUnknownQueryParameter).
+				WithDetails(map[string]any{"parameter": name})
+		}
+	}
+	return nil
+}
+
 func queryUnescape(s string) string {
 	if !strings.ContainsAny(s, "%+") {
 		return s

@@ -402,6 +402,9 @@ func (s *scanner) structObject(sc *structCodec, ctor bool) {
 		}
 		i, known := sc.byName[unsafeString(raw)]
 		switch {
+		case !known && sc.extra != nil: // kept by a non-strict body
+			s.value(nil, false, string(raw) == "constructor")
+			continue
 		case !known:
 			s.details = append(s.details, additionalDetail(s.path, string(raw)))
 			s.value(nil, false, string(raw) == "constructor")

@@ -40,6 +40,10 @@ type column struct {
 }
 
 func newTable(d dialect, schema string, m *repository.Model) (*table, error) {
+	if !m.Strict {
+		return nil, fmt.Errorf("sql: model %s is not strict (ModelStrict returns false), but a table has a column for each declared property "+
+			"and none for the others, which would be lost: declare them, or keep the model in the memory connector", m.Name)
+	}
 	name := strings.ToLower(m.Name)
 	if tn, ok := reflect.New(m.Type).Elem().Interface().(TableNamer); ok && tn.TableName() != "" {
 		name = tn.TableName()

@@ -8,6 +8,7 @@ import (
 	"github.com/swaggest/jsonschema-go"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/repository"
 )
 
 // FilterModeler is a query parameter type that is LoopBack's filter of a
@@ -224,7 +225,8 @@ func fieldsSchema(m reflect.Type, name string) jsonschema.Schema {
 // modelSchemas is the InterceptSchema hook that gives filters and where
 // clauses their LoopBack schemas, and every Go struct schema
 // additionalProperties: false, since actions/params refuses unknown
-// properties of struct targets.
+// properties of struct targets (true for a non-strict model, which keeps
+// them).
 func modelSchemas(r *jsonschema.Reflector) func(jsonschema.InterceptSchemaParams) (bool, error) {
 	return func(p jsonschema.InterceptSchemaParams) (bool, error) {
 		if !p.Value.IsValid() {
@@ -246,7 +248,10 @@ func modelSchemas(r *jsonschema.Reflector) func(jsonschema.InterceptSchemaParams
 		}
 		if dt := deref(t); dt.Kind() == reflect.Struct && p.Schema.HasType(jsonschema.Object) &&
 			p.Schema.AdditionalProperties == nil && len(p.Schema.Properties) > 0 {
-			p.Schema.WithAdditionalProperties(jsonschema.SchemaOrBool{TypeBoolean: new(false)})
+			// A non-strict model (repository.StrictModel) keeps unknown
+			// properties: LoopBack's strict: false.
+			strict, _, err := repository.UnknownProperties(dt)
+			p.Schema.WithAdditionalProperties(jsonschema.SchemaOrBool{TypeBoolean: new(err == nil && !strict)})
 		}
 		return false, nil
 	}
