@@ -125,11 +125,15 @@ func (p *Patch[T]) UnmarshalJSON(b []byte) error {
 		if err := json.Compact(&raw, values[i]); err != nil {
 			return err
 		}
-		if prop := m.byName[name]; prop == nil || prop.Hidden {
+		switch prop := m.byName[name]; {
+		case prop == nil && !m.Strict:
+			// kept by a non-strict model (see StrictModel)
+		case prop == nil || prop.Hidden:
 			details = append(details, fromRule(rules.AdditionalDetail("", name)))
 			continue
+		default:
+			details = append(details, checkValue(m, plan, name, raw.Bytes())...)
 		}
-		details = append(details, checkValue(m, plan, name, raw.Bytes())...)
 		d[name] = raw.Bytes()
 	}
 	if len(details) > 0 {
