@@ -25,8 +25,9 @@ type Connector interface {
 	// Count returns how many entities match where.
 	Count(ctx context.Context, m *Model, where Cond) (int, error)
 	// Update sets the properties of data on every entity matching where
-	// (a null value removes the property) and returns how many matched.
-	// data never holds the id.
+	// and returns how many matched. An empty value (nil) removes the
+	// property; a JSON null is stored as null (only a property of type
+	// any is given one). data never holds the id.
 	Update(ctx context.Context, m *Model, data Data, where Cond) (int, error)
 	// Replace replaces the entity whose id is data's with data, dropping
 	// the properties data does not have; false when there is none.

@@ -98,9 +98,16 @@ func (p Patch[T]) Props() []string { return slices.Sorted(maps.Keys(p.data)) }
 // null.
 func (p Patch[T]) Unsets() []string { return slices.Sorted(maps.Keys(p.unset)) }
 
-// Data returns the changes as Data. An unset property is null in it, as
-// connectors remove a property given null.
-func (p Patch[T]) Data() Data { return p.data.Clone() }
+// Data returns the changes as Data, as a [Connector]'s Update takes them:
+// an unset property has an empty value (the connector removes it), and a
+// null is a null to store.
+func (p Patch[T]) Data() Data {
+	d := p.data.Clone()
+	for k := range p.unset {
+		d[k] = nil
+	}
+	return d
+}
 
 // UnmarshalJSON reads a JSON object of the properties to change and
 // checks it against T's model, as the type's doc says. Every failure is

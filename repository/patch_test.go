@@ -128,6 +128,10 @@ func TestPatchNullIsATypeErrorForTypedPropertiesAndAValueForAny(t *testing.T) {
 	if b, _ := json.Marshal(p); string(b) != `{"raw":null,"tag":null}` {
 		t.Fatalf("patch writes %s", b)
 	}
+	// and hands to the connector as a null to store, not a removal
+	if d := p.Data(); string(d["tag"]) != "null" || string(d["raw"]) != "null" {
+		t.Fatalf("data %q", d)
+	}
 }
 
 func TestPatchUnsetRemovesAPropertyInCode(t *testing.T) {
@@ -135,8 +139,10 @@ func TestPatchUnsetRemovesAPropertyInCode(t *testing.T) {
 	if !p.Has("desc") || !p.Has("tag") {
 		t.Fatalf("props %v", p.Props())
 	}
-	if d := p.Data(); string(d["desc"]) != "null" || string(d["tag"]) != "null" {
-		t.Fatalf("data %v", d)
+	// an unset property is an empty value in Data, which connectors remove
+	d := p.Data()
+	if _, ok := d["desc"]; !ok || len(d["desc"]) != 0 || len(d["tag"]) != 0 {
+		t.Fatalf("data %q", d)
 	}
 	if u := p.Unsets(); len(u) != 2 || u[0] != "desc" || u[1] != "tag" {
 		t.Fatalf("unsets %v", u)

@@ -71,6 +71,13 @@ func todoKeepsEmptyStringsAndANullTag(t *testing.T, s store) {
 	expectStatus(t, app.Put(path, `{"title":"u"}`), 204)
 	sameJSON(t, app.Get(path).Body, fmt.Sprintf(`{"id":%v,"title":"u"}`, id))
 
+	// A patch sets null as LoopBack does, and sets a value again.
+	expectStatus(t, app.Patch(path, `{"tag":{"a":1}}`), 204)
+	expectStatus(t, app.Patch(path, `{"tag":null}`), 204)
+	sameJSON(t, app.Get(path).Body, fmt.Sprintf(`{"id":%v,"title":"u","tag":null}`, id))
+	expectStatus(t, app.Patch("/todos", `{"tag":null}`), 200)
+	sameJSON(t, app.Get(path).Body, fmt.Sprintf(`{"id":%v,"title":"u","tag":null}`, id))
+
 	// Properties never sent are left out, not null.
 	r = app.Post("/todos", `{"title":"bare"}`)
 	expectStatus(t, r, 200)

@@ -351,7 +351,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 			for k, v := range data {
 				switch {
 				case k == m.ID.Name:
-				case string(v) == "null":
+				case len(v) == 0:
 					delete(d, k)
 				default:
 					d[k] = v

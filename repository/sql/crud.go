@@ -246,17 +246,17 @@ func (c *Connector) Count(ctx context.Context, m *repository.Model, where reposi
 	return int(n), nil
 }
 
-// setList writes the SET clause of data: null values become NULL (the
-// property is removed), and so do empty ones; the id is never set. With
-// keepNull, a null for a JSON column is its value, JSON's null.
-func (c *Connector) setList(s *stmt, t *table, data repository.Data, keepNull bool) ([]string, error) {
+// setList writes the SET clause of data: an empty value becomes NULL (the
+// property is removed), and so does a null for a typed column; a null for
+// a JSON column is its value, JSON's null. The id is never set.
+func (c *Connector) setList(s *stmt, t *table, data repository.Data) ([]string, error) {
 	var sets []string
 	for _, col := range t.cols {
 		raw, ok := data[col.prop]
 		if !ok || col == t.id {
 			continue
 		}
-		if len(raw) == 0 || string(raw) == "null" && !(keepNull && col.store == storeJSON) {
+		if len(raw) == 0 || string(raw) == "null" && col.store != storeJSON {
 			sets = append(sets, col.q+" = NULL")
 			continue
 		}
@@ -281,7 +281,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 		return 0, err
 	}
 	s := newStmt(c.d)
-	sets, err := c.setList(s, t, data, false)
+	sets, err := c.setList(s, t, data)
 	if err != nil {
 		return 0, err
 	}
@@ -314,7 +314,7 @@ func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repos
 		full[k] = v
 	}
 	s := newStmt(c.d)
-	sets, err := c.setList(s, t, full, true)
+	sets, err := c.setList(s, t, full)
 	if err != nil {
 		return false, err
 	}
