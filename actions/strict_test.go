@@ -164,25 +164,47 @@ func TestARouteOverridesTheModelsStrictSetting(t *testing.T) {
 }
 
 // The document says what the decoder does: additionalProperties is true
-// for the non-strict model, false for the strict one.
+// for the non-strict model, false for the strict one, and a route's
+// Strict override points its body at a copy that says the override.
 func TestTheDocumentShowsTheStrictSetting(t *testing.T) {
 	app, _ := startNotes(t)
 	r := app.Get("/openapi.json")
 	expectBody(t, r, 200, "")
+	type schema struct {
+		Ref                  string `json:"$ref"`
+		AdditionalProperties *bool  `json:"additionalProperties"`
+	}
+	type op struct {
+		RequestBody struct {
+			Content map[string]struct {
+				Schema schema `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	}
 	var doc struct {
+		Paths      map[string]map[string]op `json:"paths"`
 		Components struct {
-			Schemas map[string]struct {
-				AdditionalProperties *bool `json:"additionalProperties"`
-			} `json:"schemas"`
+			Schemas map[string]schema `json:"schemas"`
 		} `json:"components"`
 	}
 	if err := json.Unmarshal(r.Body, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"Note": true, "Memo": false} {
+	for name, want := range map[string]bool{"Note": true, "Memo": false, "NoteStrict": false, "MemoNonStrict": true} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok || s.AdditionalProperties == nil || *s.AdditionalProperties != want {
 			t.Errorf("%s: additionalProperties %v, want %v", name, s.AdditionalProperties, want)
+		}
+	}
+	for _, tc := range []struct{ path, method, ref string }{
+		{"/notes", "post", "Note"},
+		{"/notes/{id}", "put", "NoteStrict"},
+		{"/memos", "post", "MemoNonStrict"},
+		{"/memos/strict", "post", "Memo"},
+	} {
+		got := doc.Paths[tc.path][tc.method].RequestBody.Content["application/json"].Schema.Ref
+		if got != "#/components/schemas/"+tc.ref {
+			t.Errorf("%s %s: body %q, want %s", tc.method, tc.path, got, tc.ref)
 		}
 	}
 }

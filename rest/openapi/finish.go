@@ -54,6 +54,9 @@ func (b *builder) finish() (*Document, error) {
 			if s, ok := media["schema"].(map[string]any); ok && r.API.RequestModel != controller.ModelAsIs {
 				variant(schemas, s, r.API.RequestModel, generatedOf(op.reqModel, op.reqProps))
 			}
+			if s, ok := media["schema"].(map[string]any); ok && r.Strict != nil {
+				strictness(schemas, s, *r.Strict)
+			}
 			if err := setExample(media, r.API.RequestExample); err != nil {
 				return nil, fmt.Errorf("openapi: %s request example: %w", r.OperationID(), err)
 			}
@@ -255,4 +258,35 @@ func deepCopy(v any) any {
 		return out
 	}
 	return v
+}
+
+// strictness makes body schema s say what a route's controller.Strict
+// override does: additionalProperties false when strict, true when not.
+// A component that says otherwise is left as it is, for the routes that
+// keep the model's setting, and s references a copy, <name>Strict or
+// <name>NonStrict.
+func strictness(schemas map[string]any, s map[string]any, strict bool) {
+	ref, ok := s["$ref"].(string)
+	if !ok {
+		if s["type"] == "object" {
+			s["additionalProperties"] = !strict
+		}
+		return
+	}
+	name, _ := strings.CutPrefix(ref, componentsPrefix)
+	base, ok := schemas[name].(map[string]any)
+	if !ok || base["additionalProperties"] == !strict {
+		return
+	}
+	copyName := name + "NonStrict"
+	if strict {
+		copyName = name + "Strict"
+	}
+	if _, done := schemas[copyName]; !done {
+		c := deepCopy(base).(map[string]any)
+		c["additionalProperties"] = !strict
+		c["title"] = copyName
+		schemas[copyName] = c
+	}
+	s["$ref"] = componentsPrefix + copyName
 }
