@@ -236,20 +236,13 @@ func findExtra(t reflect.Type, index, found []int) ([]int, error) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		idx := append(append([]int(nil), index...), i)
-		jtag, hasJSON := sf.Tag.Lookup("json")
-		jname, _, _ := strings.Cut(jtag, ",")
-		if sf.Anonymous && (!hasJSON || jname == "") {
-			ft := sf.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
+		jtag := sf.Tag.Get("json")
+		if ft, ok := flattened(sf); ok {
+			var err error
+			if found, err = findExtra(ft, idx, found); err != nil {
+				return nil, err
 			}
-			if ft.Kind() == reflect.Struct {
-				var err error
-				if found, err = findExtra(ft, idx, found); err != nil {
-					return nil, err
-				}
-				continue
-			}
+			continue
 		}
 		ok, err := isExtra(sf, jtag)
 		if err != nil {
@@ -263,6 +256,20 @@ func findExtra(t reflect.Type, index, found []int) ([]int, error) {
 		}
 	}
 	return found, nil
+}
+
+// flattened reports whether encoding/json flattens sf, an embedded struct
+// (or pointer to one) without a json name, and returns the struct type.
+func flattened(sf reflect.StructField) (reflect.Type, bool) {
+	jtag, hasJSON := sf.Tag.Lookup("json")
+	if jname, _, _ := strings.Cut(jtag, ","); !sf.Anonymous || hasJSON && jname != "" {
+		return nil, false
+	}
+	ft := sf.Type
+	if ft.Kind() == reflect.Pointer {
+		ft = ft.Elem()
+	}
+	return ft, ft.Kind() == reflect.Struct
 }
 
 var dataType = reflect.TypeFor[Data]()
@@ -297,19 +304,13 @@ func addProperties(m *Model, t reflect.Type, index []int) error {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		idx := append(append([]int(nil), index...), i)
-		jtag, hasJSON := sf.Tag.Lookup("json")
+		jtag := sf.Tag.Get("json")
 		jname, _, _ := strings.Cut(jtag, ",")
-		if sf.Anonymous && (!hasJSON || jname == "") {
-			ft := sf.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
+		if ft, ok := flattened(sf); ok {
+			if err := addProperties(m, ft, idx); err != nil {
+				return err
 			}
-			if ft.Kind() == reflect.Struct {
-				if err := addProperties(m, ft, idx); err != nil {
-					return err
-				}
-				continue
-			}
+			continue
 		}
 		switch extra, err := isExtra(sf, jtag); {
 		case err != nil:
