@@ -85,6 +85,9 @@ func NewCrudRepository[T any, ID comparable](conn Connector) (*DefaultCrudReposi
 	if conn == nil {
 		return nil, fmt.Errorf("repository: %s: nil connector", m.Name)
 	}
+	if _, err := m.Relations(); err != nil {
+		return nil, err
+	}
 	return &DefaultCrudRepository[T, ID]{model: m, conn: conn}, nil
 }
 

@@ -93,6 +93,8 @@ type Model struct {
 	// extra is the index of the catch-all field (loom:"extra"), which
 	// holds the properties the model does not declare; nil when none.
 	extra []int
+	// rels are the relations its navigational fields declare.
+	rels relationSet
 }
 
 // Property returns the property named name, or nil.
@@ -321,6 +323,17 @@ func addProperties(m *Model, t reflect.Type, index []int) error {
 			m.extra = idx
 			continue
 		}
+		switch rel, err := relationOf(sf, idx, jname); {
+		case err != nil:
+			return err
+		case rel != nil:
+			if m.byName[rel.Name] != nil || m.relationNamed(rel.Name) {
+				return fmt.Errorf("field %s: %q is declared twice", sf.Name, rel.Name)
+			}
+			rel.source = m
+			m.rels.list = append(m.rels.list, rel)
+			continue
+		}
 		if !sf.IsExported() {
 			continue
 		}
@@ -328,7 +341,7 @@ func addProperties(m *Model, t reflect.Type, index []int) error {
 		if err != nil || p == nil {
 			return err
 		}
-		if m.byName[p.Name] != nil {
+		if m.byName[p.Name] != nil || m.relationNamed(p.Name) {
 			return fmt.Errorf("field %s: property %q is declared twice", sf.Name, p.Name)
 		}
 		if p.ID {
