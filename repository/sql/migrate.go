@@ -19,6 +19,15 @@ const migrateLock = 0x6c6f6f6d // "loom"
 // columns whose type changed are left as they are. It runs in one
 // transaction (the context's, if it carries one). Get a model with
 // repository.ModelOf[T]() or a repository's Model method.
+//
+// It also indexes the foreign key of every relation of the models (see
+// repository.Relation): the target's keyTo column for a hasMany or a
+// hasOne, the model's own keyFrom column for a belongsTo, so that finding
+// or including related entities does not scan the table. An index is named
+// <table>_<column>_idx and created if it does not exist; one whose table
+// is neither migrated now nor in the database is left for a later
+// migration of the model. No FOREIGN KEY constraint is added, as LoopBack
+// adds none: deleting a parent leaves its children as they are.
 func (c *Connector) Migrate(ctx context.Context, models ...*repository.Model) error {
 	return c.migrate(ctx, false, models)
 }
@@ -64,8 +73,70 @@ func (c *Connector) migrate(ctx context.Context, rebuild bool, models []*reposit
 				return err
 			}
 		}
-		return nil
+		return c.indexForeignKeys(ctx, q, tables)
 	})
+}
+
+// foreignKey is a column that a relation joins on from the other side.
+type foreignKey struct {
+	t   *table
+	col *column
+}
+
+// indexForeignKeys creates the index of each foreign key of the relations
+// of tables' models, once per column. The tables are created; a
+// relation's target that is not among them is indexed only when its
+// table and column exist.
+func (c *Connector) indexForeignKeys(ctx context.Context, q Querier, tables []*table) error {
+	migrated := map[*table]bool{}
+	for _, t := range tables {
+		migrated[t] = true
+	}
+	var keys []foreignKey
+	seen := map[*column]bool{}
+	for _, t := range tables {
+		rels, err := t.model.Relations()
+		if err != nil {
+			return fmt.Errorf("sql: migrate %s: %w", t.model.Name, err)
+		}
+		for _, r := range rels {
+			fk, prop := t, r.KeyFrom
+			if r.Kind != repository.BelongsTo {
+				if fk, err = c.table(r.Target()); err != nil {
+					continue // a target no table can hold lives in another store
+				}
+				prop = r.KeyTo
+			}
+			col := fk.byProp[prop]
+			if col == nil || col == fk.id || seen[col] {
+				continue
+			}
+			seen[col] = true
+			keys = append(keys, foreignKey{fk, col})
+		}
+	}
+	exists := map[*table]map[string]bool{}
+	for _, k := range keys {
+		if !migrated[k.t] {
+			have, ok := exists[k.t]
+			if !ok {
+				var err error
+				if have, err = c.columns(ctx, q, k.t); err != nil {
+					return err
+				}
+				exists[k.t] = have
+			}
+			if !have[k.col.name] {
+				continue
+			}
+		}
+		name := k.t.name + "_" + k.col.name + "_idx"
+		create := "CREATE INDEX IF NOT EXISTS " + quote(name) + " ON " + k.t.ref + " (" + k.col.q + ")"
+		if _, err := q.ExecContext(ctx, create); err != nil {
+			return fmt.Errorf("sql: migrate %s: creating index %s: %w", k.t.model.Name, name, err)
+		}
+	}
+	return nil
 }
 
 func (c *Connector) migrateTable(ctx context.Context, q Querier, t *table, rebuild bool) error {
