@@ -92,6 +92,21 @@ type builder struct {
 	// filters records, per model, which filters the routes take: with
 	// where, without, or both (see filterName).
 	filters map[reflect.Type]filterUse
+	// types and names map the components of Go structs to their types
+	// and back, for the relations of XWithRelations.
+	types map[string]reflect.Type
+	names map[reflect.Type]string
+	// collect adds a reflected schema to the document's components,
+	// unless one has its name.
+	collect func(name string, s jsonschema.Schema)
+	// relationRefs are the references of the relation properties of the
+	// WithRelations variants, which finish treats as projected answers.
+	relationRefs []map[string]any
+	// bases are the components variants derive from, and those
+	// relatedComponents adds for them: left out when unreferenced.
+	bases map[string]bool
+	// filtered are the models whose filter schemas the document holds.
+	filtered map[reflect.Type]bool
 }
 
 // Build makes the document of routes, skipping hidden ones. Parameters
@@ -105,13 +120,32 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{cfg: cfg, synthetic: map[reflect.Type]bool{}, filters: filtersOf(routes)}
+	b := &builder{cfg: cfg, synthetic: map[reflect.Type]bool{}, filters: filtersOf(routes),
+		types: map[string]reflect.Type{}, names: map[reflect.Type]string{}, bases: map[string]bool{},
+		filtered: map[reflect.Type]bool{}}
 	if cfg.OpenAPI == Version31 {
 		r := openapi31.NewReflector()
 		b.reflector, b.schemas = r, &r.Reflector
+		b.collect = func(name string, s jsonschema.Schema) {
+			if _, ok := r.SpecEns().ComponentsEns().Schemas[name]; ok {
+				return
+			}
+			if m, err := s.ToSchemaOrBool().ToSimpleMap(); err == nil {
+				r.SpecEns().ComponentsEns().WithSchemasItem(name, m)
+			}
+		}
 	} else {
 		r := openapi3.NewReflector()
 		b.reflector, b.schemas = r, &r.Reflector
+		b.collect = func(name string, s jsonschema.Schema) {
+			schemas := r.SpecEns().ComponentsEns().SchemasEns()
+			if _, ok := schemas.MapOfSchemaOrRefValues[name]; ok {
+				return
+			}
+			var o openapi3.SchemaOrRef
+			o.FromJSONSchema(s.ToSchemaOrBool())
+			schemas.WithMapOfSchemaOrRefValuesItem(name, o)
+		}
 	}
 	b.schemas.DefaultOptions = append(b.schemas.DefaultOptions,
 		jsonschema.InterceptDefName(func(t reflect.Type, def string) string {
@@ -122,11 +156,15 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 				return b.filterName(m, suffix)
 			}
 			if name := modelName(t); name != "" {
+				if dt := deref(t); dt.Kind() == reflect.Struct {
+					b.types[name], b.names[dt] = dt, name
+				}
 				return name
 			}
 			return def
 		}),
 		jsonschema.InterceptSchema(b.schemaHook),
+		jsonschema.InterceptProp(skipNavigational),
 		jsonschema.InterceptProp(validateTags),
 		jsonschema.InterceptProp(notBlank),
 		jsonschema.InterceptNullability(optionalNotNull),
@@ -140,7 +178,49 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 			return nil, fmt.Errorf("openapi: route %s %s (%s): %w", r.Verb, r.Path, r.OperationID(), err)
 		}
 	}
+	if err := b.relatedComponents(); err != nil {
+		return nil, err
+	}
 	return b.finish()
+}
+
+// relatedComponents reflects the targets of the relations of the models
+// whose WithRelations variant a route takes or answers, and theirs in
+// turn, as components: XWithRelations references TargetWithRelations,
+// which derives from Target, a component even when no route names it.
+func (b *builder) relatedComponents() error {
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type) error
+	walk = func(t reflect.Type) error {
+		for _, r := range relationsOf(t) {
+			if seen[r.target] {
+				continue
+			}
+			seen[r.target] = true
+			_, err := b.schemas.Reflect(reflect.New(r.target).Elem().Interface(), jsonschema.RootRef,
+				jsonschema.DefinitionsPrefix(componentsPrefix), jsonschema.CollectDefinitions(b.collect))
+			if err != nil {
+				return fmt.Errorf("openapi: relation %s of %s: %w", r.name, modelName(t), err)
+			}
+			if err := walk(r.target); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, op := range b.operations {
+		if op.respModel != nil && op.route.API.ResponseModel == controller.ModelWithRelations {
+			if err := walk(op.respModel); err != nil {
+				return err
+			}
+		}
+		if op.reqModel != nil && op.route.API.RequestModel == controller.ModelWithRelations {
+			if err := walk(op.reqModel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // schemaHook is modelSchemas, leaving the parameter structs made here
@@ -150,6 +230,11 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 func (b *builder) schemaHook(p jsonschema.InterceptSchemaParams) (bool, error) {
 	if p.Processed && p.Value.IsValid() && b.synthetic[deref(p.Value.Type())] {
 		return false, nil
+	}
+	if p.Value.IsValid() {
+		if m, suffix := modelOf(p.Value.Type()); suffix == filterSuffix || suffix == filterNoWhereSuffix {
+			b.filtered[m] = true
+		}
 	}
 	if p.Processed && p.Value.IsValid() {
 		if title, ok := fixedTitles[deref(p.Value.Type())]; ok {

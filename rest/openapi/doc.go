@@ -66,6 +66,23 @@
 // as in LoopBack's document); one implementing [WhereModeler] is an
 // inline Todo.WhereFilter.
 //
+// # Relations
+//
+// A navigational field (tagged loom:"hasMany", "belongsTo" or "hasOne";
+// see repository.Relation) is no property: it is left out of every
+// schema (TodoList, NewTodoList, TodoListPartial, the filter's fields).
+// TodoListWithRelations has it, as LoopBack's includeRelations does: a
+// hasMany is an array of the target's WithRelations variant
+// (todos: {type: array, items: TodoWithRelations}), a belongsTo or hasOne
+// that variant itself (todoList: TodoListWithRelations), none required;
+// the targets' variants are derived in turn, through cycles, and require
+// nothing, since an include's scope may select their fields. The filter
+// of a model with relations takes LoopBack's include: an array of
+// relation names or <Model>.IncludeFilter.Items ({relation, scope}, the
+// relation an enum of the model's, the scope <Model>.ScopeFilter). A
+// model's component only its variants use is left out, as LoopBack's
+// document holds only what it references.
+//
 // # Versions
 //
 // OpenAPI 3.0 (3.0.3) is the default, what most code generators want;

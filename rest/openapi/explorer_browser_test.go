@@ -85,10 +85,10 @@ func TestExplorer_rendersTheSampleInHeadlessChromium(t *testing.T) {
 	// then the UI shows every documented operation of the sample, and not
 	// the hidden one,
 	page := string(dom)
-	if n := len(operationBlock.FindAllString(page, -1)); n != 9 {
-		t.Errorf("the explorer shows %d operations, want 9\n%.2000s", n, page)
+	if n := len(operationBlock.FindAllString(page, -1)); n != 10 {
+		t.Errorf("the explorer shows %d operations, want 10\n%.2000s", n, page)
 	}
-	for _, path := range []string{"/todos", "/todos/count", "/todos/search", "/todos/{id}", "/todos/{id}/notes"} {
+	for _, path := range []string{"/todos", "/todos/count", "/todos/search", "/todos/{id}", "/todos/{id}/notes", "/todo-lists"} {
 		if !strings.Contains(page, `data-path="`+path+`"`) {
 			t.Errorf("the explorer does not show %s", path)
 		}

@@ -52,7 +52,7 @@ func (b *builder) finish() (*Document, error) {
 			content, _ := body["content"].(map[string]any)
 			media, _ := content["application/json"].(map[string]any)
 			if s, ok := media["schema"].(map[string]any); ok && r.API.RequestModel != controller.ModelAsIs {
-				variant(schemas, s, r.API.RequestModel, generatedOf(op.reqModel, op.reqProps))
+				b.variant(schemas, s, r.API.RequestModel, generatedOf(op.reqModel, op.reqProps))
 			}
 			if s, ok := media["schema"].(map[string]any); ok && r.Strict != nil {
 				strictness(schemas, s, *r.Strict)
@@ -71,6 +71,10 @@ func (b *builder) finish() (*Document, error) {
 			projections = append(projections, successSchemas(o)...)
 		}
 	}
+	b.includeComponents(schemas)
+	// An included relation's entities are selected by its scope, whose
+	// fields may leave out any property: its references are projected too.
+	projections = append(projections, b.relationRefs...)
 	refs, projected := map[string]int{}, map[string]int{}
 	countRefs(doc, refs)
 	for _, s := range projections {
@@ -78,6 +82,16 @@ func (b *builder) finish() (*Document, error) {
 	}
 	for _, s := range projections {
 		unrequire(schemas, s, refs, projected)
+	}
+	// A component variants derive from (TodoList, for TodoListWithRelations
+	// and NewTodoList) is left out when nothing references it, as
+	// LoopBack's document holds only the schemas it references.
+	used := map[string]int{}
+	countRefs(doc, used)
+	for name := range b.bases {
+		if used[name] == 0 {
+			delete(schemas, name)
+		}
 	}
 	// Every component is titled, with its name unless it has a title
 	// (Todo.Filter1 is titled Todo.Filter), as LoopBack's are.
@@ -110,7 +124,7 @@ func (b *builder) finishResponse(o map[string]any, op operation, schemas map[str
 		media, ok := content["application/json"].(map[string]any)
 		if strings.HasPrefix(code, "2") && ok {
 			if s, has := media["schema"].(map[string]any); has && r.API.ResponseModel != controller.ModelAsIs {
-				variant(schemas, s, r.API.ResponseModel, generatedOf(op.respModel, nil))
+				b.variant(schemas, s, r.API.ResponseModel, generatedOf(op.respModel, nil))
 			}
 			if r.API.ResponseExample != nil {
 				if err := setExample(media, r.API.ResponseExample); err != nil {
@@ -201,11 +215,11 @@ var variantNames = map[controller.ModelVariant]func(string) string{
 
 // variant points s (a body's schema, or its items) at variant v of the
 // component it references, deriving the variant's component once.
-func variant(schemas map[string]any, s map[string]any, v controller.ModelVariant, generated []string) {
+func (b *builder) variant(schemas map[string]any, s map[string]any, v controller.ModelVariant, generated []string) {
 	ref, ok := s["$ref"].(string)
 	if !ok {
 		if items, ok := s["items"].(map[string]any); ok {
-			variant(schemas, items, v, generated)
+			b.variant(schemas, items, v, generated)
 		}
 		return
 	}
@@ -217,11 +231,13 @@ func variant(schemas map[string]any, s map[string]any, v controller.ModelVariant
 	}
 	vname := nameOf(name)
 	s["$ref"] = componentsPrefix + vname
+	b.bases[name] = true
 	if _, done := schemas[vname]; done {
 		return
 	}
 	derived := deepCopy(base).(map[string]any)
 	derived["title"] = vname
+	schemas[vname] = derived
 	switch v {
 	case controller.ModelNew:
 		props, _ := derived["properties"].(map[string]any)
@@ -238,8 +254,97 @@ func variant(schemas map[string]any, s map[string]any, v controller.ModelVariant
 		}
 	case controller.ModelPartial:
 		delete(derived, "required")
+	case controller.ModelWithRelations:
+		b.withRelations(schemas, derived, name)
 	}
-	schemas[vname] = derived
+}
+
+// withRelations adds to derived, the WithRelations variant of component
+// name, a property per relation of its model, as LoopBack's
+// includeRelations does: a hasMany is an array of the target's
+// WithRelations variant, a belongsTo or hasOne that variant itself; none
+// is required, since each is there only when a filter includes it, and
+// the targets' variants require nothing, as projected answers (an
+// include's scope may select fields; see relationRefs). The
+// targets' variants are derived in turn; a cycle (TodoList has Todos,
+// each belonging to its TodoList) ends at a variant already derived.
+func (b *builder) withRelations(schemas, derived map[string]any, name string) {
+	for _, r := range relationsOf(b.types[name]) {
+		target, ok := b.names[r.target]
+		if _, exists := schemas[target]; !ok || !exists {
+			continue
+		}
+		ref := map[string]any{"$ref": componentsPrefix + target}
+		b.variant(schemas, ref, controller.ModelWithRelations, nil)
+		b.relationRefs = append(b.relationRefs, ref)
+		var prop any = ref
+		if r.many {
+			prop = map[string]any{"type": "array", "items": ref}
+		}
+		object(derived, "properties")[r.name] = prop
+	}
+}
+
+// includeComponents adds, for each model with relations whose filter the
+// document holds, the components its filter's include references, as
+// LoopBack's getFilterSchemaFor names them: <Model>.IncludeFilter.Items,
+// {relation, scope}, the relation one of the model's, and
+// <Model>.ScopeFilter, the filter of the related entities, any model's.
+func (b *builder) includeComponents(schemas map[string]any) {
+	for m := range b.filtered {
+		rels := relationsOf(m)
+		if len(rels) == 0 {
+			continue
+		}
+		name := modelName(m)
+		names := make([]any, len(rels))
+		for i, r := range rels {
+			names[i] = r.name
+		}
+		schemas[name+includeItemsSuffix] = map[string]any{
+			"title": name + includeItemsSuffix,
+			"type":  "object",
+			"properties": map[string]any{
+				"relation": map[string]any{"type": "string", "enum": names},
+				"scope":    map[string]any{"$ref": componentsPrefix + name + scopeSuffix},
+			},
+		}
+		schemas[name+scopeSuffix] = b.scopeSchema(name)
+	}
+}
+
+// scopeSchema is LoopBack's <Model>.ScopeFilter: a filter of any model,
+// whose include may be nested (a relation's name or {relation, scope}),
+// and totalLimit, the cap on the related entities of all the parents.
+func (b *builder) scopeSchema(name string) map[string]any {
+	integer := func(min int) map[string]any { return map[string]any{"type": "integer", "minimum": min} }
+	limit := integer(1)
+	if b.cfg.OpenAPI == Version31 {
+		limit["examples"] = []any{100}
+	} else {
+		limit["example"] = 100
+	}
+	str := func() map[string]any { return map[string]any{"type": "string"} }
+	anyObject := func() map[string]any {
+		return map[string]any{"type": "object", "properties": map[string]any{}, "additionalProperties": true}
+	}
+	return map[string]any{
+		"title": name + scopeSuffix,
+		"type":  "object",
+		"properties": map[string]any{
+			"offset": integer(0),
+			"limit":  limit,
+			"skip":   integer(0),
+			"order":  map[string]any{"oneOf": []any{str(), map[string]any{"type": "array", "items": str()}}},
+			"where":  map[string]any{"type": "object", "additionalProperties": true},
+			"fields": map[string]any{"oneOf": []any{anyObject(),
+				map[string]any{"type": "array", "items": str(), "uniqueItems": true}}},
+			"include": map[string]any{"type": "array", "items": map[string]any{"anyOf": []any{anyObject(), str()}}},
+			// LoopBack's Inclusion takes it, its document does not say so.
+			"totalLimit": integer(1),
+		},
+		"additionalProperties": false,
+	}
 }
 
 func deepCopy(v any) any {

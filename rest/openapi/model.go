@@ -144,8 +144,21 @@ type property struct {
 
 // propertiesOf lists the JSON properties of struct type t as
 // encoding/json sees them: exported fields under their json name, embedded
-// structs flattened, json:"-" left out.
+// structs flattened, json:"-" left out. A navigational field (see
+// relationsOf) is no property.
 func propertiesOf(t reflect.Type) []property {
+	var out []property
+	for _, p := range jsonFields(t) {
+		if !navigational(p.field) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// jsonFields lists the fields of struct type t encoding/json writes, under
+// their json names.
+func jsonFields(t reflect.Type) []property {
 	var out []property
 	t = deref(t)
 	if t.Kind() != reflect.Struct {
@@ -159,7 +172,7 @@ func propertiesOf(t reflect.Type) []property {
 		case name == "-" && tag == "-":
 			continue
 		case sf.Anonymous && !hasTag && deref(sf.Type).Kind() == reflect.Struct:
-			out = append(out, propertiesOf(sf.Type)...)
+			out = append(out, jsonFields(sf.Type)...)
 			continue
 		case !sf.IsExported():
 			continue
@@ -170,6 +183,63 @@ func propertiesOf(t reflect.Type) []property {
 	}
 	return out
 }
+
+// relation is a model's relation, as its schemas show it: the
+// navigational field's json name, whether it holds a list (hasMany), and
+// the target's struct type.
+type relation struct {
+	name   string
+	many   bool
+	target reflect.Type
+}
+
+// navigational reports whether sf declares a relation (loom:"hasMany",
+// "belongsTo" or "hasOne"; see repository.Relation): it holds related
+// entities when a filter includes them, and is no property of the model.
+func navigational(sf reflect.StructField) bool {
+	kind, _, _ := strings.Cut(sf.Tag.Get(modelTag), ",")
+	switch repository.RelationKind(strings.TrimSpace(kind)) {
+	case repository.HasMany, repository.BelongsTo, repository.HasOne:
+		return true
+	}
+	return false
+}
+
+// relationsOf lists the relations struct type t declares, in field order.
+func relationsOf(t reflect.Type) []relation {
+	var out []relation
+	for _, p := range jsonFields(t) {
+		if !navigational(p.field) {
+			continue
+		}
+		target := deref(p.field.Type)
+		many := target.Kind() == reflect.Slice
+		if many {
+			target = deref(target.Elem())
+		}
+		if target.Kind() == reflect.Struct {
+			out = append(out, relation{name: p.name, many: many, target: target})
+		}
+	}
+	return out
+}
+
+// skipNavigational is the InterceptProp hook that leaves navigational
+// fields out of every schema: they are not properties of X, NewX or
+// XPartial, and XWithRelations adds them (see builder.withRelations).
+func skipNavigational(p jsonschema.InterceptPropParams) error {
+	if !p.Processed && navigational(p.Field) {
+		return jsonschema.ErrSkipProperty
+	}
+	return nil
+}
+
+// The components of a filter's include, for a model with relations.
+const (
+	includeSuffix      = ".IncludeFilter"
+	includeItemsSuffix = ".IncludeFilter.Items"
+	scopeSuffix        = ".ScopeFilter"
+)
 
 // filterSchema is LoopBack's <Model>.Filter for model m named name, with
 // or without its where.
@@ -193,6 +263,15 @@ func filterSchema(m reflect.Type, name string, withWhere bool) jsonschema.Schema
 		s.WithPropertiesItem("where", where.ToSchemaOrBool())
 	}
 	s.WithPropertiesItem("fields", fields.ToSchemaOrBool())
+	if len(relationsOf(m)) > 0 {
+		// LoopBack's getFilterSchemaFor: a relation's name, or an object
+		// naming it with the scope of its query (see includeComponents).
+		byObject := (&jsonschema.Schema{}).WithRef(componentsPrefix + name + includeItemsSuffix).ToSchemaOrBool()
+		item := (&jsonschema.Schema{}).WithAnyOf(byObject, str).ToSchemaOrBool()
+		include := (&jsonschema.Schema{}).WithTitle(name + includeSuffix).WithType(jsonschema.Array.Type()).
+			WithItems(*(&jsonschema.Items{}).WithSchemaOrBool(item))
+		s.WithPropertiesItem("include", include.ToSchemaOrBool())
+	}
 	return s
 }
 

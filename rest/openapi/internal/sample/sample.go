@@ -20,6 +20,17 @@ type Todo struct {
 	Status     string   `json:"status,omitempty" validate:"omitempty,oneof=open done"`
 	Email      string   `json:"email,omitempty" validate:"omitempty,email"`
 	Tags       []string `json:"tags,omitempty" validate:"max=10,dive,min=1"`
+	TodoListID int      `json:"todoListId,omitempty"`
+	// TodoList is a relation, no property: in TodoWithRelations only.
+	TodoList *TodoList `json:"todoList,omitempty" loom:"belongsTo"`
+}
+
+// TodoList is a model with relations: it has many todos, each belonging
+// to it, a cycle.
+type TodoList struct {
+	ID    int    `json:"id" loom:"id,generated"`
+	Title string `json:"title" validate:"required"`
+	Todos []Todo `json:"todos,omitempty" loom:"hasMany"`
 }
 
 // Filter is a LoopBack-style filter of model T, as the repository
@@ -84,6 +95,9 @@ type (
 		Status    string `query:"status" validate:"omitempty,oneof=open done"`
 		RequestID string `header:"X-Request-Id" validate:"omitempty,uuid"`
 	}
+	listsInput struct {
+		Filter *Filter[TodoList] `query:"filter"`
+	}
 	noteInput struct {
 		ID   int    `path:"id"`
 		Text string `json:"text" validate:"required,max=140"`
@@ -108,6 +122,7 @@ func (c Controller) Routes() []controller.Route {
 		controller.Delete("/todos/{id}", c.DeleteByID, controller.Name("deleteById"), controller.ResponseDescription("Todo DELETE success")),
 		controller.Post("/todos/{id}/notes", c.AddNote, controller.Status(201), controller.Tags("TodoController", "Notes")),
 		controller.Get("/internal/stats", c.Stats, controller.Hidden()),
+		controller.Get("/todo-lists", c.FindLists, controller.ResponseModel(controller.ModelWithRelations)),
 	}
 }
 
@@ -152,6 +167,10 @@ func (Controller) DeleteByID(context.Context, idInput) (controller.NoContent, er
 func (Controller) AddNote(_ context.Context, in noteInput) (*Todo, error) {
 	return &Todo{ID: in.ID}, nil
 }
+
+// FindLists lists todo lists, with their todos when the filter includes
+// them.
+func (Controller) FindLists(context.Context, listsInput) ([]TodoList, error) { return nil, nil }
 
 // Stats is hidden from the document.
 func (Controller) Stats(context.Context, struct{}) (map[string]int, error) {
