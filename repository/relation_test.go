@@ -209,3 +209,25 @@ func TestIncludesPastMaxIncludesAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestARelationRepositoryNeedsItsKindAndItsTarget(t *testing.T) {
+	conn := memory.New(memory.Options{})
+	lists, _ := repository.NewCrudRepository[relList, int](conn)
+	todos, _ := repository.NewCrudRepository[relTodo, int](conn)
+	images, _ := repository.NewCrudRepository[relImage, int](conn)
+	for want, err := range map[string]error{
+		"is hasOne, not hasMany": secondErr(repository.NewHasMany(lists, images, "image")),
+		"targets relTodo, but the target repository's model is relImage": secondErr(repository.NewHasMany(lists, images, "todos")),
+		`has no relation "nope"`:   secondErr(repository.NewHasOne(lists, images, "nope")),
+		"is belongsTo, not hasOne": secondErr(repository.NewHasOne(todos, lists, "todoList")),
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want an error saying %q", err, want)
+		}
+	}
+	if _, err := repository.NewBelongsTo(todos, lists, "todoList"); err != nil {
+		t.Error(err)
+	}
+}
+
+func secondErr[T any](_ T, err error) error { return err }
