@@ -232,6 +232,13 @@ func relationCases() []relCase {
 			if got := projected(t, lists, skip); got != `[{"id":1,"title":"a","items":[{"id":3,"title":"a3","rank":2,"listId":1},{"id":1,"title":"a1","rank":3,"listId":1}]}]` {
 				t.Fatalf("skip: %s", got)
 			}
+			total := decodeFilter[List](t, `{"include":[{"relation":"items","scope":{"order":"rank","fields":["title"],"totalLimit":2}}]}`)
+			lists, err = f.lists.Find(f.ctx, total)
+			f.must(err)
+			// the first two items of all lists by rank: a2 (1), b1 (1)
+			if got := projected(t, lists, total); got != `[{"id":1,"title":"a","items":[{"title":"a2"}]},{"id":2,"title":"b","items":[{"title":"b1"}]},{"id":3,"title":"c"}]` {
+				t.Fatalf("totalLimit: %s", got)
+			}
 		}},
 		{"include in FindOne and FindByID, nested, exploded", func(t *testing.T, f *relFixture) {
 			f.seed()
