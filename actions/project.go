@@ -16,13 +16,17 @@ import (
 // query parameter and its result is T, *T, []T or []*T, or when its
 // result is of a model with a catch-all field.
 type projection struct {
-	out    reflect.Type // the handler's result type
-	filter []int        // the filter's index in the input; nil: no filter
-	fields int          // the Fields field's index in the filter struct
-	extras bool         // the result's model keeps unknown properties: always wrap
+	out     reflect.Type // the handler's result type
+	filter  []int        // the filter's index in the input; nil: no filter
+	fields  int          // the Fields field's index in the filter struct
+	include int          // the Include field's index in the filter struct; -1: none
+	extras  bool         // the result's model keeps unknown properties: always wrap
 }
 
-var fieldsType = reflect.TypeFor[repository.Fields]()
+var (
+	fieldsType  = reflect.TypeFor[repository.Fields]()
+	includeType = reflect.TypeFor[[]repository.Inclusion]()
+)
 
 // modelOfResult is the entity type of a result type T, *T, []T or []*T.
 func modelOfResult(out reflect.Type) reflect.Type {
@@ -62,7 +66,7 @@ func newProjection(dec *params.Decoder, out reflect.Type) *projection {
 		return nil
 	}
 	entity := modelOfResult(out)
-	p := &projection{out: out}
+	p := &projection{out: out, include: -1}
 	if entity.Kind() == reflect.Struct {
 		if _, extra, err := repository.UnknownProperties(entity); err == nil && extra != nil {
 			p.extras = true
@@ -81,6 +85,9 @@ func newProjection(dec *params.Decoder, out reflect.Type) *projection {
 			continue
 		}
 		p.filter, p.fields = f.Index, sf.Index[0]
+		if inc, ok := ft.FieldByName("Include"); ok && inc.Type == includeType && len(inc.Index) == 1 {
+			p.include = inc.Index[0]
+		}
 		break
 	}
 	if p.filter == nil && !p.extras {
@@ -90,41 +97,46 @@ func newProjection(dec *params.Decoder, out reflect.Type) *projection {
 }
 
 // apply wraps result in a [repository.Projection] when the request's
-// filter selects fields or the model keeps unknown properties; otherwise,
+// filter selects fields or includes relations (whose scopes may select
+// theirs), or the model keeps unknown properties; otherwise,
 // and for a result an interceptor replaced with another type, it returns
 // result unchanged, at the cost of a few field reads.
 func (p *projection) apply(args, result any) any {
 	if p == nil || result == nil || reflect.TypeOf(result) != p.out {
 		return result
 	}
-	fields := p.fieldsOf(args)
-	if len(fields) == 0 && !p.extras {
+	fields, include := p.fieldsOf(args)
+	if len(fields) == 0 && len(include) == 0 && !p.extras {
 		return result
 	}
-	return repository.Project(result, fields)
+	return repository.Projection{Value: result, Fields: fields, Include: include}
 }
 
-// fieldsOf reads the filter's fields from the route's input.
-func (p *projection) fieldsOf(args any) repository.Fields {
+// fieldsOf reads the filter's fields and include from the route's input.
+func (p *projection) fieldsOf(args any) (repository.Fields, []repository.Inclusion) {
 	if p.filter == nil {
-		return nil
+		return nil, nil
 	}
 	v := reflect.ValueOf(args)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return nil
+		return nil, nil
 	}
 	f, ok := fieldAt(v.Elem(), p.filter)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
-			return nil
+			return nil, nil
 		}
 		f = f.Elem()
 	}
 	fields, _ := f.Field(p.fields).Interface().(repository.Fields)
-	return fields
+	var include []repository.Inclusion
+	if p.include >= 0 {
+		include, _ = f.Field(p.include).Interface().([]repository.Inclusion)
+	}
+	return fields, include
 }
 
 // fieldAt is the field at index in the struct v, or false when a nil

@@ -59,6 +59,7 @@ type CrudRepository[T any, ID comparable] interface {
 type DefaultCrudRepository[T any, ID comparable] struct {
 	model *Model
 	conn  Connector
+	links *relationLinks
 }
 
 var _ CrudRepository[struct {
@@ -88,7 +89,7 @@ func NewCrudRepository[T any, ID comparable](conn Connector) (*DefaultCrudReposi
 	if _, err := m.Relations(); err != nil {
 		return nil, err
 	}
-	return &DefaultCrudRepository[T, ID]{model: m, conn: conn}, nil
+	return &DefaultCrudRepository[T, ID]{model: m, conn: conn, links: &relationLinks{}}, nil
 }
 
 // Model returns the repository's model.
@@ -122,6 +123,9 @@ func (r *DefaultCrudRepository[T, ID]) CreateAll(ctx context.Context, entities [
 	for i := range entities {
 		d, err := r.toData(&entities[i])
 		if err != nil {
+			return nil, err
+		}
+		if err := checkNavigational(r.model, d); err != nil {
 			return nil, err
 		}
 		if err := checkEntity(r.model, d); err != nil {
@@ -184,21 +188,26 @@ func (r *DefaultCrudRepository[T, ID]) idCond(id ID) (Cond, error) {
 	return Cond{Op: OpEq, Prop: r.model.ID.Name, Value: v}, nil
 }
 
+// prepared is a checked query with its inclusions planned.
+type prepared struct {
+	q     Query
+	plans []*includePlan
+	added []string // keys selected only to join, dropped after
+}
+
 // query checks q against the model and completes it for the connector:
-// fields resolved, the order made total by the id.
-func (r *DefaultCrudRepository[T, ID]) query(q Query) (Query, error) {
+// fields resolved, the order made total by the id, the inclusions checked
+// against the relations and their join keys selected.
+func (r *DefaultCrudRepository[T, ID]) query(q Query) (prepared, error) {
 	q, err := CheckQuery(r.model, q)
 	if err != nil {
-		return q, err
+		return prepared{q: q}, err
 	}
-	if len(q.Include) > 0 {
-		names := make([]string, len(q.Include))
-		for i, inc := range q.Include {
-			names[i] = inc.Relation
-		}
-		return q, &FilterError{Path: "include", Keyword: "enum", Code: CodeInvalidInclusion,
-			Message: fmt.Sprintf("Invalid \"filter.include\" entries: %s has no relation %q", r.model.Name, names[0]),
-			Info:    map[string]any{"relations": names}}
+	lim := limitsOf(r.model)
+	count := 0
+	plans, err := planIncludes(r.model, q.Include, "include", 0, lim, &count)
+	if err != nil {
+		return prepared{q: q}, err
 	}
 	q.Select = q.Fields.Select(r.model)
 	if r.model.extra != nil && q.Select != nil && !q.Fields.includes() {
@@ -206,11 +215,54 @@ func (r *DefaultCrudRepository[T, ID]) query(q Query) (Query, error) {
 		// declared ones can name: read everything, drop the excluded.
 		q.Select = nil
 	}
+	keys := make([]string, len(plans))
+	for i, p := range plans {
+		keys[i] = p.rel.KeyFrom
+	}
+	var added []string
+	q.Select, added = selectKeys(q.Select, keys)
 	id := r.model.ID.Name
 	if !slices.ContainsFunc(q.Order, func(o Order) bool { return o.Prop == id }) {
 		q.Order = append(slices.Clip(q.Order), Asc(id))
 	}
-	return q, nil
+	return prepared{q: q, plans: plans, added: added}, nil
+}
+
+// read runs p and returns its entities, with the related entities its
+// inclusions ask for.
+func (r *DefaultCrudRepository[T, ID]) read(ctx context.Context, p prepared) ([]T, error) {
+	ds, err := r.conn.Find(ctx, r.model, p.q)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.plans) == 0 {
+		trim(ds, p.q)
+		return r.entities(ds)
+	}
+	nodes := nodesOf(ds)
+	lim := limitsOf(r.model)
+	run := &includeRun{left: lim.MaxIncludeRows, batch: lim.MaxInq}
+	if err := run.run(ctx, r.model, r.conn, r.links, nodes, p.plans); err != nil {
+		return nil, err
+	}
+	for i, n := range nodes {
+		if len(p.added) > 0 {
+			n.data = n.data.Clone()
+			for _, k := range p.added {
+				delete(n.data, k)
+			}
+		}
+		ds[i] = n.data
+	}
+	trim(ds, p.q)
+	out := make([]T, len(nodes))
+	for i, n := range nodes {
+		n.data = ds[i]
+		if err := r.model.decodeNode(n, reflect.ValueOf(&out[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // trim drops from ds, in copies, the properties q's fields exclude when
@@ -231,37 +283,32 @@ func trim(ds []Data, q Query) {
 	}
 }
 
-// Find returns the entities filter selects (nil: all, by id).
+// Find returns the entities filter selects (nil: all, by id), with the
+// related entities its include asks for.
 func (r *DefaultCrudRepository[T, ID]) Find(ctx context.Context, filter *Filter[T]) ([]T, error) {
-	q, err := r.query(filter.query())
+	p, err := r.query(filter.query())
 	if err != nil {
 		return nil, err
 	}
-	ds, err := r.conn.Find(ctx, r.model, q)
-	if err != nil {
-		return nil, err
-	}
-	trim(ds, q)
-	return r.entities(ds)
+	return r.read(ctx, p)
 }
 
 // FindOne returns the first entity filter selects, or nil.
 func (r *DefaultCrudRepository[T, ID]) FindOne(ctx context.Context, filter *Filter[T]) (*T, error) {
-	q, err := r.query(filter.query())
+	p, err := r.query(filter.query())
 	if err != nil {
 		return nil, err
 	}
-	q.Limit = 1
-	ds, err := r.conn.Find(ctx, r.model, q)
-	if err != nil || len(ds) == 0 {
+	p.q.Limit = 1
+	out, err := r.read(ctx, p)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	trim(ds, q)
-	t, err := r.fromData(ds[0])
-	return &t, err
+	return &out[0], nil
 }
 
-// FindByID returns the entity with id; filter may select fields.
+// FindByID returns the entity with id; filter may select fields and
+// include related entities.
 func (r *DefaultCrudRepository[T, ID]) FindByID(ctx context.Context, id ID, filter *FilterExcludingWhere[T]) (*T, error) {
 	where, err := r.idCond(id)
 	if err != nil {
@@ -269,21 +316,19 @@ func (r *DefaultCrudRepository[T, ID]) FindByID(ctx context.Context, id ID, filt
 	}
 	base := filter.query()
 	base.Where = where
-	q, err := r.query(base)
+	p, err := r.query(base)
 	if err != nil {
 		return nil, err
 	}
-	q.Limit, q.Skip = 1, 0
-	ds, err := r.conn.Find(ctx, r.model, q)
+	p.q.Limit, p.q.Skip = 1, 0
+	out, err := r.read(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(ds) == 0 {
+	if len(out) == 0 {
 		return nil, &EntityNotFoundError{Model: r.model.Name, ID: id}
 	}
-	trim(ds, q)
-	t, err := r.fromData(ds[0])
-	return &t, err
+	return &out[0], nil
 }
 
 // Exists reports whether an entity has id.
@@ -382,6 +427,9 @@ func (r *DefaultCrudRepository[T, ID]) ReplaceByID(ctx context.Context, id ID, e
 	}
 	d, err := r.toData(&entity)
 	if err != nil {
+		return err
+	}
+	if err := checkNavigational(r.model, d); err != nil {
 		return err
 	}
 	if err := checkEntity(r.model, d); err != nil {

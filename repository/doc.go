@@ -64,6 +64,18 @@
 // updates take a [Patch], which knows which properties were sent and is
 // decoded as strictly as a request body, at every depth.
 //
+// # Relations
+//
+// A navigational field declares a relation ([Relation]): a slice of the
+// target tagged loom:"hasMany", or a pointer to it tagged
+// loom:"belongsTo" or loom:"hasOne", with LoopBack's default keys
+// (todoListId). It is never stored: writes that set it are refused (422).
+// [NewHasMany], [NewBelongsTo] and [NewHasOne] return LoopBack's typed
+// relation repositories. A filter's include fills the navigational fields
+// with one query per relation per level (inq on the parents' keys), its
+// scope checked against the target, held to MaxIncludes and
+// MaxIncludeRows.
+//
 // # Connectors
 //
 // A [Connector] stores [Data] (an entity's JSON properties) for any model,

@@ -39,11 +39,21 @@ type Limits struct {
 	// 20,000,000, about 0.2 s of one core at worst. Past it, the query
 	// fails with a [*WorkLimitError] (400).
 	MaxMatchWork int64
+	// MaxIncludes is the most inclusions one filter may hold, those
+	// nested in include scopes counted; 0 means 16. Each costs a query.
+	MaxIncludes int
+	// MaxIncludeRows is the most related entities the inclusions of one
+	// find may fetch, all relations and levels together; 0 means 20,000.
+	// A scope's limit applies per parent, after the fetch, so it does not
+	// lower the count. Past it, the find fails with a 400
+	// QUERY_TOO_COSTLY.
+	MaxIncludeRows int
 }
 
 var builtinLimits = Limits{
 	MaxDepth: 12, MaxConds: 1000, MaxInq: 1000, MaxPattern: 1000,
 	MaxValues: 10_000, MaxOrder: 32, MaxFields: 256, MaxMatchWork: 20_000_000,
+	MaxIncludes: 16, MaxIncludeRows: 20_000,
 }
 
 var defaultLimits atomic.Pointer[Limits]
@@ -74,6 +84,8 @@ func (l Limits) or(d Limits) Limits {
 	orDefault(&l.MaxOrder, d.MaxOrder)
 	orDefault(&l.MaxFields, d.MaxFields)
 	orDefault(&l.MaxMatchWork, d.MaxMatchWork)
+	orDefault(&l.MaxIncludes, d.MaxIncludes)
+	orDefault(&l.MaxIncludeRows, d.MaxIncludeRows)
 	return l
 }
 

@@ -411,6 +411,14 @@ func (c *checker) parseInclusion(obj map[string]any, path string, depth int) (In
 			}
 		case "scope":
 			sc := &checker{lim: c.lim, request: c.request, conds: c.conds, values: c.values}
+			if rel, _ := obj["relation"].(string); c.m != nil {
+				// A known relation's scope is checked against its target
+				// now, as the request's; an unknown one is the
+				// repository's INVALID_INCLUSION_FILTER.
+				if r := c.m.Relation(rel); r != nil {
+					sc.m = r.target
+				}
+			}
 			scopeTree, _ := obj[k].(map[string]any)
 			if scopeTree != nil {
 				if tl, ok := scopeTree["totalLimit"]; ok {

@@ -133,6 +133,9 @@ func (p *Patch[T]) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		switch prop := m.byName[name]; {
+		case prop == nil && m.relationNamed(name):
+			details = append(details, navigationalDetail(m, name))
+			continue
 		case prop == nil && !m.Strict:
 			// kept by a non-strict model (see StrictModel)
 		case prop == nil || prop.Hidden:
@@ -182,6 +185,8 @@ func (p Patch[T]) check(m *Model) error {
 	var details []Detail
 	for _, k := range p.Props() {
 		switch prop := m.byName[k]; {
+		case prop == nil && m.relationNamed(k):
+			details = append(details, navigationalDetail(m, k))
 		case prop == nil && !m.Strict:
 			// kept by a non-strict model (see StrictModel)
 		case prop == nil:

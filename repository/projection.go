@@ -49,6 +49,10 @@ type Projection struct {
 	Value any
 	// Fields selects the properties written; empty writes them all.
 	Fields Fields
+	// Include is the filter's include: the relations it names are
+	// written whatever Fields selects, each projected with its scope's
+	// fields and include.
+	Include []Inclusion
 }
 
 // Project returns v written with only the properties f keeps; see
@@ -110,21 +114,41 @@ func (p Projection) entity(b *bytes.Buffer, v reflect.Value) error {
 		return err
 	}
 	var extra Data
+	var m *Model
 	if v.Kind() == reflect.Struct {
-		if m, err := modelOfType(v.Type()); err == nil {
+		if mm, err := modelOfType(v.Type()); err == nil {
+			m = mm
 			extra = m.extraOf(v)
 		}
 	}
-	if len(p.Fields) == 0 && len(extra) == 0 {
+	if len(p.Fields) == 0 && len(extra) == 0 && len(p.Include) == 0 {
 		b.Write(raw)
 		return nil
 	}
-	return p.object(b, raw, extra)
+	return p.object(b, raw, extra, m, v)
+}
+
+// included returns the inclusion of the relation named key of m, or
+// nil.
+func (p Projection) included(m *Model, key string) (*Relation, *Inclusion) {
+	if m == nil {
+		return nil, nil
+	}
+	for i := len(p.Include) - 1; i >= 0; i-- { // the last one wins, as in the find
+		if p.Include[i].Relation == key {
+			if r := m.Relation(key); r != nil {
+				return r, &p.Include[i]
+			}
+		}
+	}
+	return nil, nil
 }
 
 // object writes the JSON object raw with only the kept keys, then the
-// kept keys of extra that raw does not have, in sorted order.
-func (p Projection) object(b *bytes.Buffer, raw []byte, extra Data) error {
+// kept keys of extra that raw does not have, in sorted order. The
+// included relations of v, an entity of m, are written projected by
+// their scopes.
+func (p Projection) object(b *bytes.Buffer, raw []byte, extra Data, m *Model, v reflect.Value) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		b.Write(raw) // not an object: nothing to select
@@ -144,6 +168,18 @@ func (p Projection) object(b *bytes.Buffer, raw []byte, extra Data) error {
 			return fmt.Errorf("repository: projecting %s: %w", raw, err)
 		}
 		seen[key] = true
+		if rel, inc := p.included(m, key); rel != nil {
+			sub := Projection{Value: nil}
+			if inc.Scope != nil {
+				sub.Fields, sub.Include = inc.Scope.Fields, inc.Scope.Include
+			}
+			var vb bytes.Buffer
+			if err := sub.write(&vb, rel.field(v)); err != nil {
+				return err
+			}
+			n = writeMember(b, n, key, vb.Bytes())
+			continue
+		}
 		if p.Fields.Keeps(key) {
 			n = writeMember(b, n, key, val)
 		}

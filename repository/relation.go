@@ -225,3 +225,35 @@ func relationOf(sf reflect.StructField, idx []int, jname string) (*Relation, err
 	}
 	return r, nil
 }
+
+// field returns the navigational field of r in the source entity v (a
+// struct value), allocating embedded pointers on the way.
+func (r *Relation) field(v reflect.Value) reflect.Value {
+	f, _ := (&Property{index: r.index}).field(v, true)
+	return f
+}
+
+// navigationalDetail is the refusal of model data that sets the
+// navigational property name of m: related entities are written through
+// their own repository, never with the source.
+func navigationalDetail(m *Model, name string) Detail {
+	return Detail{Path: "", Code: "additionalProperties",
+		Message: fmt.Sprintf("is a navigational property: navigational properties are not allowed in model data "+
+			"(model %q property %q), please remove it", m.Name, name),
+		Info: map[string]any{"additionalProperty": name}}
+}
+
+// checkNavigational refuses data that sets a navigational property of m,
+// with a 422 [ValidationError].
+func checkNavigational(m *Model, d Data) error {
+	var details []Detail
+	for _, r := range m.rels.list {
+		if _, ok := d[r.Name]; ok {
+			details = append(details, navigationalDetail(m, r.Name))
+		}
+	}
+	if details != nil {
+		return &ValidationError{Model: m.Name, Details: details}
+	}
+	return nil
+}
