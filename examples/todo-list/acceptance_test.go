@@ -256,6 +256,9 @@ func todoListIncludesOnEveryFind(t *testing.T, app *resttest.App) {
 	expectJSON(t, app.Get("/todo-lists/1?filter[include][0]=todos"), 200, withTodos)
 	expectJSON(t, app.Get("/todo-lists/1?"+filter(`{"include":[{"relation":"todos","scope":{"order":"id DESC","limit":1}}]}`)), 200,
 		with(list1, "todos", list(todo4)))
+	expectJSON(t, app.Get("/todo-lists/1?filter[include][0][relation]=todos&filter[include][0][scope][skip]=1"+
+		"&filter[include][0][scope][order]=id&filter[include][0][scope][include][0]=todoList&filter[fields][id]=true"), 200,
+		with(`{"id":1}`, "todos", list(with(todo2, "todoList", list1), with(todo4, "todoList", list1))))
 	expectJSON(t, app.Get("/todos?"+filter(`{"include":["todoList"]}`)), 200, list(
 		with(todo1, "todoList", list1), with(todo2, "todoList", list1),
 		with(todo3, "todoList", list2), with(todo4, "todoList", list1)))
