@@ -1,12 +1,15 @@
 package repository
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -74,13 +77,23 @@ func planIncludes(m *Model, incs []Inclusion, path string, depth int, lim Limits
 	if len(incs) == 0 {
 		return nil, nil
 	}
+	var bad []Inclusion
+	badAt := ""
+	for i, inc := range incs {
+		if m.Relation(inc.Relation) == nil {
+			if bad == nil {
+				badAt = fmt.Sprintf("%s[%d]", path, i)
+			}
+			bad = append(bad, inc)
+		}
+	}
+	if bad != nil {
+		return nil, invalidInclusion(m, bad, badAt)
+	}
 	out := make([]*includePlan, 0, len(incs))
 	for i, inc := range incs {
 		at := fmt.Sprintf("%s[%d]", path, i)
 		rel := m.Relation(inc.Relation)
-		if rel == nil {
-			return nil, invalidInclusion(m, inc, at)
-		}
 		*count++
 		if *count > lim.MaxIncludes {
 			return nil, &FilterError{Path: at, Keyword: "maxItems", Code: CodeInvalidFilter, Info: map[string]any{"limit": lim.MaxIncludes},
@@ -140,18 +153,25 @@ func selectKeys(sel []string, keys []string) (out, added []string) {
 	return out, added
 }
 
-// invalidInclusion is LoopBack's refusal of an inclusion of a relation m
-// does not have.
-func invalidInclusion(m *Model, inc Inclusion, at string) *FilterError {
+// invalidInclusion is LoopBack's refusal of inclusions of relations m
+// does not have, the first of them at at: its message lists them as
+// LoopBack's does, its details the relations m has.
+func invalidInclusion(m *Model, bad []Inclusion, at string) *FilterError {
 	names := []string{}
 	if rels, err := m.Relations(); err == nil {
 		for _, r := range rels {
 			names = append(names, r.Name)
 		}
 	}
-	return &FilterError{Path: join(at, "relation"), Keyword: "enum", Code: CodeInvalidInclusion,
-		Info:    map[string]any{"allowedValues": names},
-		Message: fmt.Sprintf("Invalid \"filter.include\" entries: %s (%s has no relation %q)", inclusionText(inc), m.Name, inc.Relation)}
+	texts := make([]string, len(bad))
+	for i, inc := range bad {
+		texts[i] = inclusionText(inc)
+	}
+	// No Path: the message is LoopBack's, word for word; the detail
+	// says where.
+	return &FilterError{Keyword: "enum", Code: CodeInvalidInclusion,
+		Info:    map[string]any{"allowedValues": names, "at": jsonPointer(join(at, "relation"))},
+		Message: "Invalid \"filter.include\" entries: " + strings.Join(texts, "; ")}
 }
 
 // inclusionText writes an inclusion as LoopBack's message does: the
@@ -327,6 +347,13 @@ func window(ns []*node, skip, limit int) []*node {
 func joinKey(raw json.RawMessage) (any, bool) {
 	if len(raw) == 0 {
 		return nil, false
+	}
+	// The common keys, integers and plain strings, without a decoder.
+	if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return i, true
+	}
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && !bytes.ContainsAny(raw[1:n-1], "\\\"") {
+		return string(raw[1 : n-1]), true
 	}
 	v, err := DecodeValue(raw)
 	if err != nil || v == nil {

@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -155,4 +156,56 @@ func TestAMalformedNavigationalFieldFailsTheModel(t *testing.T) {
 func modelErr[T any]() error {
 	_, err := repository.ModelOf[T]()
 	return err
+}
+
+func TestAnUnknownInclusionIsLoopBacksInvalidInclusionFilter(t *testing.T) {
+	lists, err := repository.NewCrudRepository[relList, int](memory.New(memory.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f repository.Filter[relList]
+	if err := f.UnmarshalJSON([]byte(`{"include":["todos","nope",{"relation":"gone","scope":{"limit":1}}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = lists.Find(t.Context(), &f)
+	var fe *repository.FilterError
+	if !errors.As(err, &fe) || fe.StatusCode() != 400 || fe.ErrorCode() != repository.CodeInvalidInclusion {
+		t.Fatalf("got %v", err)
+	}
+	if want := `Invalid "filter.include" entries: "nope"; {"relation":"gone","scope":{"limit":1}}`; err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+}
+
+func TestAScopeIsCheckedAgainstTheRelationsTarget(t *testing.T) {
+	// given a request's scope naming a property the target lacks
+	var f repository.Filter[relList]
+	err := f.UnmarshalJSON([]byte(`{"include":[{"relation":"todos","scope":{"where":{"nope":1}}}]}`))
+	var fe *repository.FilterError
+	if !errors.As(err, &fe) || fe.Path != "include[0].scope.where.nope" || fe.ErrorCode() != repository.CodeInvalidParameterValue {
+		t.Fatalf("decoded: %v", err)
+	}
+	// and the same built in code
+	lists, _ := repository.NewCrudRepository[relList, int](memory.New(memory.Options{}))
+	_, err = lists.Find(t.Context(), &repository.Filter[relList]{Include: []repository.Inclusion{
+		{Relation: "todos", Scope: &repository.Query{Order: []repository.Order{repository.Asc("nope")}}}}})
+	if !errors.As(err, &fe) || fe.Path != "include[0].scope.order[0]" || fe.ErrorCode() != repository.CodeInvalidFilter {
+		t.Fatalf("in code: %v", err)
+	}
+}
+
+func TestIncludesPastMaxIncludesAreRefused(t *testing.T) {
+	lists, _ := repository.NewCrudRepository[relList, int](memory.New(memory.Options{}))
+	incs := make([]repository.Inclusion, repository.DefaultLimits().MaxIncludes+1)
+	for i := range incs {
+		incs[i] = repository.Inclusion{Relation: "image"}
+	}
+	_, err := lists.Find(t.Context(), &repository.Filter[relList]{Include: incs})
+	var fe *repository.FilterError
+	if !errors.As(err, &fe) || fe.Keyword != "maxItems" {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := lists.Find(t.Context(), &repository.Filter[relList]{Include: incs[1:]}); err != nil {
+		t.Fatal(err)
+	}
 }
