@@ -180,6 +180,18 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
+// Navigational reports whether struct field sf declares a relation: its
+// loom tag starts with hasMany, belongsTo or hasOne. Such a field is no
+// property of its model, so request bodies and schemas leave it out.
+func Navigational(sf reflect.StructField) bool {
+	first, _, _ := strings.Cut(sf.Tag.Get("loom"), ",")
+	switch RelationKind(strings.TrimSpace(first)) {
+	case HasMany, BelongsTo, HasOne:
+		return true
+	}
+	return false
+}
+
 // relationOf reads the navigational field sf, or returns nil when sf is
 // not one. A malformed declaration is an error naming the field.
 func relationOf(sf reflect.StructField, idx []int, jname string) (*Relation, error) {

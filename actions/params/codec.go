@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/loomhq/loom/repository"
 )
 
 // kind is how a Go type is read from JSON, from a query string or from an
@@ -220,8 +222,8 @@ func (cs codecs) structFields(sc *structCodec, t reflect.Type, index []int, wher
 				continue
 			}
 		}
-		if !sf.IsExported() {
-			continue
+		if !sf.IsExported() || repository.Navigational(sf) {
+			continue // a navigational field holds related entities, never sent
 		}
 		if err := addField(cs, sc, sf, idx, name, opts, where); err != nil {
 			return err

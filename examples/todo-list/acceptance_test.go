@@ -323,6 +323,7 @@ func todoListFindsReplacesUpdatesAndDeletesAListByID(t *testing.T, app *resttest
 	expectError(t, app.Put("/todo-lists/2", map[string]any{"color": "black"}), 422, "VALIDATION_FAILED")
 	// The relations are no properties a client writes.
 	expectError(t, app.Put("/todo-lists/2", map[string]any{"title": "x", "todos": []any{map[string]any{"title": "y"}}}), 422, "VALIDATION_FAILED")
+	expectError(t, app.Put("/todo-lists/2", map[string]any{"title": "x", "todos": []any{}}), 422, "VALIDATION_FAILED")
 	expectError(t, app.Patch("/todo-lists/2", map[string]any{"image": map[string]any{"value": "y"}}), 422, "VALIDATION_FAILED")
 	expectError(t, app.Put("/todos/3", map[string]any{"title": "x", "todoList": map[string]any{"title": "y"}}), 422, "VALIDATION_FAILED")
 	expectJSON(t, app.Get("/todo-lists/2"), 200, `{"id":2,"title":"Night chores"}`)

@@ -193,17 +193,10 @@ type relation struct {
 	target reflect.Type
 }
 
-// navigational reports whether sf declares a relation (loom:"hasMany",
-// "belongsTo" or "hasOne"; see repository.Relation): it holds related
-// entities when a filter includes them, and is no property of the model.
-func navigational(sf reflect.StructField) bool {
-	kind, _, _ := strings.Cut(sf.Tag.Get(modelTag), ",")
-	switch repository.RelationKind(strings.TrimSpace(kind)) {
-	case repository.HasMany, repository.BelongsTo, repository.HasOne:
-		return true
-	}
-	return false
-}
+// navigational reports whether sf declares a relation (see
+// repository.Navigational): it holds related entities when a filter
+// includes them, and is no property of the model.
+var navigational = repository.Navigational
 
 // relationsOf lists the relations struct type t declares, in field order.
 func relationsOf(t reflect.Type) []relation {
