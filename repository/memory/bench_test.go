@@ -193,3 +193,32 @@ func BenchmarkReadWhileWriting(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(writes.Load())/elapsed.Seconds(), "writes/s")
 }
+
+// BenchmarkInq1000Keys is the query an include of 1,000 parents runs: an
+// inq on 1,000 keys over 10,000 entities.
+func BenchmarkInq1000Keys(b *testing.B) {
+	ctx := context.Background()
+	repo, err := repository.NewCrudRepository[Todo, int](memory.New(memory.Options{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	todos := make([]Todo, 10_000)
+	for i := range todos {
+		todos[i] = Todo{Title: fmt.Sprintf("todo %05d", i)}
+	}
+	if _, err := repo.CreateAll(ctx, todos); err != nil {
+		b.Fatal(err)
+	}
+	keys := make([]any, 1000)
+	for i := range keys {
+		keys[i] = i*10 + 1
+	}
+	filter := &repository.Filter[Todo]{Where: repository.Inq("id", keys...)}
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := repo.Find(ctx, filter)
+		if err != nil || len(got) != 1000 {
+			b.Fatalf("got %d, %v", len(got), err)
+		}
+	}
+}

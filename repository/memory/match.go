@@ -104,14 +104,7 @@ func leafTest(c repository.Cond, budget *repository.WorkBudget) (func(any) bool,
 		}, false, nil
 	case repository.OpInq, repository.OpNin:
 		list, _ := v.([]any)
-		return func(s any) bool {
-			for _, w := range list {
-				if repository.ValuesEqual(s, w) {
-					return true
-				}
-			}
-			return false
-		}, c.Op == repository.OpNin, nil
+		return inList(list), c.Op == repository.OpNin, nil
 	case repository.OpBetween:
 		list, _ := v.([]any)
 		if len(list) != 2 {
@@ -153,5 +146,56 @@ func matchText(p *repository.Pattern, budget *repository.WorkBudget) func(any) b
 		}
 		matched, err := p.Match(str, budget)
 		return err == nil && matched
+	}
+}
+
+// setFrom is the length from which inList looks values up in a set
+// instead of comparing them one by one.
+const setFrom = 16
+
+// inList tests whether a stored value equals one of list, as ValuesEqual
+// decides. A long list of numbers, or of strings, is a set, so that an
+// include of many parents (an inq on their keys) costs a lookup per row
+// instead of a comparison per key; a value the set cannot decide (a
+// number against strings, a date) is compared one by one.
+func inList(list []any) func(any) bool {
+	linear := func(s any) bool {
+		for _, w := range list {
+			if repository.ValuesEqual(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(list) < setFrom {
+		return linear
+	}
+	nums, strs := map[float64]struct{}{}, map[string]struct{}{}
+	for _, w := range list {
+		switch w := w.(type) {
+		case int64, float64:
+			f, _ := repository.NumberOf(w)
+			nums[f] = struct{}{}
+		case string:
+			strs[w] = struct{}{}
+		default:
+			return linear
+		}
+	}
+	return func(s any) bool {
+		switch x := s.(type) {
+		case string:
+			if len(nums) == 0 {
+				_, ok := strs[x]
+				return ok
+			}
+		case int64, float64:
+			if len(strs) == 0 {
+				f, _ := repository.NumberOf(x)
+				_, ok := nums[f]
+				return ok
+			}
+		}
+		return linear(s)
 	}
 }
