@@ -67,12 +67,15 @@
 // # Relations
 //
 // A navigational field declares a relation ([Relation]): a slice of the
-// target tagged loom:"hasMany", or a pointer to it tagged
-// loom:"belongsTo" or loom:"hasOne", with LoopBack's default keys
-// (todoListId). It is never stored: writes that set it are refused (422).
-// [NewHasMany], [NewBelongsTo] and [NewHasOne] return LoopBack's typed
+// target tagged loom:"hasMany", a pointer to it tagged loom:"belongsTo"
+// or loom:"hasOne", or a [Through] of the target and a join model tagged
+// loom:"hasManyThrough" or loom:"hasAndBelongsToMany", with LoopBack's
+// default keys (todoListId). It is never stored: writes that set it are
+// refused (422). [NewHasMany], [NewBelongsTo], [NewHasOne],
+// [NewHasManyThrough] and [NewHasAndBelongsToMany] return LoopBack's typed
 // relation repositories. A filter's include fills the navigational fields
-// with one query per relation per level (inq on the parents' keys), its
+// with one query per relation per level (inq on the parents' keys; two
+// through a join model: its links, then the targets), its
 // scope checked against the target, held to MaxIncludes and
 // MaxIncludeRows.
 //

@@ -27,6 +27,9 @@ type relationLinks struct {
 type relationLink struct {
 	conn  Connector
 	links *relationLinks
+	// through is the connector of the join model of a relation through
+	// one; nil: conn's.
+	through Connector
 }
 
 func (l *relationLinks) set(name string, link relationLink) {
@@ -219,7 +222,9 @@ type includeRun struct {
 
 // run resolves plans on parents, entities of m read through conn: one
 // query per relation (per batch of MaxInq parent keys), with inq on the
-// parents' keys, never one per parent.
+// parents' keys, never one per parent; a relation through a join model
+// costs two, one on its links and one on the targets they link (per
+// batch of MaxInq keys each).
 func (x *includeRun) run(ctx context.Context, m *Model, conn Connector, links *relationLinks, parents []*node, plans []*includePlan) error {
 	for _, p := range plans {
 		if err := x.one(ctx, conn, links, parents, p); err != nil {
@@ -232,7 +237,10 @@ func (x *includeRun) run(ctx context.Context, m *Model, conn Connector, links *r
 func (x *includeRun) one(ctx context.Context, conn Connector, links *relationLinks, parents []*node, p *includePlan) error {
 	rel, t := p.rel, p.rel.target
 	link := links.get(rel.Name, conn)
-	keyTo := t.Property(rel.KeyTo)
+	keyProp := t.Property(rel.KeyTo)
+	if rel.IsThrough() {
+		keyProp = rel.through.Property(rel.ThroughFrom)
+	}
 	var keys []any
 	seen := map[any]bool{}
 	for _, n := range parents {
@@ -241,11 +249,21 @@ func (x *includeRun) one(ctx context.Context, conn Connector, links *relationLin
 			continue
 		}
 		seen[k] = true
-		v, err := coerce(k, keyTo.Kind)
+		v, err := coerce(k, keyProp.Kind)
 		if err != nil || v == nil {
 			continue
 		}
 		keys = append(keys, v)
+	}
+	// parentsOf maps a target's key to the parents' keys it joins: the
+	// same key for a direct relation, the linked ones through a join
+	// model.
+	var parentsOf map[any][]any
+	if rel.IsThrough() {
+		var err error
+		if keys, parentsOf, err = x.links(ctx, link, p, keys); err != nil {
+			return err
+		}
 	}
 	if len(keys) == 0 {
 		return nil
@@ -263,9 +281,7 @@ func (x *includeRun) one(ctx context.Context, conn Connector, links *relationLin
 			return err
 		}
 		if len(ds) > x.left {
-			return &FilterError{Path: p.path, Keyword: "maxItems", Code: CodeQueryTooCostly, Info: map[string]any{"limit": x.left},
-				Message: fmt.Sprintf("the inclusions would fetch more than the %d related entities a find may include: "+
-					"narrow them with a scope's where, or find fewer entities", x.left)}
+			return tooManyIncluded(p, x.left)
 		}
 		x.left -= len(ds)
 		kids = append(kids, nodesOf(ds)...)
@@ -279,8 +295,15 @@ func (x *includeRun) one(ctx context.Context, conn Connector, links *relationLin
 	groups := map[any][]*node{}
 	for _, k := range kids {
 		key, ok := joinKey(k.data[rel.KeyTo])
-		if ok {
+		if !ok {
+			continue
+		}
+		if parentsOf == nil {
 			groups[key] = append(groups[key], k)
+			continue
+		}
+		for _, pk := range parentsOf[key] {
+			groups[pk] = append(groups[pk], k)
 		}
 	}
 	for _, k := range kids {
@@ -307,6 +330,67 @@ func (x *includeRun) one(ctx context.Context, conn Connector, links *relationLin
 		n.rels[rel] = g
 	}
 	return nil
+}
+
+// links reads the join model's entities of a relation through one that
+// link the parents' keys (one query per batch of MaxInq keys, with inq on
+// throughFrom), and returns the distinct keys of the targets they link,
+// coerced for the targets' query, and for each target's key the keys of
+// the parents linked to it. The links read count against
+// MaxIncludeRows, as the related entities do.
+func (x *includeRun) links(ctx context.Context, link relationLink, p *includePlan, keys []any) ([]any, map[any][]any, error) {
+	rel := p.rel
+	j := rel.through
+	conn := link.through
+	if conn == nil {
+		conn = link.conn
+	}
+	keyTo := rel.target.Property(rel.KeyTo)
+	var targets []any
+	parentsOf := map[any][]any{}
+	pairs := map[[2]any]bool{}
+	for chunk := range slices.Chunk(keys, x.batch) {
+		q := Query{
+			Where:  Cond{Op: OpInq, Prop: rel.ThroughFrom, Value: chunk},
+			Select: []string{rel.ThroughFrom, rel.ThroughTo},
+			Order:  []Order{Asc(j.ID.Name)},
+			Limit:  x.left + 1,
+		}
+		if !slices.Contains(q.Select, j.ID.Name) {
+			q.Select = append(q.Select, j.ID.Name)
+		}
+		ds, err := conn.Find(ctx, j, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(ds) > x.left {
+			return nil, nil, tooManyIncluded(p, x.left)
+		}
+		x.left -= len(ds)
+		for _, d := range ds {
+			from, ok1 := joinKey(d[rel.ThroughFrom])
+			to, ok2 := joinKey(d[rel.ThroughTo])
+			if !ok1 || !ok2 || pairs[[2]any{from, to}] {
+				continue
+			}
+			pairs[[2]any{from, to}] = true
+			if _, known := parentsOf[to]; !known {
+				if v, err := coerce(to, keyTo.Kind); err == nil && v != nil {
+					targets = append(targets, v)
+				}
+			}
+			parentsOf[to] = append(parentsOf[to], from)
+		}
+	}
+	return targets, parentsOf, nil
+}
+
+// tooManyIncluded is the refusal of inclusions that would fetch more
+// than the left related entities (and links) a find may still include.
+func tooManyIncluded(p *includePlan, left int) error {
+	return &FilterError{Path: p.path, Keyword: "maxItems", Code: CodeQueryTooCostly, Info: map[string]any{"limit": left},
+		Message: fmt.Sprintf("the inclusions would fetch more than the %d related entities a find may include: "+
+			"narrow them with a scope's where, or find fewer entities", left)}
 }
 
 // finish drops from d, in a copy, the keys read only to join and the

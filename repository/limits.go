@@ -40,11 +40,13 @@ type Limits struct {
 	// fails with a [*WorkLimitError] (400).
 	MaxMatchWork int64
 	// MaxIncludes is the most inclusions one filter may hold, those
-	// nested in include scopes counted; 0 means 16. Each costs a query.
+	// nested in include scopes counted; 0 means 16. Each costs a query
+	// (two through a join model).
 	MaxIncludes int
 	// MaxIncludeRows is the most related entities the inclusions of one
-	// find may fetch, all relations and levels together; 0 means 20,000.
-	// A scope's limit applies per parent, after the fetch, so it does not
+	// find may fetch, all relations and levels together, the links read
+	// from the join models of relations through one counted too; 0 means
+	// 20,000. A scope's limit applies per parent, after the fetch, so it does not
 	// lower the count. Past it, the find fails with a 400
 	// QUERY_TOO_COSTLY.
 	MaxIncludeRows int

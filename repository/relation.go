@@ -24,7 +24,40 @@ const (
 	// HasOne: the source has at most one target, which holds the source's
 	// id in its foreign key (TodoList hasOne TodoListImage).
 	HasOne RelationKind = "hasOne"
+	// HasManyThrough: the source has many targets through a join model,
+	// each of whose entities links one source to one target (Doctor
+	// hasManyThrough Patient through Appointment's doctorId and
+	// patientId). LoopBack 4's hasMany with through.
+	HasManyThrough RelationKind = "hasManyThrough"
+	// HasAndBelongsToMany: LoopBack 3's many-to-many relation, the join
+	// model holding both ids (Assembly hasAndBelongsToMany Part through
+	// AssemblyPart's assemblyId and partId). It joins as hasManyThrough.
+	HasAndBelongsToMany RelationKind = "hasAndBelongsToMany"
 )
+
+// Through is the navigational field of a relation through a join model
+// (hasManyThrough, hasAndBelongsToMany): a list of targets T, linked to
+// the source by the entities of the join model J. It is written in JSON
+// as an array of T.
+//
+//	type Doctor struct {
+//		ID       int                                     `json:"id,omitempty" loom:"id,generated"`
+//		Name     string                                  `json:"name"`
+//		Patients repository.Through[Patient, Appointment] `json:"patients,omitempty" loom:"hasManyThrough"`
+//	}
+//
+//	type Appointment struct {
+//		ID        int `json:"id,omitempty" loom:"id,generated"`
+//		DoctorID  int `json:"doctorId"`
+//		PatientID int `json:"patientId"`
+//	}
+type Through[T, J any] []T
+
+// ThroughType returns J, the join model's entity type.
+func (Through[T, J]) ThroughType() reflect.Type { return reflect.TypeFor[J]() }
+
+// througher is implemented by [Through] types.
+type througher interface{ ThroughType() reflect.Type }
 
 // Relation is one relation of a model, declared by a navigational field:
 // a field of the target's type (hasMany: a slice of it; belongsTo and
@@ -52,6 +85,15 @@ const (
 // in lower camel case followed by Id (todoListId); for belongsTo, keyFrom
 // is the source's foreign key, the relation's name followed by Id
 // (todoListId), and keyTo the target's id.
+//
+// A relation through a join model (hasManyThrough, hasAndBelongsToMany)
+// is declared on a field of type [Through][T, J], T the target and J the
+// join model. keyFrom is the source's id and keyTo the target's; the
+// join model's keys are throughFrom, which holds the source's keyFrom,
+// the source model's name in lower camel case followed by Id (doctorId),
+// and throughTo, which holds the target's keyTo, the target model's name
+// in lower camel case followed by Id (patientId). The tag's throughFrom=
+// and throughTo= options name others.
 type Relation struct {
 	// Name is the relation's name: the navigational field's JSON name.
 	Name string
@@ -65,18 +107,36 @@ type Relation struct {
 	KeyFrom string
 	// KeyTo is the property of the target the relation joins on.
 	KeyTo string
+	// Through is the join model's entity type of a relation through one
+	// (hasManyThrough, hasAndBelongsToMany); nil for the other kinds.
+	Through reflect.Type
+	// ThroughFrom is the join model's property holding the source's
+	// keyFrom.
+	ThroughFrom string
+	// ThroughTo is the join model's property holding the target's keyTo.
+	ThroughTo string
 
-	source *Model
-	target *Model
-	index  []int
+	source  *Model
+	target  *Model
+	through *Model
+	index   []int
 }
+
+// ThroughModel is the join model of a relation through one, nil for the
+// other kinds. It is set once the relations are resolved.
+func (r *Relation) ThroughModel() *Model { return r.through }
+
+// IsThrough reports whether the relation joins through a join model
+// (hasManyThrough, hasAndBelongsToMany).
+func (r *Relation) IsThrough() bool { return r.Kind == HasManyThrough || r.Kind == HasAndBelongsToMany }
 
 // Target is the target's model. It is set once the source's relations are
 // resolved, which [Model.Relations] does.
 func (r *Relation) Target() *Model { return r.target }
 
-// Many reports whether the relation holds a list of targets (hasMany).
-func (r *Relation) Many() bool { return r.Kind == HasMany }
+// Many reports whether the relation holds a list of targets (hasMany,
+// hasManyThrough, hasAndBelongsToMany).
+func (r *Relation) Many() bool { return r.Kind == HasMany || r.IsThrough() }
 
 // relationSet is a model's relations, resolved on first use: their
 // targets may refer back to the source, so they cannot be resolved while
@@ -139,6 +199,9 @@ func (r *Relation) resolve() error {
 		return fmt.Errorf("the target is no model: %w", err)
 	}
 	r.target = t
+	if r.IsThrough() {
+		return r.resolveThrough()
+	}
 	if r.KeyFrom == "" {
 		if r.Kind == BelongsTo {
 			r.KeyFrom = r.Name + "Id"
@@ -168,6 +231,52 @@ func (r *Relation) resolve() error {
 	return nil
 }
 
+// resolveThrough finds the join model and checks the four keys of a
+// relation through it.
+func (r *Relation) resolveThrough() error {
+	j, err := modelOfType(r.Through)
+	if err != nil {
+		return fmt.Errorf("the join model is no model: %w", err)
+	}
+	r.through = j
+	s, t := r.source, r.target
+	if r.KeyFrom == "" {
+		r.KeyFrom = s.ID.Name
+	}
+	if r.KeyTo == "" {
+		r.KeyTo = t.ID.Name
+	}
+	if r.ThroughFrom == "" {
+		r.ThroughFrom = lowerFirst(s.Name) + "Id"
+	}
+	if r.ThroughTo == "" {
+		r.ThroughTo = lowerFirst(t.Name) + "Id"
+	}
+	if r.ThroughFrom == r.ThroughTo {
+		return fmt.Errorf("the join model %s's keys are both %q: name them with throughFrom= and throughTo=", j.Name, r.ThroughFrom)
+	}
+	for _, k := range []struct {
+		m         *Model
+		prop, opt string
+	}{
+		{s, r.KeyFrom, "keyFrom"}, {t, r.KeyTo, "keyTo"}, {j, r.ThroughFrom, "throughFrom"}, {j, r.ThroughTo, "throughTo"},
+	} {
+		if p := k.m.Property(k.prop); p == nil || p.Hidden {
+			return fmt.Errorf("%s has no property %q to join on (%s)", k.m.Name, k.prop, k.opt)
+		}
+	}
+	for _, k := range []struct {
+		a, b   *Model
+		pa, pb string
+	}{{s, j, r.KeyFrom, r.ThroughFrom}, {t, j, r.KeyTo, r.ThroughTo}} {
+		ta, tb := k.a.Property(k.pa).Type, k.b.Property(k.pb).Type
+		if deref(ta) != deref(tb) {
+			return fmt.Errorf("%s.%s is %v but %s.%s is %v: the keys must have one type", k.a.Name, k.pa, ta, k.b.Name, k.pb, tb)
+		}
+	}
+	return nil
+}
+
 func deref(t reflect.Type) reflect.Type {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -181,12 +290,13 @@ func lowerFirst(s string) string {
 }
 
 // Navigational reports whether struct field sf declares a relation: its
-// loom tag starts with hasMany, belongsTo or hasOne. Such a field is no
+// loom tag starts with hasMany, belongsTo, hasOne, hasManyThrough or
+// hasAndBelongsToMany. Such a field is no
 // property of its model, so request bodies and schemas leave it out.
 func Navigational(sf reflect.StructField) bool {
 	first, _, _ := strings.Cut(sf.Tag.Get("loom"), ",")
 	switch RelationKind(strings.TrimSpace(first)) {
-	case HasMany, BelongsTo, HasOne:
+	case HasMany, BelongsTo, HasOne, HasManyThrough, HasAndBelongsToMany:
 		return true
 	}
 	return false
@@ -199,7 +309,7 @@ func relationOf(sf reflect.StructField, idx []int, jname string) (*Relation, err
 	first, opts, _ := strings.Cut(tag, ",")
 	kind := RelationKind(strings.TrimSpace(first))
 	switch kind {
-	case HasMany, BelongsTo, HasOne:
+	case HasMany, BelongsTo, HasOne, HasManyThrough, HasAndBelongsToMany:
 	default:
 		return nil, nil
 	}
@@ -211,7 +321,19 @@ func relationOf(sf reflect.StructField, idx []int, jname string) (*Relation, err
 			r.KeyFrom = v
 		case "keyTo":
 			r.KeyTo = v
+		case "throughFrom", "throughTo":
+			if kind != HasManyThrough && kind != HasAndBelongsToMany {
+				return nil, fmt.Errorf("field %s: option %q applies to a relation through a join model (hasManyThrough, hasAndBelongsToMany), not %s", sf.Name, opt, kind)
+			}
+			if k == "throughFrom" {
+				r.ThroughFrom = v
+			} else {
+				r.ThroughTo = v
+			}
 		default:
+			if kind == HasManyThrough || kind == HasAndBelongsToMany {
+				return nil, fmt.Errorf("field %s: unknown option %q of a %s relation (keyFrom=, keyTo=, throughFrom=, throughTo=)", sf.Name, opt, kind)
+			}
 			return nil, fmt.Errorf("field %s: unknown option %q of a %s relation (keyFrom=, keyTo=)", sf.Name, opt, kind)
 		}
 	}
@@ -222,7 +344,15 @@ func relationOf(sf reflect.StructField, idx []int, jname string) (*Relation, err
 		return nil, fmt.Errorf(`field %s: a navigational field needs a json name, the relation's (json:"todos,omitempty")`, sf.Name)
 	}
 	t := sf.Type
+	through, isThrough := reflect.Zero(t).Interface().(througher)
 	switch {
+	case kind == HasManyThrough || kind == HasAndBelongsToMany:
+		if !isThrough || t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.Struct {
+			return nil, fmt.Errorf("field %s: a %s field is a repository.Through[Target, JoinModel] (Through[Patient, Appointment]), not %v", sf.Name, kind, t)
+		}
+		r.TargetType, r.Through = t.Elem(), through.ThroughType()
+	case isThrough:
+		return nil, fmt.Errorf("field %s: a repository.Through field declares a hasManyThrough or hasAndBelongsToMany relation, not %s", sf.Name, kind)
 	case kind == HasMany && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		r.TargetType = t.Elem()
 	case kind != HasMany && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:

@@ -10,7 +10,7 @@
 // filter language compares (text, booleans, integers, floats, dates,
 // arrays, a nested object, a hidden property) and whose id is generated,
 // and [Note], whose string id the caller chooses, and, for relations,
-// [List], [Item] and [Cover]. Its cases fall in four groups:
+// [List], [Item], [Cover], [Tag] and the join model [ListTag]. Its cases fall in four groups:
 //
 //   - crud: every method of [repository.CrudRepository], with LoopBack's
 //     answers: sequential ids per model, properties never set left out
@@ -31,9 +31,10 @@
 //     matching would cost too much fail with 400 QUERY_TOO_COSTLY (or are
 //     answered correctly by a connector that matches elsewhere), and a
 //     cancelled context stops Find and Count.
-//   - relations: include of hasMany, hasOne and belongsTo relations,
-//     nested and scoped (where, fields, order, a limit per parent), one
-//     query per relation per level (counted by wrapping the connector),
+//   - relations: include of hasMany, hasOne, belongsTo, hasManyThrough
+//     and hasAndBelongsToMany relations, nested and scoped (where,
+//     fields, order, a limit per parent), one query per relation per
+//     level, two through a join model (counted by wrapping the connector),
 //     parent keys batched by MaxInq, the MaxIncludeRows cap, navigational
 //     properties refused on writes, and the relation repositories. A
 //     connector with a Migrate method (as the SQL connectors) is given

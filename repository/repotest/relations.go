@@ -10,13 +10,33 @@ import (
 )
 
 // List is the source of the suite's relations: it has many Items and
-// one Cover (LoopBack's TodoList, with its todos and image).
+// one Cover (LoopBack's TodoList, with its todos and image), and many
+// Tags through ListTag.
 type List struct {
-	ID    int     `json:"id,omitempty" loom:"id,generated"`
-	Title string  `json:"title" validate:"required"`
-	Color *string `json:"color,omitempty"`
-	Items []Item  `json:"items,omitempty" loom:"hasMany"`
-	Cover *Cover  `json:"cover,omitempty" loom:"hasOne"`
+	ID    int                              `json:"id,omitempty" loom:"id,generated"`
+	Title string                           `json:"title" validate:"required"`
+	Color *string                          `json:"color,omitempty"`
+	Items []Item                           `json:"items,omitempty" loom:"hasMany"`
+	Cover *Cover                           `json:"cover,omitempty" loom:"hasOne"`
+	Tags  repository.Through[Tag, ListTag] `json:"tags,omitempty" loom:"hasManyThrough"`
+}
+
+// Tag has and belongs to many Lists, through ListTag (LoopBack 3's
+// hasAndBelongsToMany); a List has many Tags through it (LoopBack 4's
+// hasManyThrough).
+type Tag struct {
+	ID    int                               `json:"id,omitempty" loom:"id,generated"`
+	Name  string                            `json:"name" validate:"required"`
+	Lists repository.Through[List, ListTag] `json:"lists,omitempty" loom:"hasAndBelongsToMany"`
+}
+
+// ListTag is the join model of List and Tag: each links one list to one
+// tag.
+type ListTag struct {
+	ID     int    `json:"id,omitempty" loom:"id,generated"`
+	ListID int    `json:"listId"`
+	TagID  int    `json:"tagId"`
+	Note   string `json:"note,omitempty"`
 }
 
 // Item belongs to a List through listId.
@@ -59,6 +79,7 @@ func relationModels() []*repository.Model {
 	var out []*repository.Model
 	for _, f := range []func() (*repository.Model, error){
 		repository.ModelOf[List], repository.ModelOf[Item], repository.ModelOf[Cover],
+		repository.ModelOf[Tag], repository.ModelOf[ListTag],
 	} {
 		m, err := f()
 		if err != nil {
@@ -91,10 +112,14 @@ type relFixture struct {
 	items  *repository.DefaultCrudRepository[Item, int]
 	covers *repository.DefaultCrudRepository[Cover, int]
 	small  *repository.DefaultCrudRepository[SmallList, int]
+	tags   *repository.DefaultCrudRepository[Tag, int]
+	links  *repository.DefaultCrudRepository[ListTag, int]
 
 	listItems repository.HasManyFactory[int, Item, int]
 	itemList  repository.BelongsToFactory[int, List]
 	listCover repository.HasOneFactory[int, Cover, int]
+	listTags  repository.HasManyThroughFactory[int, Tag, int, ListTag]
+	tagLists  repository.HasManyThroughFactory[int, List, int, ListTag]
 }
 
 // migrator is a connector whose tables are created by Migrate, as the SQL
@@ -127,6 +152,10 @@ func newRelFixture(t *testing.T, newConn NewConnector) *relFixture {
 	must(e)
 	f.small, e = repository.NewCrudRepository[SmallList, int](f.conn)
 	must(e)
+	f.tags, e = repository.NewCrudRepository[Tag, int](f.conn)
+	must(e)
+	f.links, e = repository.NewCrudRepository[ListTag, int](f.conn)
+	must(e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +164,10 @@ func newRelFixture(t *testing.T, newConn NewConnector) *relFixture {
 	f.itemList, e = repository.NewBelongsTo(f.items, f.lists, "list")
 	must(e)
 	f.listCover, e = repository.NewHasOne(f.lists, f.covers, "cover")
+	must(e)
+	f.listTags, e = repository.NewHasManyThrough(f.lists, f.tags, f.links, "tags")
+	must(e)
+	f.tagLists, e = repository.NewHasAndBelongsToMany(f.tags, f.lists, f.links, "lists")
 	must(e)
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +199,18 @@ func (f *relFixture) seed() (a, b, c int) {
 	_, err = f.listCover(1).Create(f.ctx, Cover{Value: "cover-a"})
 	f.must(err)
 	return 1, 2, 3
+}
+
+// seedTags seeds the lists (see seed) and tags red (on lists a and b),
+// blue (on a) and green (on none), created in that order.
+func (f *relFixture) seedTags() {
+	f.t.Helper()
+	f.seed()
+	red, err := f.listTags(1).Create(f.ctx, Tag{Name: "red"})
+	f.must(err)
+	f.must(errOf(f.listTags(1).Create(f.ctx, Tag{Name: "blue"}, ListTag{Note: "new"})))
+	f.must(errOf(f.tags.Create(f.ctx, Tag{Name: "green"})))
+	f.must(errOf(f.listTags(2).Link(f.ctx, red.ID)))
 }
 
 // decodeFilter reads a filter as a request's.
@@ -332,6 +377,126 @@ func relationCases() []relCase {
 			f.must(err)
 			if n.Count != 1 || left.Count != 4 {
 				t.Fatalf("deleted %d, left %d", n.Count, left.Count)
+			}
+		}},
+		{"hasManyThrough repository: create, link, find, count, patch, unlink, delete", func(t *testing.T, f *relFixture) {
+			f.seedTags()
+			links, err := f.links.Find(f.ctx, nil)
+			f.must(err)
+			if got := jsonOf(t, links); got != `[{"id":1,"listId":1,"tagId":1},{"id":2,"listId":1,"tagId":2,"note":"new"},{"id":3,"listId":2,"tagId":1}]` {
+				t.Fatalf("links %s", got)
+			}
+			// Linking again keeps one link (LoopBack 3's findOrCreate).
+			red, err := f.listTags(2).Link(f.ctx, 1)
+			f.must(err)
+			if red.Name != "red" {
+				t.Fatalf("linked %+v", red)
+			}
+			if n, err := f.links.Count(f.ctx, nil); err != nil || n.Count != 3 {
+				t.Fatalf("%d links after a second link, %v", n.Count, err)
+			}
+			_, err = f.listTags(2).Link(f.ctx, 99)
+			expectStatus(t, err, 404, repository.CodeEntityNotFound)
+			_, err = f.listTags(2).Link(f.ctx, 2, ListTag{ListID: 3})
+			expectStatus(t, err, 400, "")
+			found, err := f.listTags(1).Find(f.ctx, &repository.Filter[Tag]{Order: []repository.Order{repository.Asc("name")}})
+			f.must(err)
+			if got := jsonOf(t, found); got != `[{"id":2,"name":"blue"},{"id":1,"name":"red"}]` {
+				t.Fatalf("found %s", got)
+			}
+			found, err = f.listTags(3).Find(f.ctx, nil)
+			f.must(err)
+			if len(found) != 0 {
+				t.Fatalf("list c's tags: %s", jsonOf(t, found))
+			}
+			lists, err := f.tagLists(1).Find(f.ctx, &repository.Filter[List]{Fields: repository.Fields{"title": true}})
+			f.must(err)
+			if got := jsonOf(t, lists); got != `[{"title":"a"},{"title":"b"}]` {
+				t.Fatalf("lists of red: %s", got)
+			}
+			n, err := f.listTags(1).Count(f.ctx, repository.Eq("name", "red"))
+			f.must(err)
+			if n.Count != 1 {
+				t.Fatalf("count %d", n.Count)
+			}
+			n, err = f.listTags(2).Patch(f.ctx, repository.PatchOf[Tag](map[string]any{"name": "crimson"}), nil)
+			f.must(err)
+			if n.Count != 1 {
+				t.Fatalf("patched %d", n.Count)
+			}
+			for _, c := range []struct {
+				list, tag int
+				want      bool
+			}{{1, 1, true}, {1, 2, true}, {2, 2, false}, {3, 1, false}} {
+				if ok, err := f.listTags(c.list).IsLinked(f.ctx, c.tag); err != nil || ok != c.want {
+					t.Fatalf("list %d linked to tag %d: %v, %v", c.list, c.tag, ok, err)
+				}
+			}
+			f.must(f.listTags(1).Unlink(f.ctx, 1))
+			f.must(f.listTags(1).Unlink(f.ctx, 1)) // no link: no error
+			if ok, _ := f.listTags(1).IsLinked(f.ctx, 1); ok {
+				t.Fatal("still linked after Unlink")
+			}
+			if _, err := f.tags.FindByID(f.ctx, 1, nil); err != nil {
+				t.Fatalf("Unlink deleted the target: %v", err)
+			}
+			// Delete removes the targets and all their links: blue (list a
+			// only) goes, red stays (no longer linked to a).
+			f.must(errOf(f.listTags(3).Link(f.ctx, 2)))
+			n, err = f.listTags(1).Delete(f.ctx, repository.Eq("name", "blue"))
+			f.must(err)
+			if n.Count != 1 {
+				t.Fatalf("deleted %d", n.Count)
+			}
+			tags, err := f.tags.Find(f.ctx, nil)
+			f.must(err)
+			links, err = f.links.Find(f.ctx, nil)
+			f.must(err)
+			if got := jsonOf(t, tags) + " " + jsonOf(t, links); got != `[{"id":1,"name":"crimson"},{"id":3,"name":"green"}] [{"id":3,"listId":2,"tagId":1}]` {
+				t.Fatalf("after Delete: %s", got)
+			}
+			n, err = f.listTags(2).UnlinkAll(f.ctx)
+			f.must(err)
+			if n.Count != 1 {
+				t.Fatalf("unlinked %d", n.Count)
+			}
+		}},
+		{"include through a join model: one query on the links and one on the targets per level", func(t *testing.T, f *relFixture) {
+			f.seedTags()
+			before := f.conn.finds.Load()
+			lists, err := f.lists.Find(f.ctx, decodeFilter[List](t, `{"include":[{"relation":"tags","scope":{"order":"name"}}]}`))
+			f.must(err)
+			want := `[{"id":1,"title":"a","tags":[{"id":2,"name":"blue"},{"id":1,"name":"red"}]},{"id":2,"title":"b","tags":[{"id":1,"name":"red"}]},{"id":3,"title":"c"}]`
+			if got := jsonOf(t, lists); got != want {
+				t.Fatalf("got  %s\nwant %s", got, want)
+			}
+			// lists, links, tags
+			if n := f.conn.finds.Load() - before; n != 3 {
+				t.Fatalf("%d queries, want 3", n)
+			}
+			before = f.conn.finds.Load()
+			filter := decodeFilter[List](t, `{"fields":["title"],"include":[{"relation":"tags","scope":{"fields":["name"],"order":"name DESC","limit":1,"include":[{"relation":"lists","scope":{"fields":["title"],"where":{"title":{"neq":"a"}}}}]}}]}`)
+			lists, err = f.lists.Find(f.ctx, filter)
+			f.must(err)
+			want = `[{"title":"a","tags":[{"name":"red","lists":[{"title":"b"}]}]},{"title":"b","tags":[{"name":"red","lists":[{"title":"b"}]}]},{"title":"c"}]`
+			if got := projected(t, lists, filter); got != want {
+				t.Fatalf("got  %s\nwant %s", got, want)
+			}
+			if lists[0].ID != 0 || lists[0].Tags[0].ID != 0 || lists[0].Tags[0].Lists[0].ID != 0 {
+				t.Fatalf("join keys left in the entities: %+v", lists[0])
+			}
+			// lists, then links and tags, then links and lists
+			if n := f.conn.finds.Load() - before; n != 5 {
+				t.Fatalf("%d queries, want 5", n)
+			}
+			var byID repository.FilterExcludingWhere[Tag]
+			f.must(json.Unmarshal([]byte(`{"include":["lists"]}`), &byID))
+			green, err := f.tags.FindByID(f.ctx, 3, &byID)
+			f.must(err)
+			red, err := f.tags.FindByID(f.ctx, 1, &byID)
+			f.must(err)
+			if got := jsonOf(t, green) + " " + jsonOf(t, red); got != `{"id":3,"name":"green"} {"id":1,"name":"red","lists":[{"id":1,"title":"a"},{"id":2,"title":"b"}]}` {
+				t.Fatalf("FindByID: %s", got)
 			}
 		}},
 		{"belongsTo and hasOne repositories", func(t *testing.T, f *relFixture) {

@@ -22,8 +22,11 @@ const migrateLock = 0x6c6f6f6d // "loom"
 //
 // It also indexes the foreign key of every relation of the models (see
 // repository.Relation): the target's keyTo column for a hasMany or a
-// hasOne, the model's own keyFrom column for a belongsTo, so that finding
-// or including related entities does not scan the table. An index is named
+// hasOne, the model's own keyFrom column for a belongsTo, the join model's
+// two key columns (throughFrom, throughTo) for a hasManyThrough or a
+// hasAndBelongsToMany, so that finding or including related entities does
+// not scan the table. The join model is an ordinary model: migrate it with
+// the others, which creates its table. An index is named
 // <table>_<column>_idx and created if it does not exist; one whose table
 // is neither migrated now nor in the database is left for a later
 // migration of the model. No FOREIGN KEY constraint is added, as LoopBack
@@ -100,19 +103,20 @@ func (c *Connector) indexForeignKeys(ctx context.Context, q Querier, tables []*t
 			return fmt.Errorf("sql: migrate %s: %w", t.model.Name, err)
 		}
 		for _, r := range rels {
-			fk, prop := t, r.KeyFrom
-			if r.Kind != repository.BelongsTo {
-				if fk, err = c.table(r.Target()); err != nil {
-					continue // a target no table can hold lives in another store
+			for _, k := range relationKeys(t.model, r) {
+				fk := t
+				if k.m != t.model {
+					if fk, err = c.table(k.m); err != nil {
+						continue // a model no table can hold lives in another store
+					}
 				}
-				prop = r.KeyTo
+				col := fk.byProp[k.prop]
+				if col == nil || col == fk.id || seen[col] {
+					continue
+				}
+				seen[col] = true
+				keys = append(keys, foreignKey{fk, col})
 			}
-			col := fk.byProp[prop]
-			if col == nil || col == fk.id || seen[col] {
-				continue
-			}
-			seen[col] = true
-			keys = append(keys, foreignKey{fk, col})
 		}
 	}
 	exists := map[*table]map[string]bool{}
@@ -137,6 +141,26 @@ func (c *Connector) indexForeignKeys(ctx context.Context, q Querier, tables []*t
 		}
 	}
 	return nil
+}
+
+// relationKey is a property a relation joins on from the other side.
+type relationKey struct {
+	m    *repository.Model
+	prop string
+}
+
+// relationKeys are the foreign keys of relation r of model source: its keyFrom
+// for a belongsTo, the target's keyTo for a hasMany or a hasOne, and the
+// join model's two keys for a relation through one.
+func relationKeys(source *repository.Model, r *repository.Relation) []relationKey {
+	switch {
+	case r.IsThrough():
+		j := r.ThroughModel()
+		return []relationKey{{j, r.ThroughFrom}, {j, r.ThroughTo}}
+	case r.Kind == repository.BelongsTo:
+		return []relationKey{{source, r.KeyFrom}}
+	}
+	return []relationKey{{r.Target(), r.KeyTo}}
 }
 
 func (c *Connector) migrateTable(ctx context.Context, q Querier, t *table, rebuild bool) error {

@@ -37,6 +37,30 @@ type fkImage struct {
 
 func (fkImage) ModelName() string { return "TodoListImage" }
 
+type fkDoctor struct {
+	ID       int                                          `json:"id,omitempty" loom:"id,generated"`
+	Name     string                                       `json:"name"`
+	Patients repository.Through[fkPatient, fkAppointment] `json:"patients,omitempty" loom:"hasManyThrough"`
+}
+
+func (fkDoctor) ModelName() string { return "Doctor" }
+
+type fkPatient struct {
+	ID      int                                         `json:"id,omitempty" loom:"id,generated"`
+	Name    string                                      `json:"name"`
+	Doctors repository.Through[fkDoctor, fkAppointment] `json:"doctors,omitempty" loom:"hasAndBelongsToMany"`
+}
+
+func (fkPatient) ModelName() string { return "Patient" }
+
+type fkAppointment struct {
+	ID        int `json:"id,omitempty" loom:"id,generated"`
+	DoctorID  int `json:"doctorId"`
+	PatientID int `json:"patientId"`
+}
+
+func (fkAppointment) ModelName() string { return "Appointment" }
+
 func TestMigrateRelationsSQLite(t *testing.T) {
 	runMigrateRelations(t, func(t *testing.T) *Connector { return sqliteFile(t, Options{}) })
 }
@@ -97,6 +121,32 @@ func runMigrateRelations(t *testing.T, open func(t *testing.T) *Connector) {
 		}
 		if got := indexes(t, c, "todo"); !equalIndexes(got, want["todo"]) {
 			t.Errorf("after rebuild: todo indexes %v", got)
+		}
+	})
+	t.Run("given a relation through a join model, when migrated, then the join model's two keys are indexed", func(t *testing.T) {
+		c := open(t)
+		ctx := t.Context()
+		doctor, patient, appointment := modelOf[fkDoctor](t), modelOf[fkPatient](t), modelOf[fkAppointment](t)
+		// The doctor alone: the join table does not exist, its indexes wait.
+		if err := c.Migrate(ctx, doctor); err != nil {
+			t.Fatal(err)
+		}
+		if cols := columnNames(t, c, "appointment"); len(cols) != 0 {
+			t.Fatalf("migrating the doctor made an appointment table: %v", cols)
+		}
+		for range 2 {
+			if err := c.Migrate(ctx, doctor, patient, appointment); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string][]string{"appointment_doctorid_idx": {"doctorid"}, "appointment_patientid_idx": {"patientid"}}
+		if got := indexes(t, c, "appointment"); !equalIndexes(got, want) {
+			t.Errorf("appointment indexes %v, want %v", got, want)
+		}
+		for _, table := range []string{"doctor", "patient"} {
+			if cols := columnNames(t, c, table); !slices.Equal(cols, []string{"id", "name"}) {
+				t.Errorf("%s columns %v, want id and name", table, cols)
+			}
 		}
 	})
 	t.Run("given a target migrated alone, when its source migrates, then the target's foreign key is indexed and a missing table is left alone", func(t *testing.T) {

@@ -185,8 +185,9 @@ func jsonFields(t reflect.Type) []property {
 }
 
 // relation is a model's relation, as its schemas show it: the
-// navigational field's json name, whether it holds a list (hasMany), and
-// the target's struct type.
+// navigational field's json name, whether it holds a list (hasMany, and
+// the relations through a join model, whose repository.Through field is a
+// slice of the target), and the target's struct type.
 type relation struct {
 	name   string
 	many   bool
