@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,8 +26,9 @@ const migrateLock = 0x6c6f6f6d // "loom"
 // hasOne, the model's own keyFrom column for a belongsTo, the join model's
 // two key columns (throughFrom, throughTo) for a hasManyThrough or a
 // hasAndBelongsToMany, so that finding or including related entities does
-// not scan the table. The join model is an ordinary model: migrate it with
-// the others, which creates its table. An index is named
+// not scan the table. The join model of a through relation is migrated
+// with the model that declares it, so its table exists whenever the
+// relation can be used (Rebuild drops and creates it too). An index is named
 // <table>_<column>_idx and created if it does not exist; one whose table
 // is neither migrated now nor in the database is left for a later
 // migration of the model. No FOREIGN KEY constraint is added, as LoopBack
@@ -43,6 +45,10 @@ func (c *Connector) Rebuild(ctx context.Context, models ...*repository.Model) er
 }
 
 func (c *Connector) migrate(ctx context.Context, rebuild bool, models []*repository.Model) error {
+	models, err := withJoinModels(models)
+	if err != nil {
+		return err
+	}
 	tables := make([]*table, len(models))
 	for i, m := range models {
 		t, err := c.table(m)
@@ -256,4 +262,22 @@ func (c *Connector) autoMigrate(ctx context.Context, t *table) error {
 	}
 	a.done = !c.InTransaction(ctx)
 	return nil
+}
+
+// withJoinModels is models followed by the join models of their through
+// relations that models do not list, each once.
+func withJoinModels(models []*repository.Model) ([]*repository.Model, error) {
+	out := slices.Clone(models)
+	for _, m := range models {
+		rels, err := m.Relations()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			if j := r.ThroughModel(); r.IsThrough() && j != nil && !slices.Contains(out, j) {
+				out = append(out, j)
+			}
+		}
+	}
+	return out, nil
 }
