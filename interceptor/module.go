@@ -1,6 +1,10 @@
 package interceptor
 
-import "go.uber.org/fx"
+import (
+	"fmt"
+
+	"go.uber.org/fx"
+)
 
 // Module provides the [Registry] of the global interceptors registered in
 // the container, ordered by the optional [Options] value.
@@ -8,8 +12,13 @@ func Module() fx.Option {
 	return fx.Provide(fx.Annotate(newRegistry, fx.ParamTags(GroupTag, `optional:"true"`)))
 }
 
-func newRegistry(globals []Global, opts Options) *Registry {
-	return NewRegistry(globals, opts)
+func newRegistry(globals []Global, opts Options) (*Registry, error) {
+	for _, g := range globals {
+		if g.err != nil {
+			return nil, fmt.Errorf("global interceptor %q: %w", g.Name, g.err)
+		}
+	}
+	return NewRegistry(globals, opts), nil
 }
 
 // Supply registers global interceptors.

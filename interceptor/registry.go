@@ -22,7 +22,13 @@ type Global struct {
 	Sources []Source
 
 	seq int64
+	err error // why it cannot work, such as a malformed hook pattern
 }
+
+// Err reports why g cannot work, such as a remote hook whose pattern is
+// malformed; nil for a usable interceptor. Registering one fails the
+// application's start with this error.
+func (g Global) Err() error { return g.err }
 
 var globalSeq atomic.Int64
 

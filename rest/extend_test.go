@@ -16,6 +16,7 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/sequence"
 )
@@ -283,4 +284,12 @@ func TestStart_OnAPortInUse_FailsNamingTheServer(t *testing.T) {
 		t.Fatalf("err = %v, want one naming rest.Server", err)
 	}
 	_ = errors.New
+}
+
+func TestAHookWithAMalformedPatternFailsTheStartNamingIt(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithInterceptors(interceptor.Before("CoffeeShop.", func(*interceptor.InvocationContext) error { return nil })))
+	if err == nil || !strings.Contains(err.Error(), `"CoffeeShop."`) {
+		t.Fatalf("err = %v, want one naming the pattern", err)
+	}
 }
