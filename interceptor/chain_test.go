@@ -221,3 +221,33 @@ func TestWrap_AnInterceptorPassingTheWrongArgumentType_IsAnError(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestAfterErrorHook_SeesFailuresOnlyAndMayReplaceTheError(t *testing.T) {
+	failed := errors.New("failed")
+	friendly := errors.New("try again later")
+	var seen []error
+	replace := interceptor.AfterError("*.find*", func(ic *interceptor.InvocationContext, err error) error {
+		seen = append(seen, err)
+		if ic.Method == "findById" {
+			return friendly
+		}
+		return nil // keeps the error
+	})
+	call := func(method string, err error) error {
+		_, got := interceptor.Compose(func(ic *interceptor.InvocationContext) (any, error) { return "ok", err },
+			replace.Interceptor).Invoke(interceptor.NewInvocationContext(context.Background(), "CoffeeShop", method))
+		return got
+	}
+	if err := call("find", nil); err != nil || len(seen) != 0 {
+		t.Fatalf("a success: err %v, hook saw %v", err, seen)
+	}
+	if err := call("find", failed); !errors.Is(err, failed) || len(seen) != 1 {
+		t.Fatalf("kept: err %v, hook saw %v", err, seen)
+	}
+	if err := call("findById", failed); !errors.Is(err, friendly) {
+		t.Fatalf("replaced: err %v", err)
+	}
+	if err := call("create", failed); !errors.Is(err, failed) || len(seen) != 2 {
+		t.Fatalf("another method: err %v, hook saw %v", err, seen)
+	}
+}

@@ -29,7 +29,8 @@ import (
 type BeforeHook func(ic *InvocationContext) error
 
 // AfterHook runs after the method succeeded and returns the result to
-// answer with, the same or changed.
+// answer with, the same or changed. A method that failed is for
+// [AfterError].
 type AfterHook func(ic *InvocationContext, result any) (any, error)
 
 // Before returns a global interceptor that runs hook before every method
@@ -64,6 +65,33 @@ func After(pattern string, hook AfterHook, opts ...GlobalOption) Global {
 	}, "", opts...)
 	if g.Name == "" {
 		g.Name = "after " + pattern
+	}
+	g.err = err
+	return g
+}
+
+// AfterErrorHook runs after the method failed, with its error, and
+// returns the error to answer with: err, or another one; nil keeps err,
+// as LoopBack 3's afterRemoteError calling next() does.
+type AfterErrorHook func(ic *InvocationContext, err error) error
+
+// AfterError returns a global interceptor that runs hook after every
+// method matching pattern that returned an error: LoopBack 3's
+// afterRemoteError, to log a failure or answer with a friendlier error.
+func AfterError(pattern string, hook AfterErrorHook, opts ...GlobalOption) Global {
+	m, err := compilePattern(pattern)
+	g := NewGlobal(func(ic *InvocationContext, next Next) (any, error) {
+		result, err := next()
+		if err == nil || !m.matches(ic) {
+			return result, err
+		}
+		if replaced := hook(ic, err); replaced != nil {
+			return result, replaced
+		}
+		return result, err
+	}, "", opts...)
+	if g.Name == "" {
+		g.Name = "after error " + pattern
 	}
 	g.err = err
 	return g
