@@ -109,6 +109,7 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 		MaxQueryParams:     opts.MaxQueryParams,
 		MaxQueryArrayItems: opts.MaxQueryArrayItems,
 		Strict:             cr.Strict,
+		RemoteArgs:         cr.RemoteArgs,
 	}
 	dec, err := params.Compile(cr.InputType(), popts)
 	if err == nil && refusesUnknownQuery(cr.Verb, cr.StrictQuery, dec.Fields()) {

@@ -58,6 +58,9 @@ type Route struct {
 	// StrictQuery, when set, says whether the route refuses query
 	// parameters it does not declare; see [StrictQuery].
 	StrictQuery *bool
+	// RemoteArgs reads the route's parameters as LoopBack 3's remote
+	// methods do (strong-remoting's coercion); see [RemoteArgs].
+	RemoteArgs bool
 
 	handler handler
 }
@@ -135,6 +138,14 @@ func Intercept(interceptors ...interceptor.Interceptor) Option {
 	return optionFunc(func(r *Route) { r.Interceptors = append(r.Interceptors, interceptors...) })
 }
 
+// RemoteArgs reads the route's parameters as LoopBack 3's remote methods
+// read their arguments: an empty value (?hour=) is an absent argument, a
+// struct argument whose type reads itself from text or JSON (a GeoPoint)
+// is also read from deep-object keys (?here[lat]=1&here[lng]=2), and a
+// parameter error's details name the parameter and the type it expects.
+// modelapi.Remote sets it.
+func RemoteArgs() Option { return optionFunc(func(r *Route) { r.RemoteArgs = true }) }
+
 // ModelVariant is a schema LoopBack derives from a model for a body, as
 // getModelSchemaRef's options do. The API document names it after the
 // model's component: for Todo, NewTodo, TodoPartial, TodoWithRelations.
@@ -168,6 +179,10 @@ type APIDoc struct {
 	// ResponseModel is the variant the success response's body (or its
 	// items, for a slice) is documented as.
 	ResponseModel ModelVariant
+	// ResponseType, when set, is the type the success response's body is
+	// documented as, in place of the handler's result type: the answer of
+	// a handler whose result is wrapped on the way out.
+	ResponseType reflect.Type
 	// ResponseDescription describes the success response; empty means
 	// "Return value of <operation id>".
 	ResponseDescription string
@@ -200,6 +215,12 @@ func RequestModelOf[M any](v ModelVariant) Option {
 // the handler returns a slice, as variant v of its model.
 func ResponseModel(v ModelVariant) Option {
 	return optionFunc(func(r *Route) { r.API.ResponseModel = v })
+}
+
+// ResponseType documents the success response's body as type t in place
+// of the handler's result type.
+func ResponseType(t reflect.Type) Option {
+	return optionFunc(func(r *Route) { r.API.ResponseType = t })
 }
 
 // ResponseDescription describes the success response in the API document.

@@ -23,6 +23,7 @@ type state struct {
 	buf   bytes.Buffer
 	sc    scanner
 	query []pair
+	form  []pair // a form parameter's body fields
 }
 
 var states = sync.Pool{New: func() any { return new(state) }}
@@ -44,6 +45,11 @@ func putState(st *state) {
 	st.query = st.query[:0]
 	if cap(st.query) > maxPooledPairs {
 		st.query = nil
+	}
+	clear(st.form)
+	st.form = st.form[:0]
+	if cap(st.form) > maxPooledPairs {
+		st.form = nil
 	}
 	states.Put(st)
 }

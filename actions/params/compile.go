@@ -21,6 +21,10 @@ type param struct {
 	emptyOK  bool   // "" is a value (strings), not an invalid one
 	required bool
 	rules    checks // nil: none to run
+	// self is, for a struct parameter that reads itself (UnmarshalText or
+	// UnmarshalJSON) on a remote-args route, a codec of its fields that
+	// ignores those methods, for deep-object and JSON-object forms.
+	self *codec
 }
 
 // bodyPlan is how the body is read: the whole of it into one field
@@ -100,6 +104,13 @@ func (b *builder) walk(t reflect.Type, index []int, where string) error {
 			if err := b.wholeBody(sf, idx, name, fwhere); err != nil {
 				return err
 			}
+		case src == "context":
+			if err := b.contextField(sf, idx, name, fwhere); err != nil {
+				return err
+			}
+			if !hasJSON {
+				b.untaged = append(b.untaged, sf)
+			}
 		case src != "":
 			if err := b.param(sf, idx, src, name, fwhere); err != nil {
 				return err
@@ -120,7 +131,7 @@ func (b *builder) walk(t reflect.Type, index []int, where string) error {
 
 // sourceOf reads the one parameter or body tag of sf.
 func sourceOf(sf reflect.StructField) (src, name string, err error) {
-	for _, tag := range [...]string{"path", "query", "header", "cookie", "body"} {
+	for _, tag := range [...]string{"path", "query", "header", "cookie", "form", "body", "context"} {
 		v, ok := sf.Tag.Lookup(tag)
 		if !ok {
 			continue
@@ -159,7 +170,7 @@ func (b *builder) wholeBody(sf reflect.StructField, idx []int, name, where strin
 }
 
 func (b *builder) param(sf reflect.StructField, idx []int, src, name, where string) error {
-	in := map[string]source{"path": inPath, "query": inQuery, "header": inHeader, "cookie": inCookie}[src]
+	in := map[string]source{"path": inPath, "query": inQuery, "header": inHeader, "cookie": inCookie, "form": inForm}[src]
 	key := src + ":" + name
 	if in == inHeader {
 		key = src + ":" + textproto.CanonicalMIMEHeaderKey(name)
@@ -181,6 +192,18 @@ func (b *builder) param(sf reflect.StructField, idx []int, src, name, where stri
 		p.key = textproto.CanonicalMIMEHeaderKey(name)
 	}
 	base := derefCodec(c)
+	if b.d.opts.RemoteArgs && (base.kind == kText || base.kind == kRaw) && base.t.Kind() == reflect.Struct && c.kind != kSlice {
+		if in == inPath {
+			return fmt.Errorf("%s: a path parameter must be a scalar, not %s", where, sf.Type)
+		}
+		self, err := selfCodec(b.cs, base.t, where)
+		if err != nil {
+			return err
+		}
+		p.self, p.object = self, true
+		b.d.params = append(b.d.params, p)
+		return nil
+	}
 	switch {
 	case base.scalar():
 		p.set = setterOf(c)
@@ -222,6 +245,12 @@ func (b *builder) finish() error {
 		}
 	}
 	for _, p := range d.params {
+		d.hasForm = d.hasForm || p.in == inForm
+	}
+	if d.hasForm && (d.body.present || len(b.root.fields) > 0) {
+		return errors.New("two body sources: form fields and a JSON body (body:\"json\" or json-tagged fields)")
+	}
+	for _, p := range d.params {
 		d.fields = append(d.fields, Field{Name: p.name, In: sourceNames[p.in], Type: p.c.t, Required: p.required, Index: p.index})
 		if p.in == inQuery {
 			d.hasQuery = true
@@ -241,7 +270,7 @@ func (b *builder) finish() error {
 			d.declaredQuery = " (it declares " + strings.Join(names, ", ") + ")"
 		}
 	}
-	d.scratch = d.scratch || d.hasQuery || d.queryNames != nil || d.body.present
+	d.scratch = d.scratch || d.hasQuery || d.queryNames != nil || d.body.present || d.hasForm
 	switch {
 	case d.body.whole:
 		d.fields = append(d.fields, Field{Name: d.body.goName, In: "body", Type: d.body.c.t, Required: d.body.required, Index: d.body.index})

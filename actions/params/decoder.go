@@ -20,6 +20,9 @@ type Decoder struct {
 	opts     Options
 	params   []param
 	hasQuery bool // a query parameter: parse the query string
+	hasForm  bool // a form parameter: read the body as a form or a JSON object
+	// requests are the fields tagged context:"req", given the request.
+	requests [][]int
 	scratch  bool // the body, the query or an object parameter needs a pooled state
 	body     bodyPlan
 	fields   []Field
@@ -35,7 +38,9 @@ type Field struct {
 	// Name is the parameter's name, the body property's JSON name, or the
 	// Go name of a body:"json" field.
 	Name string
-	// In is "path", "query", "header", "cookie" or "body".
+	// In is "path", "query", "header", "cookie", "form" (a field of an
+	// application/x-www-form-urlencoded body, or of a JSON body object)
+	// or "body".
 	In string
 	// Type is the field's Go type.
 	Type reflect.Type
@@ -99,20 +104,32 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 			return err
 		}
 	}
+	if d.hasForm {
+		if err := d.readForm(r, st); err != nil {
+			return err
+		}
+	}
+	for _, idx := range d.requests {
+		fieldAlloc(v, idx).Set(reflect.ValueOf(r))
+	}
 	var query []pair
 	if d.hasQuery {
 		query = st.query
 	}
 	for i := range d.params {
 		p := &d.params[i]
+		pairs := query
+		if p.in == inForm {
+			pairs = st.form
+		}
 		var err error
 		switch {
 		case p.object:
 			err = d.object(p, r, st, v)
 		case p.elemSet != nil:
-			err = d.list(p, r, query, v)
+			err = d.list(p, r, pairs, v)
 		default:
-			err = d.scalar(p, r, path, query, v)
+			err = d.scalar(p, r, path, pairs, v)
 		}
 		if err != nil {
 			return err

@@ -14,10 +14,14 @@ import (
 // JSON string (?filter={"limit":2}) or, in the query, from an exploded
 // deep object (?filter[limit]=2), which wins when both are given.
 func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) error {
+	pairs := st.query
+	if p.in == inForm {
+		pairs = st.form
+	}
 	var tree any
 	exploded := false
-	if p.in == inQuery {
-		t, err := deepObject(st.query, p.name, d.opts.MaxDepth, d.opts.MaxQueryArrayItems)
+	if p.in == inQuery || p.in == inForm {
+		t, err := deepObject(pairs, p.name, d.opts.MaxDepth, d.opts.MaxQueryArrayItems)
 		if e, ok := err.(*tooManyItems); ok {
 			return httperr.InvalidParameter(p.name, jsonText(p.name+"[…]"), []httperr.Detail{maxItemsDetail(e.path, e.limit)})
 		}
@@ -29,18 +33,29 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 		}
 	}
 	if !exploded {
-		s, n, _ := p.raw(r, nil, st.query)
+		s, n, all := p.raw(r, nil, pairs)
 		if n == 0 || s == "" || s == "null" {
 			if p.required {
-				return httperr.MissingParameter(p.name)
+				return d.missing(p)
 			}
 			return nil
+		}
+		if p.self != nil {
+			if n > 1 && (p.in == inQuery || p.in == inForm) {
+				return d.invalid(p, jsonText(all))
+			}
+			if !looksLikeJSON(s) {
+				return d.selfText(p, s, v)
+			}
 		}
 		t, err := d.parseJSONParam(p, s, &st.sc)
 		if err != nil {
 			return err
 		}
 		tree = t
+	}
+	if p.self != nil {
+		return d.selfTree(p, tree, v)
 	}
 	var cv converter
 	cv.conv(p.c, tree, fieldAlloc(v, p.index))

@@ -34,6 +34,16 @@ type Options struct {
 	// keeps the properties the struct does not declare in its catch-all
 	// field, true refuses them (422 additionalProperties).
 	Strict *bool
+	// RemoteArgs reads the parameters as LoopBack 3's remote methods read
+	// their arguments (strong-remoting): an empty value (?hour=) of a
+	// non-string parameter is absent, not invalid; a struct parameter
+	// whose type reads itself (UnmarshalText or UnmarshalJSON, such as a
+	// geographic point) is also read from deep-object keys
+	// (?here[lat]=1&here[lng]=2) and, from plain text (?here=1,2), by
+	// UnmarshalText or, without it, by UnmarshalJSON given a JSON string;
+	// and a parameter error carries details naming the parameter and the
+	// type it expects (see the package documentation).
+	RemoteArgs bool
 }
 
 const (

@@ -108,19 +108,21 @@ const (
 	inQuery
 	inHeader
 	inCookie
+	inForm
 )
 
-var sourceNames = [...]string{inPath: "path", inQuery: "query", inHeader: "header", inCookie: "cookie"}
+var sourceNames = [...]string{inPath: "path", inQuery: "query", inHeader: "header", inCookie: "cookie", inForm: "form"}
 
 // raw finds the text of a parameter: its first value, how many values it
-// has, and the values when there are several.
+// has, and the values when there are several. query holds the pairs of
+// the query string, or of the form for a form parameter.
 func (p *param) raw(r *http.Request, path loomctx.Params, query []pair) (first string, n int, all []string) {
 	switch p.in {
 	case inPath:
 		if v, ok := path.Get(p.name); ok {
 			return v, 1, nil
 		}
-	case inQuery:
+	case inQuery, inForm:
 		for i := range query {
 			if query[i].key != p.name {
 				continue
@@ -159,19 +161,21 @@ func (d *Decoder) scalar(p *param, r *http.Request, path loomctx.Params, query [
 	if n == 0 || s == "" {
 		switch {
 		case p.required:
-			return httperr.MissingParameter(p.name)
+			return d.missing(p)
 		case n == 0:
 			return nil
+		case !p.emptyOK && d.opts.RemoteArgs:
+			return nil // strong-remoting: an empty value is no value
 		case !p.emptyOK:
-			return httperr.InvalidParameter(p.name, `""`, nil)
+			return d.invalid(p, `""`)
 		}
 	}
-	if n > 1 && p.in == inQuery {
-		return httperr.InvalidParameter(p.name, jsonText(all), nil)
+	if n > 1 && (p.in == inQuery || p.in == inForm) {
+		return d.invalid(p, jsonText(all))
 	}
 	fv := fieldAlloc(v, p.index)
 	if !p.set(fv, s) {
-		return httperr.InvalidParameter(p.name, jsonText(s), nil)
+		return d.invalid(p, jsonText(s))
 	}
 	if p.rules != nil {
 		var w walker
@@ -192,7 +196,7 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 	}
 	if n == 0 || n == 1 && s == "" {
 		if p.required {
-			return httperr.MissingParameter(p.name)
+			return d.missing(p)
 		}
 		return nil
 	}
@@ -200,7 +204,7 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 	for _, s := range all {
 		count += strings.Count(s, ",") + 1
 	}
-	if p.in == inQuery && count > d.opts.MaxQueryArrayItems {
+	if (p.in == inQuery || p.in == inForm) && count > d.opts.MaxQueryArrayItems {
 		return httperr.InvalidParameter(p.name, jsonText(elide(all)), []httperr.Detail{maxItemsDetail(nil, d.opts.MaxQueryArrayItems)})
 	}
 	fv := fieldAlloc(v, p.index)
@@ -216,7 +220,7 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 				part = strings.TrimSpace(part)
 			}
 			if !p.elemSet(sl.Index(i), part) {
-				return httperr.InvalidParameter(p.name, rawJSON(all), nil)
+				return d.invalid(p, rawJSON(all))
 			}
 			i++
 		}

@@ -319,6 +319,13 @@ func (b *builder) parameters(in reflect.Type, fields []params.Field, template st
 		}
 		sf := in.FieldByIndex(f.Index)
 		tag := fmt.Sprintf("%s:%q", f.In, f.Name)
+		if f.In == "form" {
+			// swaggest's formData: an application/x-www-form-urlencoded body
+			tag = fmt.Sprintf("formData:%q", f.Name)
+			if f.Required {
+				tag += ` required:"true"`
+			}
+		}
 		for _, key := range docTags {
 			if v, ok := sf.Tag.Lookup(key); ok {
 				tag += fmt.Sprintf(" %s:%q", key, v)
@@ -421,6 +428,9 @@ var (
 // response adds the success response and returns the model of its body.
 func (b *builder) response(oc oapi.OperationContext, r *actions.Route) reflect.Type {
 	out := r.OutputType()
+	if r.API.ResponseType != nil {
+		out = r.API.ResponseType
+	}
 	status := r.Status
 	if status == 0 {
 		status = http.StatusOK
