@@ -141,7 +141,7 @@ func (d *Decoder) missing(p *param) error {
 
 // invalid is the 400 of a parameter value that is not of its type; on a
 // remote-args route its details say which parameter and what type it
-// wants, AJV's type:
+// wants, AJV's type (with the items' type for a list, info.items):
 //
 //	[{"path":"","code":"type","message":"must be integer",
 //	  "info":{"type":"integer","parameter":"hour","in":"query"}}]
@@ -151,6 +151,9 @@ func (d *Decoder) invalid(p *param, raw string) error {
 	}
 	dt := typeDetailAt("", p.jsonType())
 	dt.Info["parameter"], dt.Info["in"] = p.name, sourceNames[p.in]
+	if p.elemSet != nil {
+		dt.Info["items"] = derefCodec(derefCodec(p.c).elem).jsonType()
+	}
 	return httperr.InvalidParameter(p.name, raw, []httperr.Detail{dt})
 }
 
@@ -173,6 +176,9 @@ func selfCodec(cs codecs, t reflect.Type, where string) (*codec, error) {
 	c := &codec{t: t, kind: kStruct, st: &structCodec{byName: map[string]int{}}}
 	if err := cs.structFields(c.st, t, nil, where, 0); err != nil {
 		return nil, err
+	}
+	for _, f := range c.st.fields {
+		c.nested = c.nested || f.check()
 	}
 	return c, nil
 }
@@ -209,7 +215,7 @@ func (d *Decoder) selfText(p *param, s string, v reflect.Value) error {
 	if err != nil {
 		return richInvalidParameter(p.name, jsonText(s), err)
 	}
-	return d.selfRules(p, jsonText(s), v)
+	return d.selfRules(p, jsonText(s), v, fv, nil)
 }
 
 // selfTree fills a struct parameter that reads itself from an object
@@ -225,7 +231,7 @@ func (d *Decoder) selfTree(p *param, tree any, v reflect.Value) error {
 		if err := u.UnmarshalJSON([]byte(jsonText(coerceLeaves(p.self, tree)))); err != nil {
 			return richInvalidParameter(p.name, jsonText(tree), err)
 		}
-		return d.selfRules(p, jsonText(tree), v)
+		return d.selfRules(p, jsonText(tree), v, fv, nil)
 	}
 	var cv converter
 	cv.conv(p.self, tree, fv)
@@ -235,7 +241,7 @@ func (d *Decoder) selfTree(p *param, tree any, v reflect.Value) error {
 	if len(cv.details) > 0 {
 		return httperr.InvalidParameter(p.name, jsonText(tree), cv.details)
 	}
-	return d.selfRules(p, jsonText(tree), v)
+	return d.selfRules(p, jsonText(tree), v, fv, cv.absent)
 }
 
 // coerceLeaves returns tree with the text leaves under c's known
@@ -289,13 +295,15 @@ func coerceLeaves(c *codec, tree any) any {
 	return tree
 }
 
-// selfRules runs the parameter's own validate rules.
-func (d *Decoder) selfRules(p *param, raw string, v reflect.Value) error {
-	if p.rules == nil {
-		return nil
+// selfRules runs the validate rules of the struct's fields, then the
+// parameter's own; absent are the pointers of the properties not sent,
+// when known.
+func (d *Decoder) selfRules(p *param, raw string, v, fv reflect.Value, absent []string) error {
+	w := walker{absent: absent}
+	w.value(p.self, fv, nil)
+	if p.rules != nil {
+		w.run(fieldAlloc(v, p.index), p.rules)
 	}
-	var w walker
-	w.run(fieldAlloc(v, p.index), p.rules)
 	if len(w.details) > 0 {
 		return httperr.InvalidParameter(p.name, raw, w.details)
 	}

@@ -198,9 +198,9 @@ func startShops(t *testing.T, hooks ...interceptor.Global) *resttest.App {
 
 type envelope struct {
 	Error struct {
-		StatusCode int               `json:"statusCode"`
-		Message    string            `json:"message"`
-		Code       string            `json:"code"`
+		StatusCode int              `json:"statusCode"`
+		Message    string           `json:"message"`
+		Code       string           `json:"code"`
 		Details    []httperr.Detail `json:"details"`
 	} `json:"error"`
 }
@@ -423,5 +423,63 @@ func TestRemote_HooksMatchModelDotMethod(t *testing.T) {
 	defer mu.Unlock()
 	if fmt.Sprint(seen) != "[before CoffeeShop.status]" {
 		t.Errorf("before hooks ran for %v", seen)
+	}
+}
+
+func TestRemote_APIDocumentShowsWrappedAnswersAndFormBodies(t *testing.T) {
+	app := startShops(t)
+	r := app.Get("/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+			Summary     string `json:"summary"`
+			Description string `json:"description"`
+			Parameters  []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Properties map[string]any `json:"properties"`
+						Required   []string       `json:"required"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema map[string]any `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	status := doc.Paths["/CoffeeShops/status"]["get"]
+	got, _ := json.Marshal(status.Responses["200"].Content["application/json"].Schema)
+	if want := `{"additionalProperties":false,"properties":{"status":{"type":"string"}},"type":"object"}`; string(got) != want {
+		t.Errorf("status answer schema %s, want %s", got, want)
+	}
+	if status.OperationID != "CoffeeShop.status" || status.Summary != "Tells whether the shops are open." ||
+		status.Description != "By the server's clock without hour." {
+		t.Errorf("status: %+v", status)
+	}
+	nearby, _ := json.Marshal(doc.Paths["/CoffeeShops/nearby"]["get"].Responses["200"].Content["application/json"].Schema)
+	if want := `{"items":{"$ref":"#/components/schemas/shop"},"type":"array"}`; string(nearby) != want {
+		t.Errorf("nearby answer schema %s, want %s", nearby, want)
+	}
+	verify := doc.Paths["/CoffeeShops/{id}/verify"]["post"]
+	for _, ct := range []string{"application/x-www-form-urlencoded", "application/json"} {
+		body := verify.RequestBody.Content[ct].Schema
+		if len(body.Properties) != 2 || body.Properties["token"] == nil || fmt.Sprint(body.Required) != "[token]" {
+			t.Errorf("verify %s body: %+v", ct, body)
+		}
+	}
+	if len(verify.Parameters) != 1 || verify.Parameters[0].Name != "id" || verify.Parameters[0].In != "path" {
+		t.Errorf("verify parameters: %+v", verify.Parameters)
+	}
+	for _, p := range doc.Paths["/CoffeeShops/echo"]["get"].Parameters {
+		if p.Name == "req" || p.Name == "Req" {
+			t.Errorf("the request field is documented as a parameter: %+v", p)
+		}
 	}
 }

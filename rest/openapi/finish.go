@@ -50,6 +50,10 @@ func (b *builder) finish() (*Document, error) {
 		}
 		if body, ok := o["requestBody"].(map[string]any); ok {
 			content, _ := body["content"].(map[string]any)
+			if form, ok := content["application/x-www-form-urlencoded"]; ok && content["application/json"] == nil {
+				// Form fields are read from a JSON object's properties too.
+				content["application/json"] = form
+			}
 			media, _ := content["application/json"].(map[string]any)
 			if s, ok := media["schema"].(map[string]any); ok && r.API.RequestModel != controller.ModelAsIs {
 				b.variant(schemas, s, r.API.RequestModel, generatedOf(op.reqModel, op.reqProps))
