@@ -22,11 +22,47 @@
 //		Done   bool                      `json:"isComplete"`
 //	}
 //
-// path, query, header and cookie name a parameter. The json-tagged fields
+// path, query, header, cookie and form name a parameter. The json-tagged fields
 // together are the body object; alternatively one field tagged body:"json"
 // receives the whole body (a struct, pointer, map, slice or any), never
 // both. Embedded structs are flattened; fields with neither tag, and
 // json:"-", are ignored. validate holds go-playground/validator rules.
+//
+// # Form fields and the request
+//
+// A form:"name" field reads a field of the body, as LoopBack 3's remote
+// methods read http.source form: of an application/x-www-form-urlencoded
+// body (parsed as a query string is, deep objects included), or the same
+// property of a JSON body object (no Content-Type means JSON), whose
+// string values are read as their text and other values as their JSON
+// text; null is absent. Another content type is 415, a JSON body that is
+// not an object 400. The body is read under [Options.BodyLimit]; its pairs
+// or properties are capped by [Options.MaxQueryParams]; a JSON body is
+// checked for depth and prohibited keys as a JSON parameter is. An input
+// with form fields cannot have a JSON body as well.
+//
+// A *http.Request field tagged context:"req" receives the request
+// (strong-remoting's source req); the handler's context is the request's
+// RequestContext, with the response and the request's values.
+//
+// # Remote arguments
+//
+// With [Options.RemoteArgs] (controller.RemoteArgs on a route), parameters
+// are read as LoopBack 3's remote methods read their arguments: an empty
+// value of a non-string parameter is absent; a struct parameter whose type
+// reads itself (UnmarshalJSON or UnmarshalText, a geographic point) is
+// read from deep-object keys (?here[lat]=1&here[lng]=2, text leaves
+// coerced to the fields' types for UnmarshalJSON), JSON (?here={...}) or
+// plain text (?here=1,2: UnmarshalText, else UnmarshalJSON of a JSON
+// string); and the 400s of parameters carry details naming the parameter:
+// AJV's type detail for a value not of its type,
+//
+//	{"path":"","code":"type","message":"must be integer","info":{"type":"integer","parameter":"hour","in":"query"}}
+//
+// (info.items is the items' type of a list), and AJV's required detail for
+// a missing one,
+//
+//	{"path":"","code":"required","message":"must have required property 'here'","info":{"missingProperty":"here","in":"query","type":"object"}}
 //
 // # Parameters
 //

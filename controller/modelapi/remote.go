@@ -35,7 +35,9 @@ import (
 //
 // Without [HTTP] the method answers POST /<x> (x the name without its
 // prototype. prefix), as LoopBack 3 does. Without [Returns] the
-// handler's result is the body, as [ReturnsRoot].
+// handler's result is the body, as [ReturnsRoot]; a method LoopBack 3
+// declares without returns, answered 204, returns [controller.NoContent]
+// (which Returns leaves unwrapped).
 func Remote[In, Out any](name string, h controller.Handler[In, Out], opts ...RemoteOption) controller.Route {
 	short, instance := strings.CutPrefix(name, "prototype.")
 	rm := remoteMethod{verb: http.MethodPost, path: "/" + short}
@@ -52,7 +54,7 @@ func Remote[In, Out any](name string, h controller.Handler[In, Out], opts ...Rem
 	copts := make([]controller.Option, 0, len(rm.opts)+3)
 	copts = append(copts, controller.Name(name), controller.RemoteArgs())
 	var route controller.Route
-	if rm.returns == "" {
+	if rm.returns == "" || reflect.TypeFor[Out]() == reflect.TypeFor[controller.NoContent]() {
 		copts = append(copts, rm.opts...)
 		route = controller.Handle(rm.verb, path, h, copts...)
 	} else {
