@@ -134,10 +134,10 @@ func Notes(s string) RemoteOption {
 	return remoteOptionFunc(func(m *remoteMethod) { m.opts = append(m.opts, controller.Description(s)) })
 }
 
-// With passes controller options through to the method's route: a
+// RouteOptions passes controller options through to the method's route: a
 // status, a body limit, a timeout, route interceptors, error responses
 // to document, Hidden (LoopBack 3's shared: false keeps a method off the
 // API; a hidden one is still served but left out of the document).
-func With(opts ...controller.Option) RemoteOption {
+func RouteOptions(opts ...controller.Option) RemoteOption {
 	return remoteOptionFunc(func(m *remoteMethod) { m.opts = append(m.opts, opts...) })
 }

@@ -64,7 +64,7 @@ func TestRemote_ReturnsWrapsAndDocumentsOnlyValues(t *testing.T) {
 }
 
 func TestRemote_PassesControllerOptionsThrough(t *testing.T) {
-	r := modelapi.Remote("count", count, modelapi.With(controller.Status(201), controller.BodyLimit(10)),
+	r := modelapi.Remote("count", count, modelapi.RouteOptions(controller.Status(201), controller.BodyLimit(10)),
 		modelapi.Description("Counts."), modelapi.Notes("All of them."))
 	if r.Status != 201 || r.BodyLimit != 10 || r.Summary != "Counts." || r.Description != "All of them." {
 		t.Errorf("%+v", r)

@@ -381,7 +381,7 @@ func TestRemote_InstanceMethodReadsFormAndJSONBodies(t *testing.T) {
 
 func TestRemote_FormBodyIsCappedByTheBodyLimit(t *testing.T) {
 	c := coffeeShops{}
-	route := modelapi.Remote("prototype.verify", c.Verify, modelapi.HTTP("POST", "/verify"), modelapi.With(controller.BodyLimit(64)))
+	route := modelapi.Remote("prototype.verify", c.Verify, modelapi.HTTP("POST", "/verify"), modelapi.RouteOptions(controller.BodyLimit(64)))
 	app := resttest.Start(t, rest.WithLogger(zap.NewNop()),
 		rest.WithController(func() controller.Controller { return controller.Func{Label: "Shop", List: []controller.Route{route}} }))
 	big := "token=" + strings.Repeat("a", 64)
