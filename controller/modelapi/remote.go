@@ -44,7 +44,7 @@ func Remote[In, Out any](name string, h controller.Handler[In, Out], opts ...Rem
 	for _, o := range opts {
 		o.applyRemote(&rm)
 	}
-	path := rm.path
+	path := expressPath(rm.path)
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
@@ -73,6 +73,21 @@ func Remote[In, Out any](name string, h controller.Handler[In, Out], opts ...Rem
 	return route
 }
 
+// expressPath turns LoopBack 3's Express path parameters (/:id/verify)
+// into OpenAPI's (/{id}/verify).
+func expressPath(p string) string {
+	if !strings.Contains(p, ":") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if name, ok := strings.CutPrefix(s, ":"); ok && name != "" {
+			segs[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
 // namedResult is the type an answer {"<name>": out} is documented as: a
 // struct of one field of out's type, named name in JSON.
 func namedResult(name string, out reflect.Type) reflect.Type {
@@ -96,7 +111,7 @@ func (f remoteOptionFunc) applyRemote(m *remoteMethod) { f(m) }
 
 // HTTP sets the method's verb and path, LoopBack 3's http: {verb, path}:
 // the path is relative to the model's base path (/status,
-// /{id}/verify), in OpenAPI form. Verbs are GET, POST, PUT, PATCH, DELETE
+// /{id}/verify), in OpenAPI form or in Express's (/:id/verify). Verbs are GET, POST, PUT, PATCH, DELETE
 // and HEAD, in any case (LoopBack 3's del is DELETE).
 func HTTP(verb, path string) RemoteOption {
 	return remoteOptionFunc(func(m *remoteMethod) {

@@ -30,6 +30,8 @@ func TestRemote_DeclaresTheRouteLoopBack3Would(t *testing.T) {
 		{modelapi.Remote("prototype.touch", touch, modelapi.HTTP("put", "/")), "PUT", "/{id}", "prototype.touch"},
 		{modelapi.Remote("prototype.touch", touch, modelapi.HTTP("patch", "mark")), "PATCH", "/{id}/mark", "prototype.touch"},
 		{modelapi.Remote("count", count, modelapi.HTTP("head", "/n")), "HEAD", "/n", "count"},
+		{modelapi.Remote("prototype.touch", touch, modelapi.HTTP("post", "/:id/touch/:fk")), "POST", "/{id}/touch/{fk}", "prototype.touch"},
+		{modelapi.Remote("count", count, modelapi.HTTP("get", "/at/:when")), "GET", "/at/{when}", "count"},
 	} {
 		r := tc.route
 		if r.Verb != tc.verb || r.Path != tc.path || r.Name != tc.name || !r.RemoteArgs {
