@@ -246,6 +246,12 @@ func (b *builder) finish() error {
 	}
 	for _, p := range d.params {
 		d.hasForm = d.hasForm || p.in == inForm
+		if p.in == inForm && p.elemSet != nil {
+			if d.formLists == nil {
+				d.formLists = map[string]bool{}
+			}
+			d.formLists[p.name] = true
+		}
 	}
 	if d.hasForm && (d.body.present || len(b.root.fields) > 0) {
 		return errors.New("two body sources: form fields and a JSON body (body:\"json\" or json-tagged fields)")

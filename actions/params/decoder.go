@@ -23,6 +23,9 @@ type Decoder struct {
 	hasForm  bool // a form parameter: read the body as a form or a JSON object
 	// requests are the fields tagged context:"req", given the request.
 	requests [][]int
+	// formLists are the form fields that are lists of scalars, whose
+	// arrays a JSON body spreads into one pair per item.
+	formLists map[string]bool
 	scratch  bool // the body, the query or an object parameter needs a pooled state
 	body     bodyPlan
 	fields   []Field

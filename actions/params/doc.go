@@ -35,7 +35,10 @@
 // body (parsed as a query string is, deep objects included), or the same
 // property of a JSON body object (no Content-Type means JSON), whose
 // string values are read as their text and other values as their JSON
-// text; null is absent. Another content type is 415, a JSON body that is
+// text (a list field's array as its items); null is absent. With
+// [Options.RemoteArgs] JSON values are typed, as strong-remoting takes
+// them: a JSON string for a number or boolean field, or a number or
+// boolean for a string field, is a 400. Another content type is 415, a JSON body that is
 // not an object 400. The body is read under [Options.BodyLimit]; its pairs
 // or properties are capped by [Options.MaxQueryParams]; a JSON body is
 // checked for depth and prohibited keys as a JSON parameter is. An input

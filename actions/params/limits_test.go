@@ -108,7 +108,7 @@ func TestParseQuery_StopsAtTheCapWithoutDecodingFurther(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error past the cap")
 	}
-	eq(t, got, []pair{{"a", "A"}, {"b", "B"}})
+	eq(t, got, []pair{{key: "a", val: "A"}, {key: "b", val: "B"}})
 }
 
 func TestListItems_TheDefaultCapIsAThousand(t *testing.T) {

@@ -10,8 +10,21 @@ import (
 	"github.com/loomhq/loom/controller/httperr"
 )
 
-// pair is one decoded name=value of the query string.
-type pair struct{ key, val string }
+// pair is one decoded name=value of the query string or of a form; from
+// a JSON body, typed says which JSON type its value had.
+type pair struct {
+	key, val string
+	typed    jsonKind
+}
+
+// jsonKind is the JSON type a form field's value had in a JSON body.
+type jsonKind uint8
+
+const (
+	untyped    jsonKind = iota // text of a query string or urlencoded form
+	jsonString                 // val is a JSON string's text
+	jsonOther                  // val is the JSON text of a number, boolean, object or array
+)
 
 // CodeTooManyQueryParameters is the code of the 400 for a query string of
 // more than [Options.MaxQueryParams] name=value pairs.
@@ -37,7 +50,7 @@ func parseQuery(raw string, out []pair, max int) ([]pair, error) {
 			return out, tooManyQueryParameters(max)
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		out = append(out, pair{queryUnescape(k), queryUnescape(v)})
+		out = append(out, pair{key: queryUnescape(k), val: queryUnescape(v)})
 	}
 	return out, nil
 }
@@ -173,6 +186,9 @@ func (d *Decoder) scalar(p *param, r *http.Request, path loomctx.Params, query [
 	if n > 1 && (p.in == inQuery || p.in == inForm) {
 		return d.invalid(p, jsonText(all))
 	}
+	if p.in == inForm && d.opts.RemoteArgs && typedMismatch(p.c, query, p.name) {
+		return d.invalid(p, jsonText(s))
+	}
 	fv := fieldAlloc(v, p.index)
 	if !p.set(fv, s) {
 		return d.invalid(p, jsonText(s))
@@ -199,6 +215,9 @@ func (d *Decoder) list(p *param, r *http.Request, query []pair, v reflect.Value)
 			return d.missing(p)
 		}
 		return nil
+	}
+	if p.in == inForm && d.opts.RemoteArgs && typedMismatch(derefCodec(p.c).elem, query, p.name) {
+		return d.invalid(p, rawJSON(all))
 	}
 	count := 0
 	for _, s := range all {

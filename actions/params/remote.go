@@ -44,7 +44,8 @@ var formMediaTypes = []string{"application/json", formMediaType}
 // query string is read, or a JSON object (no Content-Type means JSON),
 // each top-level property one pair whose value is the text of a JSON
 // string or the JSON text of any other value; null properties are left
-// out, as absent. The body is read under the body limit, its pairs are
+// out, as absent; a list field's array is one pair per item. The body is
+// read under the body limit, its pairs are
 // capped as the query's are, a JSON body is checked for depth,
 // prohibited keys and duplicates as a JSON parameter is, and it must be
 // an object.
@@ -105,23 +106,69 @@ func (d *Decoder) readForm(r *http.Request, st *state) error {
 		return httperr.BadRequest("The request body is not a JSON object.").WithCode(httperr.CodeInvalidParameterValue)
 	}
 	if len(props) > d.opts.MaxQueryParams {
-		return httperr.BadRequest("The request body has more than " + itoa(d.opts.MaxQueryParams) + " properties.").
-			WithCode(CodeTooManyQueryParameters)
+		return tooManyFormFields(d.opts.MaxQueryParams)
 	}
 	for k, raw := range props {
-		switch {
-		case isNull(raw):
+		if isNull(raw) {
 			continue
-		case raw[0] == '"':
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				st.form = append(st.form, pair{k, s})
+		}
+		if raw[0] == '[' && d.formLists[k] {
+			// A list field's array: one pair per item, as a repeated key.
+			var items []json.RawMessage
+			if json.Unmarshal(raw, &items) == nil {
+				if len(st.form)+len(items) > d.opts.MaxQueryParams {
+					return tooManyFormFields(d.opts.MaxQueryParams)
+				}
+				for _, it := range items {
+					st.form = append(st.form, jsonPair(k, it))
+				}
 				continue
 			}
 		}
-		st.form = append(st.form, pair{k, string(raw)})
+		st.form = append(st.form, jsonPair(k, raw))
 	}
 	return nil
+}
+
+func tooManyFormFields(limit int) error {
+	return httperr.BadRequest("The request body has more than " + itoa(limit) + " fields.").
+		WithCode(CodeTooManyQueryParameters)
+}
+
+// jsonPair is a form field read from a JSON body: a string as its text,
+// any other value as its JSON text.
+func jsonPair(k string, raw json.RawMessage) pair {
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return pair{key: k, val: s, typed: jsonString}
+		}
+	}
+	return pair{key: k, val: string(raw), typed: jsonOther}
+}
+
+// typedMismatch reports whether a form field sent in a JSON body holds a
+// JSON type that c does not read: strong-remoting coerces the text of
+// query strings and urlencoded forms, but takes JSON values as they are
+// typed, so "7" is no number and 7 no string.
+func typedMismatch(c *codec, pairs []pair, name string) bool {
+	c = derefCodec(c)
+	for _, pr := range pairs {
+		if pr.key != name {
+			continue
+		}
+		switch c.kind {
+		case kInt, kUint, kFloat, kBool:
+			if pr.typed == jsonString {
+				return true
+			}
+		case kString:
+			if pr.typed == jsonOther {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // missing is the 400 of an absent required parameter; on a remote-args

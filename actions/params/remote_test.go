@@ -63,8 +63,13 @@ func TestForm_ReadsUrlencodedAndJSONObjectBodies(t *testing.T) {
 	}
 	r = req("POST", "/", "", `{"token":"t","count":3,"tags":["x","y"],"where":{"name":"n"}}`)
 	v, err = decode[formIn](t, d, r, nil)
-	if err != nil || v.Token != "t" || *v.Count != 3 || v.Where["name"] != "n" || v.Req != r {
+	if err != nil || v.Token != "t" || *v.Count != 3 || strings.Join(v.Tags, ",") != "x,y" || v.Where["name"] != "n" || v.Req != r {
 		t.Errorf("JSON: %+v %v", v, err)
+	}
+	// A JSON string is a list of one, as a single query value is.
+	v, err = decode[formIn](t, d, req("POST", "/", "", `{"token":"t","tags":"x"}`), nil)
+	if err != nil || strings.Join(v.Tags, ",") != "x" {
+		t.Errorf("JSON list of one: %+v %v", v, err)
 	}
 	// The request is given without a body too.
 	r = req("POST", "/", "-", "")
@@ -81,16 +86,20 @@ func TestForm_RefusesWhatItCannotRead(t *testing.T) {
 		status int
 		code   string
 	}{
-		"over the body limit":  {req("POST", "/", "application/x-www-form-urlencoded", "token="+strings.Repeat("a", 40)), 413, ""},
-		"too many pairs":       {req("POST", "/", "application/x-www-form-urlencoded", "token=a&a=1&b=2&c=3"), 400, CodeTooManyQueryParameters},
-		"too many properties":  {req("POST", "/", "", `{"token":"a","a":1,"b":2,"c":3}`), 400, CodeTooManyQueryParameters},
-		"a JSON array":         {req("POST", "/", "", `[1,2]`), 400, "INVALID_PARAMETER_VALUE"},
-		"malformed JSON":       {req("POST", "/", "", `{"token"`), 400, ""},
-		"__proto__":            {req("POST", "/", "", `{"__proto__":1}`), 400, ""},
-		"text/plain":           {req("POST", "/", "text/plain", "token=a"), 415, "UNSUPPORTED_MEDIA_TYPE"},
-		"a bad JSON charset":   {req("POST", "/", "application/json; charset=latin1", `{}`), 415, "UNSUPPORTED_MEDIA_TYPE"},
-		"a repeated field":     {req("POST", "/", "application/x-www-form-urlencoded", "token=a&count=1&count=2"), 400, "INVALID_PARAMETER_VALUE"},
-		"a boolean for an int": {req("POST", "/", "", `{"token":"a","count":true}`), 400, "INVALID_PARAMETER_VALUE"},
+		"over the body limit":            {req("POST", "/", "application/x-www-form-urlencoded", "token="+strings.Repeat("a", 40)), 413, ""},
+		"too many pairs":                 {req("POST", "/", "application/x-www-form-urlencoded", "token=a&a=1&b=2&c=3"), 400, CodeTooManyQueryParameters},
+		"too many properties":            {req("POST", "/", "", `{"token":"a","a":1,"b":2,"c":3}`), 400, CodeTooManyQueryParameters},
+		"a JSON array":                   {req("POST", "/", "", `[1,2]`), 400, "INVALID_PARAMETER_VALUE"},
+		"malformed JSON":                 {req("POST", "/", "", `{"token"`), 400, ""},
+		"__proto__":                      {req("POST", "/", "", `{"__proto__":1}`), 400, ""},
+		"text/plain":                     {req("POST", "/", "text/plain", "token=a"), 415, "UNSUPPORTED_MEDIA_TYPE"},
+		"a bad JSON charset":             {req("POST", "/", "application/json; charset=latin1", `{}`), 415, "UNSUPPORTED_MEDIA_TYPE"},
+		"a repeated field":               {req("POST", "/", "application/x-www-form-urlencoded", "token=a&count=1&count=2"), 400, "INVALID_PARAMETER_VALUE"},
+		"a boolean for an int":           {req("POST", "/", "", `{"token":"a","count":true}`), 400, "INVALID_PARAMETER_VALUE"},
+		"a JSON string for an int":       {req("POST", "/", "", `{"token":"a","count":"7"}`), 400, "INVALID_PARAMETER_VALUE"},
+		"a JSON number for a string":     {req("POST", "/", "", `{"token":7}`), 400, "INVALID_PARAMETER_VALUE"},
+		"a JSON number in a string list": {req("POST", "/", "", `{"token":"a","tags":["x",1]}`), 400, "INVALID_PARAMETER_VALUE"},
+		"too many list items":            {req("POST", "/", "", `{"tags":["1","2","3","4"]}`), 400, CodeTooManyQueryParameters},
 	} {
 		_, err := decode[formIn](t, d, tc.r, nil)
 		var he interface {
