@@ -26,9 +26,9 @@ type Decoder struct {
 	// formLists are the form fields that are lists of scalars, whose
 	// arrays a JSON body spreads into one pair per item.
 	formLists map[string]bool
-	scratch  bool // the body, the query or an object parameter needs a pooled state
-	body     bodyPlan
-	fields   []Field
+	scratch   bool // the body, the query or an object parameter needs a pooled state
+	body      bodyPlan
+	fields    []Field
 	// queryNames are the declared query parameters, and declaredQuery
 	// lists them for a message, when Options.RefuseUnknownQuery is set.
 	queryNames    map[string]bool
