@@ -3,6 +3,7 @@ package params
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"strconv"
 	"strings"
@@ -196,5 +197,23 @@ func TestRemoteArgs_SelfReadingStructs(t *testing.T) {
 	_, err = decode[gridIn](t, d, req("GET", "/?at[x]=1&at[y]=12", "", ""), nil)
 	if err == nil {
 		t.Error("y=12 passed max=9")
+	}
+}
+
+func TestRemoteArgs_TextStructsOfTheStandardLibraryStillReadText(t *testing.T) {
+	type in struct {
+		IP     netip.Addr    `query:"ip"`
+		Prefix *netip.Prefix `query:"prefix"`
+	}
+	d := mustCompile[in](t, remote)
+	v, err := decode[in](t, d, req("GET", "/?ip=10.1.2.3&prefix=10.0.0.0/8", "", ""), nil)
+	if err != nil || v.IP.String() != "10.1.2.3" || v.Prefix == nil || v.Prefix.String() != "10.0.0.0/8" {
+		t.Errorf("%+v %v", v, err)
+	}
+	if _, err := decode[in](t, d, req("GET", "/?ip=nope", "", ""), nil); err == nil {
+		t.Error("ip=nope was read")
+	}
+	if v, err := decode[in](t, d, req("GET", "/?ip=", "", ""), nil); err != nil || v.IP.IsValid() {
+		t.Errorf("ip= (absent): %+v %v", v, err)
 	}
 }
