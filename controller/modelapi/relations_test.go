@@ -92,7 +92,9 @@ func TestHasAndBelongsToMany(t *testing.T) {
 		id := idOf(t, shop)
 		wifi := object(t, a.Post("/api/Tags", map[string]any{"name": "wifi"}), 200)
 		espresso := object(t, a.Post("/api/Tags", map[string]any{"name": "espresso"}), 200)
-		rel := func(tag map[string]any) string { return fmt.Sprintf("/api/CoffeeShops/%d/tags/rel/%d", id, idOf(t, tag)) }
+		rel := func(tag map[string]any) string {
+			return fmt.Sprintf("/api/CoffeeShops/%d/tags/rel/%d", id, idOf(t, tag))
+		}
 		t.Run("link answers the join record, and again the same one", func(t *testing.T) {
 			first := object(t, a.Put(rel(wifi), nil), 200)
 			if first["coffeeShopId"] != shop["id"] || first["tagId"] != wifi["id"] || idOf(t, first) < 1 {
