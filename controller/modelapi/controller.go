@@ -65,10 +65,6 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 	if err != nil {
 		return nil, err
 	}
-	var translate func(error) error
-	if b.settings.convention == LoopBack3 {
-		translate = translateLB3
-	}
 	seen := map[string]bool{}
 	for i := range routes {
 		r := &routes[i]
@@ -76,8 +72,8 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 		if r.Path == "" {
 			r.Path = "/"
 		}
-		if r.TranslateError == nil {
-			r.TranslateError = translate
+		if r.TranslateError == nil && b.settings.convention == LoopBack3 {
+			r.TranslateError = lb3Translator(r.InputType())
 		}
 		if seen[r.Name] && r.API.OperationID == "" {
 			r.API.OperationID = name + "." + r.Name + "__" + strings.ToLower(r.Verb) + pathSuffix(r.Path)

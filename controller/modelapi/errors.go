@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/loomhq/loom/controller/httperr"
@@ -63,11 +64,75 @@ var loomCodes = map[string]bool{
 	repository.CodeInvalidInclusion: true,
 }
 
+// lb3Translator is the error translator of a route whose input is of type
+// in: [translateLB3], with the texts of in's parameters, computed once.
+func lb3Translator(in reflect.Type) func(error) error {
+	texts := parameterTexts(in)
+	return func(err error) error { return translateLB3(err, texts) }
+}
+
+// parameterTexts maps each parameter of input type in to strong-remoting's
+// text for a value that does not convert to its type.
+func parameterTexts(in reflect.Type) map[string]string {
+	texts := map[string]string{}
+	for in != nil && in.Kind() == reflect.Pointer {
+		in = in.Elem()
+	}
+	if in == nil || in.Kind() != reflect.Struct {
+		return texts
+	}
+	for i := 0; i < in.NumField(); i++ {
+		f := in.Field(i)
+		for _, src := range [...]string{"path", "query", "header", "cookie"} {
+			tag, ok := f.Tag.Lookup(src)
+			if !ok {
+				continue
+			}
+			name, _, _ := strings.Cut(tag, ",")
+			t := f.Type
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			switch t.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+				reflect.Float32, reflect.Float64:
+				texts[name] = "Value is not a number."
+			case reflect.Bool:
+				texts[name] = "Value is not a boolean."
+			case reflect.Slice, reflect.Array:
+				texts[name] = "Value is not an array."
+			case reflect.Struct, reflect.Map:
+				if t.String() != "time.Time" {
+					texts[name] = "Value is not an object."
+				}
+			}
+		}
+	}
+	return texts
+}
+
+// paramName reads the parameter's name from Loom's texts: 'Invalid data
+// "abc" for parameter "hour".'
+func paramName(msg string) string {
+	const pre = " for parameter "
+	i := strings.LastIndex(msg, pre)
+	if i < 0 {
+		return ""
+	}
+	var name string
+	if err := json.Unmarshal([]byte(strings.TrimSuffix(msg[i+len(pre):], ".")), &name); err != nil {
+		return ""
+	}
+	return name
+}
+
 // translateLB3 rewrites an error as LoopBack 3 answers it: its names
-// (Error, ValidationError), its texts for filters and parameters, no
+// (Error, ValidationError), its texts for filters and parameters (texts
+// maps a parameter to the text of a value of the wrong type), no
 // Loom-only codes and no AJV details. A 5xx is left as it is: reject
 // answers it as {"statusCode":500,"message":"Internal Server Error"}.
-func translateLB3(err error) error {
+func translateLB3(err error, texts map[string]string) error {
 	status := httperr.StatusOf(err)
 	if status >= 500 {
 		return err
@@ -93,7 +158,11 @@ func translateLB3(err error) error {
 	msg := err.Error()
 	switch code {
 	case httperr.CodeInvalidParameterValue:
-		msg = parameterMessage(err)
+		if text, ok := texts[paramName(msg)]; ok {
+			msg = text
+		} else {
+			msg = parameterMessage(err)
+		}
 	case httperr.CodeMissingRequiredParameter:
 		if name, ok := missingName(msg); ok {
 			msg = name + " is a required argument"
