@@ -21,6 +21,9 @@ import (
 // logError. When the response has already begun, the connection is aborted,
 // since nothing sent can be taken back.
 //
+// A route with an error translator (controller.TranslateErrors) has its
+// errors translated first.
+//
 // A request whose deadline has passed is answered 503 REQUEST_TIMEOUT,
 // whatever the error its handler returned, and so is an error that is a
 // deadline's (context.DeadlineExceeded) and says nothing of its status. A
@@ -28,6 +31,9 @@ import (
 // 503 SERVER_STOPPING) is answered with that cause.
 func NewReject(opts Options, logError LogError) Reject {
 	return func(rc *loomctx.RequestContext, err error) {
+		if r, ok := rc.Route.(*Route); ok && r.TranslateError != nil {
+			err = r.TranslateError(err)
+		}
 		logged := err
 		err = endedError(rc, err)
 		status := httperr.StatusOf(err)

@@ -61,6 +61,11 @@ type Route struct {
 	// RemoteArgs reads the route's parameters as LoopBack 3's remote
 	// methods do (strong-remoting's coercion); see [RemoteArgs].
 	RemoteArgs bool
+	// TranslateError, when set, rewrites every error the route answers
+	// with (its parameters' and body's, its handler's, its interceptors')
+	// before reject writes it: an API that speaks another framework's
+	// error texts sets it on its routes; see [TranslateErrors].
+	TranslateError func(error) error
 
 	handler handler
 }
@@ -170,6 +175,9 @@ const (
 // summary and description. The parser never reads it: it documents what
 // the handler's types already do.
 type APIDoc struct {
+	// OperationID, when set, is the operation id in the document in place
+	// of the route's <Controller>.<Name>; see [OperationID].
+	OperationID string
 	// RequestModel is the variant the request body is documented as.
 	RequestModel ModelVariant
 	// RequestModelType, when set, is the model the request body is
@@ -243,6 +251,21 @@ func ErrorResponse(status int, description string) Option {
 		}
 		r.API.ErrorResponses[status] = description
 	})
+}
+
+// TranslateErrors sets the route's error translator: reject answers with
+// fn(err) in place of err, whichever step of the request failed.
+func TranslateErrors(fn func(error) error) Option {
+	return optionFunc(func(r *Route) { r.TranslateError = fn })
+}
+
+// OperationID sets the operation id the API document gives the route, in
+// place of [Route.OperationID]. The route's name, which interceptor
+// patterns and remote hooks match, is unchanged: two routes serving one
+// method (LoopBack 3's PUT / and POST /replaceOrCreate) share a name and
+// need distinct ids.
+func OperationID(id string) Option {
+	return optionFunc(func(r *Route) { r.API.OperationID = id })
 }
 
 // Deprecated marks the operation deprecated in the API document.

@@ -39,6 +39,9 @@ type Server struct {
 	inFlight inFlight
 	conns    connSet
 	stopping atomic.Bool // responses say Connection: close
+	// stopCh is closed when Stop begins; requests see it through
+	// loomctx.Stopping.
+	stopCh chan struct{}
 
 	mu       sync.Mutex
 	http     *http.Server
@@ -143,6 +146,8 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	dl := &drainListener{TCPListener: ln.(*net.TCPListener), headersTooLarge: s.headers.raw}
 	base, cancel := context.WithCancelCause(context.Background())
+	stopping := make(chan struct{})
+	base = loomctx.WithStopping(base, stopping)
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(s.serveCounted),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
@@ -156,7 +161,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	serveErr := make(chan error, 1)
 	s.mu.Lock()
-	s.http, s.listener, s.cancel = srv, dl, cancel
+	s.http, s.listener, s.cancel, s.stopCh = srv, dl, cancel, stopping
 	s.url = urlOf(ln.Addr(), s.cfg.BasePath)
 	s.serveErr = serveErr
 	s.mu.Unlock()
@@ -176,6 +181,9 @@ func (s *Server) Start(ctx context.Context) error {
 }
 
 // Stop answers every request that reached the server, then closes.
+// When it begins, the channel loomctx.Stopping returns to every request
+// closes, so handlers that run until their client leaves (event streams)
+// end rather than hold the stop for its grace period.
 //
 // Within the grace period: every response says Connection: close; the
 // connections the kernel had queued are accepted before the listener
@@ -187,7 +195,7 @@ func (s *Server) Start(ctx context.Context) error {
 // sources. A handler still running then is reported in the error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	srv, ln, serveErr, cancelRequests := s.http, s.listener, s.serveErr, s.cancel
+	srv, ln, serveErr, cancelRequests, stopCh := s.http, s.listener, s.serveErr, s.cancel, s.stopCh
 	s.http = nil // a second Stop has nothing to do
 	s.mu.Unlock()
 	if srv == nil {
@@ -195,6 +203,7 @@ func (s *Server) Stop(ctx context.Context) error {
 	}
 	defer cancelRequests(nil)
 	s.stopping.Store(true)
+	close(stopCh) // handlers that run until their client leaves end now
 
 	graceCtx, cancel := context.WithTimeout(ctx, s.gracePeriod(ctx))
 	defer cancel()

@@ -250,7 +250,11 @@ func (b *builder) add(r *actions.Route) error {
 		return err
 	}
 	op := operation{route: r, path: r.Path, method: strings.ToLower(r.Verb), required: map[string]bool{}}
-	oc.SetID(r.OperationID())
+	if r.API.OperationID != "" {
+		oc.SetID(r.API.OperationID)
+	} else {
+		oc.SetID(r.OperationID())
+	}
 	oc.SetTags(r.Tags...)
 	oc.SetSummary(summaryOf(r))
 	if r.Description != "" {

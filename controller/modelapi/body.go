@@ -1,0 +1,165 @@
+package modelapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/repository"
+)
+
+// maxArrayCreate caps the instances one POST of an array creates.
+const maxArrayCreate = 1000
+
+// notObject is strong-remoting's 400 for a body or a filter that is no
+// JSON object.
+func notObject() error { return httperr.BadRequest("Value is not an object.").WithName("Error") }
+
+// readObject reads a body that must be one object, as LoopBack 3 reads
+// it: an absent body or a JSON null is {}, anything but an object a 400.
+// Property values are made lenient as juggler's are: a number property
+// sent as a numeric string is that number.
+func (b *base) readObject(raw json.RawMessage) (repository.Data, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return repository.Data{}, nil
+	}
+	if raw[0] != '{' {
+		return nil, notObject()
+	}
+	var d repository.Data
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, notObject()
+	}
+	if d == nil {
+		d = repository.Data{}
+	}
+	b.coerce(d)
+	return d, nil
+}
+
+// readObjects reads a body that is an object or an array of objects; many
+// says which it was.
+func (b *base) readObjects(raw json.RawMessage) (list []repository.Data, many bool, err error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '[' {
+		d, err := b.readObject(raw)
+		return []repository.Data{d}, false, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, true, notObject()
+	}
+	if len(items) > maxArrayCreate {
+		return nil, true, httperr.Newf(413, "An array body creates at most %d instances; this one has %d.", maxArrayCreate, len(items)).WithName("Error")
+	}
+	list = make([]repository.Data, len(items))
+	for i, it := range items {
+		if list[i], err = b.readObject(it); err != nil {
+			return nil, true, err
+		}
+	}
+	return list, true, nil
+}
+
+// coerce makes d's values lenient, in place: a numeric string sent for a
+// number property becomes that number, as juggler's type casting does.
+func (b *base) coerce(d repository.Data) {
+	for name, raw := range d {
+		p := b.model.Property(name)
+		if p == nil || len(raw) == 0 || raw[0] != '"' {
+			continue
+		}
+		if p.Kind != repository.KindInt && p.Kind != repository.KindFloat {
+			continue
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			continue
+		}
+		s = strings.TrimSpace(s)
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			continue
+		}
+		if p.Kind == repository.KindInt && f != math.Trunc(f) {
+			continue
+		}
+		d[name] = json.RawMessage(strconv.FormatFloat(f, 'f', -1, 64))
+	}
+}
+
+// checkNoID refuses an id in a create's body: the ids are generated
+// (LoopBack 3's forceId), so one sent is juggler's absence failure.
+func (b *base) checkNoID(d repository.Data) error {
+	id := b.model.ID
+	raw, ok := d[id.Name]
+	if !ok || !id.Generated || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	return &repository.ValidationError{Model: b.model.Name, Details: []repository.Detail{{
+		Path: "/" + id.Name, Code: repository.CodeAbsence, Message: "can't be set",
+		Info: map[string]any{"value": raw},
+	}}}
+}
+
+// decodeEntity turns d into a T: a value of the wrong type for its
+// property is a 422 naming it.
+func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
+	var t T
+	b, err := json.Marshal(d)
+	if err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal(b, &t); err != nil {
+		return t, typeError(m, d, err)
+	}
+	return t, nil
+}
+
+// decodePatch turns d into a patch of T; the patch checks each value
+// against its property.
+func decodePatch[T any](m *repository.Model, d repository.Data) (repository.Patch[T], error) {
+	var p repository.Patch[T]
+	b, err := json.Marshal(d)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, typeError(m, d, err)
+	}
+	return p, nil
+}
+
+// typeError is a decoding failure as a 422 ValidationError on the
+// property whose value has the wrong type.
+func typeError(m *repository.Model, d repository.Data, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		var sc httperr.StatusCoder
+		if errors.As(err, &sc) {
+			return err
+		}
+		return httperr.UnprocessableEntity(fmt.Sprintf("The `%s` instance is not valid. Details: %s.", m.Name, err)).WithName("ValidationError")
+	}
+	name := te.Field
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name = name[:i]
+	}
+	if p := m.Property(name); p == nil {
+		for _, q := range m.Properties {
+			if q.Field == name {
+				name = q.Name
+			}
+		}
+	}
+	return &repository.ValidationError{Model: m.Name, Details: []repository.Detail{{
+		Path: "/" + name, Code: repository.CodeFormat, Message: "is not a valid " + te.Type.String(),
+		Info: map[string]any{"value": d[name]},
+	}}}
+}

@@ -1,0 +1,127 @@
+package modelapi
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/loomhq/loom/controller"
+)
+
+// routeMaker is an [Exposed] that builds its own endpoints.
+type routeMaker interface {
+	routes() []controller.Route
+	changeStreamRoutes() []controller.Route
+}
+
+// buildController builds the controller of model t from the registry:
+// its own endpoints, one set per relation (built by the target's entry,
+// which knows the target's Go types), its methods; less the disabled
+// ones; under its base path, with its error conventions.
+func buildController(t reflect.Type, name string, all []Exposed, methods []controller.Route) (controller.Controller, error) {
+	byType := make(map[reflect.Type]Exposed, len(all))
+	for _, x := range all {
+		mt := x.Model().Type
+		if _, dup := byType[mt]; dup && mt == t {
+			return nil, fmt.Errorf("modelapi: %s is registered twice; call rest.WithModelAPI once per model", name)
+		}
+		byType[mt] = x
+	}
+	self, ok := byType[t]
+	if !ok {
+		return nil, fmt.Errorf("modelapi: %s: not in the registry", name)
+	}
+	b := self.base()
+	routes := self.(routeMaker).routes()
+	if b.settings.convention == LoopBack3 {
+		rels, err := b.model.Relations()
+		if err != nil {
+			return nil, fmt.Errorf("modelapi: %w", err)
+		}
+		for _, rel := range rels {
+			target, ok := byType[rel.TargetType]
+			if !ok {
+				tn := rel.TargetType.Name()
+				return nil, fmt.Errorf("modelapi: %s.%s: the relation's target model %s is not registered; "+
+					"register it with rest.WithModelAPI[%s, <id type>]() (add modelapi.Private() to give it no endpoints of its own)",
+					name, rel.Name, tn, tn)
+			}
+			rr, err := target.relationRoutes(b, rel)
+			if err != nil {
+				return nil, err
+			}
+			routes = append(routes, rr...)
+		}
+		routes = append(routes, self.(routeMaker).changeStreamRoutes()...)
+	}
+	for _, m := range methods {
+		if m.Name == "" {
+			return nil, fmt.Errorf("modelapi: %s: a method at %s %s has no name; give it its LoopBack 3 name with controller.Name", name, m.Verb, m.Path)
+		}
+		routes = append(routes, m)
+	}
+	routes, err := disable(name, routes, b.settings.disabled)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i := range routes {
+		r := &routes[i]
+		r.Path = b.path + r.Path
+		if r.Path == "" {
+			r.Path = "/"
+		}
+		if r.TranslateError == nil && b.settings.convention == LoopBack3 {
+			r.TranslateError = lb3Translator(r.InputType())
+		}
+		if seen[r.Name] && r.API.OperationID == "" {
+			r.API.OperationID = name + "." + r.Name + "__" + strings.ToLower(r.Verb) + pathSuffix(r.Path)
+		}
+		seen[r.Name] = true
+	}
+	return controller.Func{Label: name, List: routes}, nil
+}
+
+// disable drops the routes of the methods named; a name no route has is
+// an error listing the names there are.
+func disable(model string, routes []controller.Route, names []string) ([]controller.Route, error) {
+	if len(names) == 0 {
+		return routes, nil
+	}
+	// createChangeStream is a method of every model, mounted only when
+	// the connector reports changes.
+	have := map[string]bool{"createChangeStream": true}
+	for _, r := range routes {
+		have[r.Name] = true
+	}
+	off := map[string]bool{}
+	for _, n := range names {
+		if !have[n] {
+			list := make([]string, 0, len(have))
+			for k := range have {
+				list = append(list, k)
+			}
+			slices.Sort(list)
+			return nil, fmt.Errorf("modelapi: %s: Disable(%q): the model has no such method; its methods are %s",
+				model, n, strings.Join(list, ", "))
+		}
+		off[n] = true
+	}
+	return slices.DeleteFunc(routes, func(r controller.Route) bool { return off[r.Name] }), nil
+}
+
+// pathSuffix turns /CoffeeShops/{id}/replace into _CoffeeShops_id_replace,
+// for an operation id.
+func pathSuffix(p string) string {
+	var b strings.Builder
+	for _, seg := range strings.Split(p, "/") {
+		seg = strings.Trim(seg, "{}")
+		if seg == "" {
+			continue
+		}
+		b.WriteByte('_')
+		b.WriteString(seg)
+	}
+	return b.String()
+}
