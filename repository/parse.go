@@ -119,6 +119,9 @@ func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
 				return Cond{}, c.fail(at, "type", map[string]any{"type": "array"}, "%s must be a list of where clauses", k)
 			}
 			subs := make([]Cond, 0, len(list))
+			if k == "or" {
+				c.inOr++
+			}
 			for i, item := range list {
 				m, isObj := item.(map[string]any)
 				if !isObj {
@@ -135,6 +138,9 @@ func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
 					return Cond{}, err
 				}
 				subs = append(subs, s)
+			}
+			if k == "or" {
+				c.inOr--
 			}
 			if k == "and" {
 				conds = append(conds, And(subs...))
@@ -171,6 +177,10 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 	}
 	if len(ops) == 0 {
 		return nil, c.fail(path, "minProperties", map[string]any{"limit": 1}, "an operator object needs an operator (eq, gt, inq, like, ...)")
+	}
+	if isNearObject(ops) {
+		x, err := c.parseNear(prop, ops, path)
+		return []Cond{x}, err
 	}
 	out := make([]Cond, 0, len(ops))
 	for _, name := range sortedKeys(ops) {
