@@ -3,6 +3,7 @@ package sql
 import (
 	"database/sql/driver"
 	"strconv"
+	"strings"
 
 	"modernc.org/sqlite"
 
@@ -96,12 +97,37 @@ func storedPoint(v driver.Value) (repository.GeoPoint, bool, error) {
 	default:
 		return repository.GeoPoint{}, false, nil
 	}
+	if p, ok := canonicalPoint(text); ok {
+		return p, true, nil
+	}
 	d, err := repository.DecodeValue([]byte(text))
 	if err != nil {
 		return repository.GeoPoint{}, false, err
 	}
 	p, ok := repository.StoredGeoPoint(d)
 	return p, ok, nil
+}
+
+// canonicalPoint reads {"lat":x,"lng":y}, the form the repository
+// writes every point in, without decoding JSON: one near reads every
+// row's point. strconv.ParseFloat is what encoding/json reads numbers
+// with, so the point is the one a full decode gives.
+func canonicalPoint(text string) (repository.GeoPoint, bool) {
+	rest, ok := strings.CutPrefix(text, `{"lat":`)
+	if !ok {
+		return repository.GeoPoint{}, false
+	}
+	lat, rest, ok := strings.Cut(rest, `,"lng":`)
+	if !ok {
+		return repository.GeoPoint{}, false
+	}
+	lng, ok := strings.CutSuffix(rest, "}")
+	if !ok {
+		return repository.GeoPoint{}, false
+	}
+	x, err1 := strconv.ParseFloat(lat, 64)
+	y, err2 := strconv.ParseFloat(lng, 64)
+	return repository.GeoPoint{Lat: x, Lng: y}, err1 == nil && err2 == nil
 }
 
 // float reads a float parameter, which SQLite may hand over as an integer.
