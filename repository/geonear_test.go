@@ -134,3 +134,15 @@ func TestNearAddsTheDistanceOrderKeyAfterTheGivenOnes(t *testing.T) {
 		t.Errorf("String: %q", s)
 	}
 }
+
+func TestAPointAsAnObjectInAWhereIsAGeoPointError(t *testing.T) {
+	_, err := parseShopFilter(t, `{"where":{"location":{"lat":1,"lng":2}}}`)
+	var fe *repository.FilterError
+	if !errors.As(err, &fe) || fe.Path != "where.location" || !strings.Contains(fe.Message, "is a GeoPoint: query it with near") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = parseShopFilter(t, `{"where":{"name":{"nope":1}}}`)
+	if !errors.As(err, &fe) || !strings.Contains(fe.Message, "regexp, near)") {
+		t.Fatalf("unknown operator: got %v", err)
+	}
+}

@@ -172,7 +172,8 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 		x, err := c.leaf(Cond{Op: OpEq, Prop: prop, Value: v}, path)
 		return []Cond{x}, err
 	}
-	if _, err := c.property(prop, path); err != nil {
+	p, err := c.property(prop, path)
+	if err != nil {
 		return nil, err
 	}
 	if len(ops) == 0 {
@@ -186,6 +187,9 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 	for _, name := range sortedKeys(ops) {
 		at := join(path, name)
 		op, known := opByName[name]
+		if !known && p != nil && p.Kind == KindGeoPoint {
+			return nil, c.geoLeaf(Cond{Op: OpGt, Prop: prop}, path) // a point given as an object
+		}
 		if !known {
 			e := c.fail(at, "enum", map[string]any{"allowedValues": opList()}, "unknown operator %q (%s)", name, strings.Join(opList(), ", "))
 			if strings.HasPrefix(name, "$") {
@@ -204,8 +208,8 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 }
 
 func opList() []string {
-	out := make([]string, 0, OpRegexp-OpEq+1)
-	for o := OpEq; o <= OpRegexp; o++ {
+	out := make([]string, 0, OpNear-OpEq+1)
+	for o := OpEq; o <= OpNear; o++ {
 		out = append(out, o.String())
 	}
 	return out
