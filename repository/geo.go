@@ -298,3 +298,16 @@ func geoData(m *Model, d Data) error {
 	}
 	return nil
 }
+
+// geoPointSchema is the JSON schema of a GeoPoint: answered as the
+// object, read in LoopBack's three forms.
+const geoPointSchema = `{"title":"GeoPoint","description":"A point: {\"lat\", \"lng\"} in degrees; also read as \"lat,lng\" or [lat, lng].",` +
+	`"oneOf":[{"type":"object","properties":{"lat":{"type":"number","minimum":-90,"maximum":90},` +
+	`"lng":{"type":"number","minimum":-180,"maximum":180}},"required":["lat","lng"],"additionalProperties":false},` +
+	`{"type":"string","pattern":"^[^,]+,[^,]+$"},` +
+	`{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]}`
+
+// JSONSchemaBytes is the JSON schema API documents show for a GeoPoint
+// (github.com/swaggest/jsonschema-go's RawExposer): the object it is
+// answered as, or the text and list forms it is also read from.
+func (GeoPoint) JSONSchemaBytes() ([]byte, error) { return []byte(geoPointSchema), nil }

@@ -194,3 +194,22 @@ func TestGeoPointOutOfRangeIsAValidationError(t *testing.T) {
 		t.Fatal("a bad point in a patch: no error")
 	}
 }
+
+func TestGeoPointSchemaDescribesTheObjectFirst(t *testing.T) {
+	b, err := repository.GeoPoint{}.JSONSchemaBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		OneOf []struct {
+			Type     string   `json:"type"`
+			Required []string `json:"required"`
+		} `json:"oneOf"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	if len(s.OneOf) != 3 || s.OneOf[0].Type != "object" || len(s.OneOf[0].Required) != 2 || s.OneOf[1].Type != "string" || s.OneOf[2].Type != "array" {
+		t.Errorf("schema %s", b)
+	}
+}
