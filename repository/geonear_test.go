@@ -146,3 +146,62 @@ func TestAPointAsAnObjectInAWhereIsAGeoPointError(t *testing.T) {
 		t.Fatalf("unknown operator: got %v", err)
 	}
 }
+
+type geoCity struct {
+	ID    int          `json:"id,omitempty" loom:"id,generated"`
+	Name  string       `json:"name"`
+	Shops []geoCityBar `json:"shops,omitempty" loom:"hasMany"`
+}
+
+type geoCityBar struct {
+	ID        int                  `json:"id,omitempty" loom:"id,generated"`
+	Name      string               `json:"name"`
+	GeoCityID int                  `json:"geoCityId"`
+	Location  *repository.GeoPoint `json:"location,omitempty"`
+}
+
+func TestNearInAnIncludeScopeOrdersEachParentsEntities(t *testing.T) {
+	conn := memory.New(memory.Options{})
+	cities, err := repository.NewCrudRepository[geoCity, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars, err := repository.NewCrudRepository[geoCityBar, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, name := range []string{"x", "y"} {
+		if _, err := cities.Create(ctx, geoCity{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range []geoCityBar{
+		{Name: "x far", GeoCityID: 1, Location: &repository.GeoPoint{Lat: 1}},
+		{Name: "y near", GeoCityID: 2, Location: &repository.GeoPoint{Lat: 0.1}},
+		{Name: "x near", GeoCityID: 1, Location: &repository.GeoPoint{Lat: 0.1}},
+		{Name: "x nowhere", GeoCityID: 1},
+		{Name: "y too far", GeoCityID: 2, Location: &repository.GeoPoint{Lat: 10}},
+	} {
+		if _, err := bars.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var f repository.Filter[geoCity]
+	if err := json.Unmarshal([]byte(`{"include":{"relation":"shops","scope":{"where":{"location":{"near":"0,0","maxDistance":200,"unit":"kilometers"}}}}}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cities.Find(ctx, &f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range got {
+		for _, s := range c.Shops {
+			names = append(names, c.Name+": "+s.Name)
+		}
+	}
+	if want := "x: x near,x: x far,y: y near"; strings.Join(names, ",") != want {
+		t.Fatalf("got %q, want %q", names, want)
+	}
+}
