@@ -15,6 +15,10 @@ type checker struct {
 	request bool // decoded from JSON: hidden properties are unknown
 	conds   int  // comparisons read so far, against MaxConds
 	values  int  // values read so far, against MaxValues
+
+	inOr     int    // how many ors the condition being read is under
+	nearAt   string // the place of the where clause's near, "" when none
+	nearCond *Cond  // the where clause's near, checked
 }
 
 func newChecker(m *Model, request bool) *checker {
@@ -73,6 +77,10 @@ func (c *checker) cond(x Cond, path string, depth int) (Cond, error) {
 				"and/or nested deeper than %d", c.lim.MaxDepth)
 		}
 		out := Cond{Op: x.Op, Conds: make([]Cond, len(x.Conds))}
+		if x.Op == OpOr {
+			c.inOr++
+			defer func() { c.inOr-- }()
+		}
 		for i, sub := range x.Conds {
 			if sub.Op == OpAll {
 				if err := c.countCond(fmt.Sprintf("%s.%s[%d]", path, x.Op, i)); err != nil {
@@ -119,12 +127,20 @@ func (c *checker) leaf(x Cond, path string) (Cond, error) {
 	if err != nil {
 		return Cond{}, err
 	}
+	if x.Op == OpNear {
+		return c.nearLeaf(x, p, path)
+	}
 	kind := KindAny
 	if p != nil {
 		kind = p.Kind
 	}
 	if x.Op != OpEq {
 		path += "." + x.Op.String()
+	}
+	if kind == KindGeoPoint {
+		if err := c.geoLeaf(x, path); err != nil {
+			return Cond{}, err
+		}
 	}
 	if x.Op < OpEq || x.Op > OpRegexp {
 		return Cond{}, c.fail(path, "enum", nil, "unknown operator %v", x.Op)

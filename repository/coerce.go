@@ -154,6 +154,8 @@ func kindPhrase(k Kind) string {
 		return "a date-time (RFC 3339)"
 	case KindAny, KindArray, KindObject:
 		return "an " + k.String()
+	case KindGeoPoint:
+		return "a GeoPoint"
 	}
 	return "a " + k.String()
 }

@@ -28,11 +28,13 @@ const (
 	OpIlike             // like, ignoring case
 	OpNilike            // nlike, ignoring case
 	OpRegexp            // Prop matches Value, a [Regexp]
+	OpNear              // GeoPoint Prop lies near Value, a [GeoNear]; see [Near]
 )
 
 var opNames = [...]string{OpAll: "", OpAnd: "and", OpOr: "or", OpEq: "eq", OpNeq: "neq", OpGt: "gt",
 	OpGte: "gte", OpLt: "lt", OpLte: "lte", OpInq: "inq", OpNin: "nin", OpBetween: "between",
-	OpExists: "exists", OpLike: "like", OpNlike: "nlike", OpIlike: "ilike", OpNilike: "nilike", OpRegexp: "regexp"}
+	OpExists: "exists", OpLike: "like", OpNlike: "nlike", OpIlike: "ilike", OpNilike: "nilike", OpRegexp: "regexp",
+	OpNear: "near"}
 
 // String is the operator's name in LoopBack's where clause.
 func (o Op) String() string {
@@ -70,7 +72,8 @@ func (r Regexp) String() string { return "/" + r.Pattern + "/" + r.Flags }
 //
 // After a check, Value holds nil, bool, int64, float64, string or
 // time.Time; []any of those for inq, nin and between; bool for exists; a
-// [Regexp] for regexp; the pattern string for the like operators.
+// [Regexp] for regexp; the pattern string for the like operators; a
+// [GeoNear] for near, its unit set.
 type Cond struct {
 	Op    Op
 	Prop  string // the property compared; dotted for nested values (address.city)

@@ -131,6 +131,9 @@ func (r *DefaultCrudRepository[T, ID]) CreateAll(ctx context.Context, entities [
 		if err := checkEntity(r.model, d); err != nil {
 			return nil, err
 		}
+		if err := geoData(r.model, d); err != nil {
+			return nil, err
+		}
 		data[i] = d
 	}
 	stored, err := r.conn.Create(ctx, r.model, data)
@@ -372,7 +375,7 @@ func (r *DefaultCrudRepository[T, ID]) patchData(data Patch[T]) (Data, error) {
 	}
 	d := data.Data()
 	delete(d, r.model.ID.Name)
-	return d, nil
+	return d, geoData(r.model, d)
 }
 
 // UpdateAll applies data to the entities matching where (nil: all).
@@ -433,6 +436,9 @@ func (r *DefaultCrudRepository[T, ID]) ReplaceByID(ctx context.Context, id ID, e
 		return err
 	}
 	if err := checkEntity(r.model, d); err != nil {
+		return err
+	}
+	if err := geoData(r.model, d); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(id)

@@ -35,8 +35,19 @@
 // naming the place, and text values are coerced to the property's type. In
 // code, conditions are built with [Eq], [Neq], [Gt], [Gte], [Lt], [Lte],
 // [Inq], [Nin], [Between], [Exists], [Like], [Nlike], [Ilike], [Nilike],
-// [Match], [And] and [Or]; the result is a [Cond], the tree connectors
-// receive.
+// [Match], [Near], [And] and [Or]; the result is a [Cond], the tree
+// connectors receive.
+//
+// # GeoPoint and near
+//
+// A property of type [GeoPoint] (or *GeoPoint) is LoopBack's GeoPoint:
+// read from {"lat","lng"}, "lat,lng" or [lat,lng], stored and answered as
+// {"lat","lng"}. A where clause's near ([Near], or {"location": {"near":
+// "49.28,-123.12", "maxDistance": 5, "unit": "kilometers"}}) keeps the
+// entities within its distances, measured by LoopBack's haversine and
+// earth radius per [Unit] (miles by default), and the answer is nearest
+// first: the repository adds the distance as an [Order] key after the
+// filter's own and before the id.
 //
 // # Caps
 //

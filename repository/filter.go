@@ -11,6 +11,11 @@ import (
 type Order struct {
 	Prop string
 	Desc bool
+	// Near sorts GeoPoint property Prop by its distance from this point,
+	// nearest first (Desc: farthest first); entities without the property
+	// sort first. A find whose where clause holds a [Near] gets this key
+	// from the repository.
+	Near *GeoPoint
 }
 
 // Asc sorts by prop, ascending.
@@ -21,6 +26,9 @@ func Desc(prop string) Order { return Order{Prop: prop, Desc: true} }
 
 // String writes o as LoopBack does: "title DESC".
 func (o Order) String() string {
+	if o.Near != nil {
+		return nearString(o)
+	}
 	if o.Desc {
 		return o.Prop + " DESC"
 	}
@@ -220,6 +228,7 @@ func (c *checker) query(q Query, path string, depth int) (Query, error) {
 	if q.Order, err = c.checkOrder(q.Order, join(path, "order")); err != nil {
 		return q, err
 	}
+	q.Order = withDistanceOrder(q.Order, c.nearCond)
 	if q.Limit < 0 {
 		return q, c.fail(join(path, "limit"), "minimum", map[string]any{"comparison": ">=", "limit": 0}, "must be >= 0 (0: no limit)")
 	}
@@ -313,8 +322,11 @@ func (c *checker) orderKey(n int, o Order, path string, i int) error {
 		return c.fail(at, "maxItems", map[string]any{"limit": c.lim.MaxOrder},
 			"an order may have at most %d keys (a property given twice counts once)", c.lim.MaxOrder)
 	}
-	_, err := c.property(o.Prop, at)
-	return err
+	p, err := c.property(o.Prop, at)
+	if err != nil {
+		return err
+	}
+	return c.checkNearOrder(o, p, at)
 }
 
 // names lists the properties a client may name.

@@ -38,6 +38,9 @@ func (c Cond) write(b *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	if c.Op == OpNear {
+		return writeNear(b, key, c.Value)
+	}
 	val, err := json.Marshal(jsonValue(c.Value))
 	if err != nil {
 		return err
@@ -103,6 +106,9 @@ func (q Query) MarshalJSON() ([]byte, error) {
 	}
 	out.Fields, out.Limit, out.Skip = q.Fields, q.Limit, q.Skip
 	for _, o := range q.Order {
+		if o.Near != nil {
+			continue // the where clause's near says it again
+		}
 		out.Order = append(out.Order, o.String())
 	}
 	for _, inc := range q.Include {

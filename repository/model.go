@@ -30,8 +30,13 @@ const (
 	KindArray              // slices and arrays
 )
 
+// KindGeoPoint is a [GeoPoint] property: stored as {"lat", "lng"},
+// queried with near.
+const KindGeoPoint = KindArray + 1
+
 var kindNames = [...]string{KindAny: "any", KindString: "string", KindInt: "integer", KindFloat: "number",
-	KindBool: "boolean", KindTime: "date-time", KindObject: "object", KindArray: "array"}
+	KindBool: "boolean", KindTime: "date-time", KindObject: "object", KindArray: "array",
+	KindGeoPoint: "geopoint"}
 
 // String is the kind's JSON-schema name: string, integer, number, ...
 func (k Kind) String() string {
@@ -416,6 +421,7 @@ func propertyOf(sf reflect.StructField, idx []int, jtag, jname string) (*Propert
 
 var (
 	timeType      = reflect.TypeFor[time.Time]()
+	geoPointType  = reflect.TypeFor[GeoPoint]()
 	marshalerType = reflect.TypeFor[json.Marshaler]()
 	textType      = reflect.TypeFor[encoding.TextMarshaler]()
 )
@@ -427,6 +433,8 @@ func kindOf(t reflect.Type) Kind {
 	switch {
 	case t == timeType:
 		return KindTime
+	case t == geoPointType:
+		return KindGeoPoint
 	case t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType):
 		return KindAny
 	case t.Implements(textType) || reflect.PointerTo(t).Implements(textType):

@@ -119,6 +119,9 @@ func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
 				return Cond{}, c.fail(at, "type", map[string]any{"type": "array"}, "%s must be a list of where clauses", k)
 			}
 			subs := make([]Cond, 0, len(list))
+			if k == "or" {
+				c.inOr++
+			}
 			for i, item := range list {
 				m, isObj := item.(map[string]any)
 				if !isObj {
@@ -135,6 +138,9 @@ func (c *checker) parseWhere(tree any, path string, depth int) (Cond, error) {
 					return Cond{}, err
 				}
 				subs = append(subs, s)
+			}
+			if k == "or" {
+				c.inOr--
 			}
 			if k == "and" {
 				conds = append(conds, And(subs...))
@@ -166,16 +172,24 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 		x, err := c.leaf(Cond{Op: OpEq, Prop: prop, Value: v}, path)
 		return []Cond{x}, err
 	}
-	if _, err := c.property(prop, path); err != nil {
+	p, err := c.property(prop, path)
+	if err != nil {
 		return nil, err
 	}
 	if len(ops) == 0 {
 		return nil, c.fail(path, "minProperties", map[string]any{"limit": 1}, "an operator object needs an operator (eq, gt, inq, like, ...)")
 	}
+	if isNearObject(ops) {
+		x, err := c.parseNear(prop, ops, path)
+		return []Cond{x}, err
+	}
 	out := make([]Cond, 0, len(ops))
 	for _, name := range sortedKeys(ops) {
 		at := join(path, name)
 		op, known := opByName[name]
+		if !known && p != nil && p.Kind == KindGeoPoint {
+			return nil, c.geoLeaf(Cond{Op: OpGt, Prop: prop}, path) // a point given as an object
+		}
 		if !known {
 			e := c.fail(at, "enum", map[string]any{"allowedValues": opList()}, "unknown operator %q (%s)", name, strings.Join(opList(), ", "))
 			if strings.HasPrefix(name, "$") {
@@ -194,8 +208,8 @@ func (c *checker) parseProp(prop string, v any, path string) ([]Cond, error) {
 }
 
 func opList() []string {
-	out := make([]string, 0, OpRegexp-OpEq+1)
-	for o := OpEq; o <= OpRegexp; o++ {
+	out := make([]string, 0, OpNear-OpEq+1)
+	for o := OpEq; o <= OpNear; o++ {
 		out = append(out, o.String())
 	}
 	return out

@@ -48,11 +48,17 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 				return d.selfText(p, s, v)
 			}
 		}
-		t, err := d.parseJSONParam(p, s, &st.sc)
-		if err != nil {
-			return err
+		if c := derefCodec(p.c); c.kind == kRaw && !json.Valid([]byte(s)) && reflect.PointerTo(c.t).Implements(textUnmarshalerType) {
+			// A type that reads JSON and text takes text that is not JSON
+			// as a string: a GeoPoint's ?here=49.28,-123.12.
+			tree = s
+		} else {
+			t, err := d.parseJSONParam(p, s, &st.sc)
+			if err != nil {
+				return err
+			}
+			tree = t
 		}
-		tree = t
 	}
 	if p.self != nil {
 		return d.selfTree(p, tree, v)

@@ -49,6 +49,9 @@ func compile(c repository.Cond, budget *repository.WorkBudget) (matcher, error) 
 			return false
 		}, nil
 	}
+	if c.Op == repository.OpNear {
+		return nearMatcher(c)
+	}
 	test, negate, err := leafTest(c, budget)
 	if err != nil {
 		return nil, err

@@ -92,7 +92,8 @@ type sorted struct {
 // orderKey is one key of an order with its dotted path split once.
 type orderKey struct {
 	prop string
-	path []string // nil: not dotted
+	path []string             // nil: not dotted
+	near *repository.GeoPoint // non-nil: the distance from this point
 }
 
 // sortRows sorts rows (in id order) by q.Order, stably, then skips and
@@ -102,7 +103,7 @@ type orderKey struct {
 func (s *scan) sortRows(rows []*row, q repository.Query) ([]*row, error) {
 	keys := make([]orderKey, len(q.Order))
 	for i, o := range q.Order {
-		keys[i].prop = o.Prop
+		keys[i].prop, keys[i].near = o.Prop, o.Near
 		if strings.Contains(o.Prop, ".") {
 			keys[i].path = strings.Split(o.Prop, ".")
 		}
@@ -168,6 +169,9 @@ func (s *scan) sortRows(rows []*row, q repository.Query) ([]*row, error) {
 // orderValue is a row's value for an order key: the property, or the
 // first value at its dotted path; ok is false for absent and null.
 func orderValue(r *row, k orderKey) (any, bool) {
+	if k.near != nil {
+		return distanceValue(r, k)
+	}
 	if k.path != nil { // the checker reads a dotted key as a path, never as a name
 		return firstPathValue(r.vals, k.path)
 	}

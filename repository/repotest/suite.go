@@ -26,6 +26,7 @@ func Run(t *testing.T, newConn NewConnector) {
 	t.Run("crud", func(t *testing.T) { runEach(t, newConn, crudCases()) })
 	t.Run("filter", func(t *testing.T) { runFilters(t, newConn) })
 	t.Run("limits", func(t *testing.T) { runEach(t, newConn, limitCases()) })
+	t.Run("geo", func(t *testing.T) { runGeo(t, newConn) })
 	t.Run("relations", func(t *testing.T) {
 		for _, c := range relationCases() {
 			t.Run(c.name, func(t *testing.T) { c.run(t, newRelFixture(t, newConn)) })
@@ -35,7 +36,7 @@ func Run(t *testing.T, newConn NewConnector) {
 
 // Cases lists the suite's cases, in the order [Run] runs them, as
 // "group/case": "crud/create assigns sequential ids per model". The
-// groups are crud, filter, limits and relations. go test names a subtest with its
+// groups are crud, filter, limits, geo and relations. go test names a subtest with its
 // spaces as underscores, so TestSuite/crud/create_assigns_sequential_ids
 // is the -run pattern of that case in a test TestSuite that calls Run.
 func Cases() []string {
@@ -51,6 +52,9 @@ func Cases() []string {
 	}
 	for _, c := range limitCases() {
 		out = append(out, "limits/"+c.name)
+	}
+	for _, c := range geoCaseList {
+		out = append(out, "geo/"+c.name)
 	}
 	for _, c := range relationCases() {
 		out = append(out, "relations/"+c.name)

@@ -99,6 +99,9 @@ func (s *stmt) cond(t *table, c repository.Cond, depth int) (string, error) {
 		}
 		return joinBalanced(parts, sep), nil
 	}
+	if c.Op == repository.OpNear {
+		return s.nearCond(t, c)
+	}
 	if c.Op < repository.OpEq || c.Op > repository.OpRegexp {
 		return "", filterErr(c.Prop, "unknown operator %v", c.Op)
 	}
@@ -327,6 +330,10 @@ func (s *stmt) order(t *table, os []repository.Order) error {
 			return filterErr(fmt.Sprintf("order[%d]", i), "%s has no property %q", t.model.Name, o.Prop)
 		}
 		dir := pick(o.Desc, " DESC NULLS LAST", " ASC NULLS FIRST")
+		if o.Near != nil {
+			s.write(s.d.distanceExpr(s, col.q, *o.Near), dir)
+			continue
+		}
 		if dotted || col.store == storeJSON {
 			var path []string
 			if dotted {

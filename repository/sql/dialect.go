@@ -49,6 +49,12 @@ type dialect interface {
 	// jsonOrder is the sort keys of the value of JSON column col at path:
 	// its type's rank, then the value.
 	jsonOrder(s *stmt, col string, path []string) []string
+	// nearExpr is the test that the GeoPoint in column col lies within
+	// n's bounds (see geo.go).
+	nearExpr(s *stmt, col string, n repository.GeoNear) string
+	// distanceExpr is the sort key of the distance from p to the GeoPoint
+	// in column col: the haversine angle, NULL without a point.
+	distanceExpr(s *stmt, col string, p repository.GeoPoint) string
 }
 
 // quote writes an identifier in double quotes, doubling inner quotes: the

@@ -102,7 +102,11 @@ func suiteModels(tb testing.TB) []*repository.Model {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return []*repository.Model{todo, note}
+	shop, err := repository.ModelOf[repotest.Shop]()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []*repository.Model{todo, note, shop}
 }
 
 // migrated is c with the suite's tables created.

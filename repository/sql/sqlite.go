@@ -149,6 +149,8 @@ func registerFunctions() error {
 		{"loom_json", 5, fnJSON},
 		{"loom_json_rank", 2, fnJSONRank},
 		{"loom_json_key", 2, fnJSONKey},
+		{"loom_geo_near", 6, fnGeoNear},
+		{"loom_geo_distance", 3, fnGeoDistance},
 	}
 	for _, f := range fns {
 		if err := sqlite.RegisterDeterministicScalarFunction(f.name, f.n, f.fn); err != nil {
