@@ -142,7 +142,7 @@ func (p *Patch[T]) UnmarshalJSON(b []byte) error {
 			details = append(details, fromRule(rules.AdditionalDetail("", name)))
 			continue
 		default:
-			details = append(details, checkValue(m, plan, name, raw.Bytes())...)
+			details = append(details, checkValidated(m, plan, name, raw.Bytes())...)
 		}
 		d[name] = raw.Bytes()
 	}
@@ -191,10 +191,13 @@ func (p Patch[T]) check(m *Model) error {
 			// kept by a non-strict model (see StrictModel)
 		case prop == nil:
 			details = append(details, fromRule(rules.AdditionalDetail("", k)))
-		case p.unset[k] && prop.Required:
-			details = append(details, blank(k))
-		case !p.unset[k]:
-			details = append(details, checkValue(m, plan, k, p.data[k])...)
+		case p.unset[k]:
+			if prop.Required {
+				details = append(details, blank(k, nil))
+			}
+			details = append(details, m.patchDetails(k, nil)...)
+		default:
+			details = append(details, checkValidated(m, plan, k, p.data[k])...)
 		}
 	}
 	if len(details) > 0 {
@@ -219,7 +222,7 @@ func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []
 		return []Detail{fromRule(rules.TypeDetail(path, kind.JSONType()))}
 	}
 	if prop.Required && kind == rules.KindString && bytes.Equal(raw, []byte(`""`)) {
-		return []Detail{blank(name)}
+		return []Detail{blank(name, raw)}
 	}
 	var r *rules.Rules
 	if f := plan.Field(name); f != nil {
@@ -229,10 +232,25 @@ func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []
 	return fromRules(rules.Decode(raw, v, path, r))
 }
 
-// blank is the detail of a required property made null or empty.
-func blank(name string) Detail {
-	return Detail{Path: rules.Pointer("", name), Code: "required", Message: "can't be blank",
-		Info: map[string]any{"missingProperty": name}}
+// checkValidated is checkValue, then the property's validations (see
+// validate.go) when the value is of the property's type.
+func checkValidated(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
+	details := checkValue(m, plan, name, raw)
+	if len(details) == 0 || len(details) == 1 && details[0].Code == CodePresence {
+		details = append(details, m.patchDetails(name, raw)...)
+	}
+	return details
+}
+
+// blank is the detail of a required property made empty (raw "") or
+// unset (raw nil): juggler's presence failure.
+func blank(name string, raw json.RawMessage) Detail {
+	var value any // undefined
+	if raw != nil {
+		value = raw
+	}
+	return Detail{Path: rules.Pointer("", name), Code: CodePresence, Message: "can't be blank",
+		Info: map[string]any{"value": value}}
 }
 
 func fromRule(d rules.Detail) Detail { return Detail(d) }

@@ -189,14 +189,30 @@ func TestValidationsAreDocumentedAsSchemaKeywords(t *testing.T) {
 }
 
 type (
-	badName      struct{ N string `json:"n"` }
-	badKind      struct{ N bool `json:"n"` }
-	badOption    struct{ N string `json:"n"` }
-	badList      struct{ N int `json:"n"` }
-	badRegexp    struct{ N string `json:"n"` }
-	badScope     struct{ N string `json:"n"` }
-	badLength    struct{ N string `json:"n"` }
-	badNegative  struct{ N string `json:"n"` }
+	badName struct {
+		N string `json:"n"`
+	}
+	badKind struct {
+		N bool `json:"n"`
+	}
+	badOption struct {
+		N string `json:"n"`
+	}
+	badList struct {
+		N int `json:"n"`
+	}
+	badRegexp struct {
+		N string `json:"n"`
+	}
+	badScope struct {
+		N string `json:"n"`
+	}
+	badLength struct {
+		N string `json:"n"`
+	}
+	badNegative struct {
+		N string `json:"n"`
+	}
 	badUniqueObj struct {
 		N map[string]int `json:"n"`
 	}
