@@ -1,0 +1,41 @@
+package repository
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestJSValueWritesAndElidesAsJuggler(t *testing.T) {
+	// Each want is juggler@3.36.1's message text for the value, from node.
+	tests := []struct{ raw, want string }{
+		{`"ab"`, `"ab"`},
+		{`"` + strings.Repeat("x", 61) + `"`, `"xxxxxxxxxxxxxxxxxxxxxxxxx...xxx"`},
+		{`"abcdefghijklmnopqrstuvwxyz012345"`, `"abcdefghijklmnopqrstuvwxyz012345"`},
+		{`"abcdefghijklmnopqrstuvwxyz0123456"`, `"abcdefghijklmnopqrstuvwxy...456"`},
+		{`"abcdefghijklmnopqrstuvwxyz0123456789}] )"`, `"abcdefghijklmnopqrstuvwxy...] )"`},
+		{`"abcdefghijklmnopqrstuvwxyz0123456789      "`, `"abcdefghijklmnopqrstuvwxy...   "`},
+		{`"` + strings.Repeat("é", 40) + `"`, `"ééééééééééééééééééééééééé...ééé"`},
+		{`"` + strings.Repeat("😀", 20) + `"`, `"😀😀😀😀😀😀😀😀😀😀😀😀\ud83d...\ude00😀"`},
+		{`"a\tb\"c\\d\u0001"`, `"a\tb\"c\\d\u0001"`},
+		{`"<&>"`, `"<&>"`},
+		{`5`, `5`},
+		{`1.5`, `1.5`},
+		{`true`, `true`},
+		{`null`, `null`},
+		{`["a","b","c"]`, `[ 'a', 'b', 'c' ]`},
+		{`[1,2]`, `[ 1, 2 ]`},
+		{`{"a":1}`, `{ a: 1 }`},
+		{`[]`, `[]`},
+		{`{}`, `{}`},
+		{`[[1],{"a":1},null]`, `[ [ 1 ], { a: 1 }, null ]`},
+		{`{"a-b":"x","c":[1],"d":{"e":1}}`, `{ 'a-b': 'x', c: [Array],...] }`},
+		{`"it's"`, `"it's"`},
+		{`["it's"]`, `[ "it's" ]`},
+	}
+	for _, tt := range tests {
+		if got := jsValue(json.RawMessage(tt.raw)); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.raw, got, tt.want)
+		}
+	}
+}
