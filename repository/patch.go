@@ -142,7 +142,7 @@ func (p *Patch[T]) UnmarshalJSON(b []byte) error {
 			details = append(details, fromRule(rules.AdditionalDetail("", name)))
 			continue
 		default:
-			details = append(details, checkValidated(m, plan, name, raw.Bytes())...)
+			details = append(details, checkValue(m, plan, name, raw.Bytes())...)
 		}
 		d[name] = raw.Bytes()
 	}
@@ -170,37 +170,38 @@ func (p Patch[T]) MarshalJSON() ([]byte, error) {
 	return p.data.MarshalJSON()
 }
 
-// check validates p against m; a patch decoded from JSON was checked then.
+// check validates p against m: the type and rules of each value (a patch
+// decoded from JSON was checked then), then, in juggler's order, the
+// presence of the required properties it sets and the validations of
+// each property it sets or unsets (see validate.go), whose failures are
+// juggler's ValidationError.
 func (p Patch[T]) check(m *Model) error {
 	if p.err != nil {
 		return p.err
 	}
-	if p.checked {
-		return nil
-	}
-	plan, err := rules.Of(m.Type)
-	if err != nil {
-		return err
-	}
-	var details []Detail
-	for _, k := range p.Props() {
-		switch prop := m.byName[k]; {
-		case prop == nil && m.relationNamed(k):
-			details = append(details, navigationalDetail(m, k))
-		case prop == nil && !m.Strict:
-			// kept by a non-strict model (see StrictModel)
-		case prop == nil:
-			details = append(details, fromRule(rules.AdditionalDetail("", k)))
-		case p.unset[k]:
-			if prop.Required {
-				details = append(details, blank(k, nil))
+	if !p.checked {
+		plan, err := rules.Of(m.Type)
+		if err != nil {
+			return err
+		}
+		var details []Detail
+		for _, k := range p.Props() {
+			switch prop := m.byName[k]; {
+			case prop == nil && m.relationNamed(k):
+				details = append(details, navigationalDetail(m, k))
+			case prop == nil && !m.Strict:
+				// kept by a non-strict model (see StrictModel)
+			case prop == nil:
+				details = append(details, fromRule(rules.AdditionalDetail("", k)))
+			case !p.unset[k]:
+				details = append(details, checkValue(m, plan, k, p.data[k])...)
 			}
-			details = append(details, m.patchDetails(k, nil)...)
-		default:
-			details = append(details, checkValidated(m, plan, k, p.data[k])...)
+		}
+		if len(details) > 0 {
+			return &ValidationError{Model: m.Name, Details: details}
 		}
 	}
-	if len(details) > 0 {
+	if details := m.patchValidations(p.data, p.unset); len(details) > 0 {
 		return &ValidationError{Model: m.Name, Details: details}
 	}
 	return nil
@@ -209,8 +210,8 @@ func (p Patch[T]) check(m *Model) error {
 // checkValue validates one property's JSON value against the model, as a
 // request body's property is: strictly decoded into the field's type, then
 // its rules and those of the objects it holds run. null is a value only
-// for a property of type any; an empty string is blank for a required
-// one.
+// for a property of type any. Whether a required property is blank is
+// the patch's validations' business (see Patch.check).
 func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
 	prop := m.byName[name]
 	path := rules.Pointer("", name)
@@ -221,36 +222,12 @@ func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []
 		}
 		return []Detail{fromRule(rules.TypeDetail(path, kind.JSONType()))}
 	}
-	if prop.Required && kind == rules.KindString && bytes.Equal(raw, []byte(`""`)) {
-		return []Detail{blank(name, raw)}
-	}
 	var r *rules.Rules
 	if f := plan.Field(name); f != nil {
 		r = f.Rules
 	}
 	v := reflect.New(prop.Type).Elem()
 	return fromRules(rules.Decode(raw, v, path, r))
-}
-
-// checkValidated is checkValue, then the property's validations (see
-// validate.go) when the value is of the property's type.
-func checkValidated(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
-	details := checkValue(m, plan, name, raw)
-	if len(details) == 0 || len(details) == 1 && details[0].Code == CodePresence {
-		details = append(details, m.patchDetails(name, raw)...)
-	}
-	return details
-}
-
-// blank is the detail of a required property made empty (raw "") or
-// unset (raw nil): juggler's presence failure.
-func blank(name string, raw json.RawMessage) Detail {
-	var value any // undefined
-	if raw != nil {
-		value = raw
-	}
-	return Detail{Path: rules.Pointer("", name), Code: CodePresence, Message: "can't be blank",
-		Info: map[string]any{"value": value}}
 }
 
 func fromRule(d rules.Detail) Detail { return Detail(d) }

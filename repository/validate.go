@@ -227,6 +227,44 @@ func sameID(a, b any) bool {
 	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
+// patchValidations validates a patch's data d, whose unset properties
+// are removed, as juggler would the entity it makes but only on what it
+// sends: each required property it sets blank or unsets fails presence,
+// and each property it sets or unsets runs its validations, in juggler's
+// order of properties.
+func (m *Model) patchValidations(d Data, unset map[string]bool) []Detail {
+	var names []string
+	if m.valid != nil {
+		names = m.valid.attrs
+	} else {
+		for _, p := range m.Properties {
+			if p.Required && !p.ID {
+				names = append(names, p.Name)
+			}
+		}
+	}
+	var details []Detail
+	for _, name := range names {
+		raw, sent := d[name]
+		if !sent {
+			continue
+		}
+		if unset[name] {
+			raw = nil
+		}
+		if p := m.byName[name]; p.Required && !p.ID && (raw == nil || isBlank(p, raw)) {
+			var value any // undefined
+			if raw != nil {
+				value = raw
+			}
+			details = append(details, Detail{Path: "/" + name, Code: CodePresence, Message: "can't be blank",
+				Info: map[string]any{"value": value}})
+		}
+		details = append(details, m.patchDetails(name, raw)...)
+	}
+	return details
+}
+
 // patchDetails runs the validations of one property a patch sets to raw
 // (nil: unsets).
 func (m *Model) patchDetails(name string, raw json.RawMessage) []Detail {

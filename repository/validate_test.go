@@ -139,15 +139,28 @@ func TestPatchesValidateWhatTheySend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A patch read from JSON (a request body): an empty name fails both
-	// presence and length, as LoopBack's patchAttributes answers.
+	// A patch read from JSON (a request body) is checked for types when
+	// decoded, and validated when used: an empty name fails both presence
+	// and length, as LoopBack's patchAttributes answers.
 	var p repository.Patch[CoffeeShop]
-	err = json.Unmarshal([]byte(`{"name":""}`), &p)
+	if err := json.Unmarshal([]byte(`{"name":""}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	err = repo.UpdateByID(ctx, shop.ID, p)
 	expectInvalid(t, err, "The `CoffeeShop` instance is not valid. Details: `name` can't be blank (value: \"\"); `name` is blank (value: \"\").",
 		`{"context":"CoffeeShop","codes":{"name":["presence","length.blank"]},"messages":{"name":["can't be blank","is blank"]}}`)
-	err = json.Unmarshal([]byte(`{"name":"ab","city":"Seattle"}`), &p)
+	if err := json.Unmarshal([]byte(`{"name":"ab","city":"Seattle"}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	_, err = repo.UpdateAll(ctx, p, nil)
 	expectInvalid(t, err, "",
 		`{"context":"CoffeeShop","codes":{"name":["length.min"]},"messages":{"name":["too short"]}}`)
+	// A type error is found when decoding, as a request body's.
+	err = json.Unmarshal([]byte(`{"name":5}`), &p)
+	var ve *repository.ValidationError
+	if !errors.As(err, &ve) || ve.Details[0].Code != "type" {
+		t.Fatalf("decoding a number name: %v", err)
+	}
 
 	// A patch built in code is validated by UpdateByID.
 	err = repo.UpdateByID(ctx, shop.ID, repository.Patch[CoffeeShop]{}.Set("city", "Nowhere"))
