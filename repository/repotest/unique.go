@@ -128,6 +128,17 @@ func uniqueCases() []uniqueCase {
 			if n, _ := f.shops.Count(f.ctx, nil); n.Count != 0 {
 				t.Fatalf("%d shops stored", n.Count)
 			}
+			// and the refused batch left no trace: its values are free
+			f.create(t, Shop{Name: "Twin"})
+			f.create(t, Shop{Name: "Solo"})
+		}},
+		{"a value freed by a delete or an update can be taken", func(t *testing.T, f *uniqueFixture) {
+			a := f.create(t, Shop{Name: "Bean"})
+			b := f.create(t, Shop{Name: "Brew"})
+			f.must(t, f.shops.UpdateByID(f.ctx, b.ID, repository.Patch[Shop]{}.Set("name", "Brewed")))
+			f.create(t, Shop{Name: "Brew"})
+			f.must(t, f.shops.DeleteByID(f.ctx, a.ID))
+			f.create(t, Shop{Name: "Bean"})
 		}},
 		{"updateAll giving two entities one value is a 422", func(t *testing.T, f *uniqueFixture) {
 			f.create(t, Shop{Name: "A"})
@@ -184,6 +195,13 @@ func uniqueCases() []uniqueCase {
 				t.Fatalf("%d shops stored", c.Count)
 			}
 		}},
+	}
+}
+
+func (f *uniqueFixture) must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

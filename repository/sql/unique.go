@@ -74,7 +74,7 @@ func (c *Connector) notUnique(t *table, err error, d repository.Data) error {
 		if ierr != nil {
 			continue
 		}
-		if constraint != "" && constraint == name || constraint == "" && sqliteColumns(text, t, props) {
+		if constraint != "" && constraint == pgIdentifier(name) || constraint == "" && sqliteColumns(text, t, props) {
 			return repository.NotUnique(t.model, props, d)
 		}
 	}
@@ -104,4 +104,12 @@ func sqliteColumns(text string, t *table, props []string) bool {
 		}
 	}
 	return slices.Equal(got, want)
+}
+
+// pgIdentifier is name as PostgreSQL keeps it: cut to 63 bytes.
+func pgIdentifier(name string) string {
+	if len(name) > 63 {
+		return name[:63]
+	}
+	return name
 }
