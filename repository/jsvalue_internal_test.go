@@ -39,3 +39,25 @@ func TestJSValueWritesAndElidesAsJuggler(t *testing.T) {
 		}
 	}
 }
+
+func TestJugglersMessageGroupsDetailsByProperty(t *testing.T) {
+	// given failures in the order found: name's, city's, then name's
+	// uniqueness (juggler's asynchronous validation comes last)
+	value := map[string]any{"value": json.RawMessage(`"ab"`)}
+	e := &ValidationError{Model: "Shop", Details: []Detail{
+		{Path: "/name", Code: "length.min", Message: "too short", Info: value},
+		{Path: "/city", Code: "inclusion", Message: "is not included in the list", Info: map[string]any{"value": json.RawMessage(`"x"`)}},
+		{Path: "/name", Code: "uniqueness", Message: "is not unique", Info: value},
+	}}
+	// then the message lists each property's failures together, in the
+	// order of its first, as juggler's errors object does
+	want := "The `Shop` instance is not valid. Details: `name` too short (value: \"ab\"); `name` is not unique (value: \"ab\"); " +
+		"`city` is not included in the list (value: \"x\")."
+	if got := e.Error(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	// and a code with a kind (length.min) is juggler's
+	if _, ok := e.ErrorDetails().(JugglerDetails); !ok {
+		t.Fatalf("details %T", e.ErrorDetails())
+	}
+}

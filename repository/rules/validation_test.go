@@ -275,3 +275,35 @@ func planWith(t *testing.T, typ reflect.Type, vs ...rules.Validation) *rules.Pla
 	}
 	return rules.WithValidations(p, vs...)
 }
+
+func TestInclusionComparesNumbersAsJavaScript(t *testing.T) {
+	// given an inclusion list of whole numbers on an integer and on a
+	// float property: 1 and 1.0 are one number, as in JavaScript
+	type m struct {
+		N int     `json:"n"`
+		F float64 `json:"f"`
+		B bool    `json:"b"`
+	}
+	p := planWith(t, reflect.TypeFor[m](),
+		rules.InclusionOf("n", []any{1, 2}),
+		rules.ExclusionOf("f", []any{0.5, 3}, rules.AllowNull()),
+		rules.InclusionOf("b", []any{true}))
+	for _, tt := range []struct {
+		prop, raw, codes string
+	}{
+		{"n", `1`, ""},
+		{"n", `1.0`, ""},
+		{"n", `3`, "inclusion"},
+		{"f", `3.0`, "exclusion"},
+		{"f", `0.5`, "exclusion"},
+		{"f", `0.25`, ""},
+		{"f", `null`, ""},
+		{"b", `false`, "inclusion"},
+		{"b", `true`, ""},
+	} {
+		codes, _ := run(t, p, tt.prop, json.RawMessage(tt.raw))
+		if got := strings.Join(codes, ","); got != tt.codes {
+			t.Errorf("%s=%s: codes %q, want %q", tt.prop, tt.raw, got, tt.codes)
+		}
+	}
+}
