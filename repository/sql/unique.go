@@ -17,8 +17,10 @@ import (
 // that the database decides between two concurrent writes of one value.
 // The index leaves out the rows it does not check: NULLs are distinct in
 // SQL, and a string column's "" is excluded (WHERE col <> ”), as the
-// validation does not check a blank value. Creating it over rows that
-// already hold duplicates fails the migration, naming the index.
+// validation does not check a blank value; such an index also gets a
+// plain one, <table>_<columns>_idx, for the repository's lookups.
+// Creating it over rows that already hold duplicates fails the migration,
+// naming the index.
 func (c *Connector) uniqueIndexes(ctx context.Context, q Querier, t *table) error {
 	for _, props := range t.model.Unique() {
 		name, cols, where, err := uniqueIndex(t, props)
@@ -31,6 +33,17 @@ func (c *Connector) uniqueIndexes(ctx context.Context, q Querier, t *table) erro
 		}
 		if _, err := q.ExecContext(ctx, create); err != nil {
 			return fmt.Errorf("sql: migrate %s: creating unique index %s (does the table hold duplicates?): %w", t.model.Name, name, err)
+		}
+		if len(where) == 0 {
+			continue
+		}
+		// A partial index serves no lookup of a value given as a
+		// parameter (name = ? does not prove name <> ''), and the
+		// repository looks values up before writing: index them whole.
+		lookup := strings.TrimSuffix(name, "_key") + "_idx"
+		create = "CREATE INDEX IF NOT EXISTS " + quote(lookup) + " ON " + t.ref + " (" + strings.Join(cols, ", ") + ")"
+		if _, err := q.ExecContext(ctx, create); err != nil {
+			return fmt.Errorf("sql: migrate %s: creating index %s: %w", t.model.Name, lookup, err)
 		}
 	}
 	return nil
