@@ -61,15 +61,16 @@ var defaultMessages = map[string]string{
 
 // Fail is the detail of c failing, with kind ("min", "blank", ...; ""
 // for none) on raw, the property's JSON value (nil: unset), at path: the
-// code, juggler's message (or c.Message) and Info["value"], the value as
-// a json.RawMessage or nil when unset.
+// code, juggler's message (or c.Message, but for "is blank" and "is
+// null", which juggler keeps) and Info["value"], the value as a
+// json.RawMessage or nil when unset.
 func (c *Check) Fail(path, kind string, raw json.RawMessage) Detail {
 	code := c.Code
 	if kind != "" {
 		code += "." + kind
 	}
 	msg := c.Message
-	if msg == "" {
+	if msg == "" || kind == "blank" || kind == "null" { // juggler keeps these
 		msg = defaultMessages[code]
 		if msg == "" {
 			msg = defaultMessages[kind]

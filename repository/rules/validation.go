@@ -203,9 +203,12 @@ func ScopedTo(props ...string) Option {
 	return Option{"ScopedTo", func(c *config) { c.scope = append(c.scope, props...) }}
 }
 
-// Message replaces the message of every failure of the validation, as
+// Message replaces the message of the validation's failures, as
 // juggler's message option: UniquenessOf("email", Message("Email already
-// exists")).
+// exists")). As in juggler, an unset, "" or null value still fails with
+// "is blank" or "is null"; where juggler answers "is invalid" for a
+// failure with a kind (length.min, numericality.int), the message given
+// is kept.
 func Message(text string) Option { return Option{"Message", func(c *config) { c.message = text }} }
 
 // compileValidations compiles the validations of p's type, when it is a
