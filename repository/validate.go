@@ -38,6 +38,8 @@ type validation struct {
 	// unique are the uniqueness checks, run after the others as juggler
 	// runs its asynchronous validations.
 	unique []*rules.Check
+	// uniqueSets are their properties, as Model.Unique lists them.
+	uniqueSets [][]string
 }
 
 func newValidation(m *Model, plan *rules.Plan) *validation {
@@ -55,6 +57,7 @@ func newValidation(m *Model, plan *rules.Plan) *validation {
 			v.unique = append(v.unique, c)
 		}
 	}
+	v.uniqueSets = plan.Unique()
 	return v
 }
 
@@ -63,12 +66,13 @@ func newValidation(m *Model, plan *rules.Plan) *validation {
 // properties, then the property validated. A connector enforces each
 // where its writes are decided (the memory connector under its write
 // lock, the SQL connectors with a unique index), answering [NotUnique].
-// A tuple holding an unset, null or "" value is not checked.
+// A tuple holding an unset, null or "" value is not checked. The lists
+// are the model's: do not change them.
 func (m *Model) Unique() [][]string {
 	if m.valid == nil {
 		return nil
 	}
-	return m.valid.plan.Unique()
+	return m.valid.uniqueSets
 }
 
 // NotUnique is the error a connector answers when a write would store
