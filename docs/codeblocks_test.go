@@ -61,6 +61,7 @@ var knownImports = map[string]string{
 	"memory":      "github.com/loomhq/loom/repository/memory",
 	"repository":  "github.com/loomhq/loom/repository",
 	"repotest":    "github.com/loomhq/loom/repository/repotest",
+	"rules":       "github.com/loomhq/loom/repository/rules",
 	"rest":        "github.com/loomhq/loom/rest",
 	"sequence":    "github.com/loomhq/loom/sequence",
 	"fx":          "go.uber.org/fx",

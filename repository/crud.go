@@ -128,7 +128,7 @@ func (r *DefaultCrudRepository[T, ID]) CreateAll(ctx context.Context, entities [
 		if err := checkNavigational(r.model, d); err != nil {
 			return nil, err
 		}
-		if err := checkEntity(r.model, d); err != nil {
+		if err := validateEntity(ctx, r.conn, r.model, d, nil); err != nil {
 			return nil, err
 		}
 		if err := geoData(r.model, d); err != nil {
@@ -407,6 +407,9 @@ func (r *DefaultCrudRepository[T, ID]) UpdateByID(ctx context.Context, id ID, da
 	if err != nil {
 		return err
 	}
+	if err := validatePatch(ctx, r.conn, r.model, d, where, id); err != nil {
+		return err
+	}
 	var n int
 	if len(d) == 0 {
 		n, err = r.conn.Count(ctx, r.model, where)
@@ -435,7 +438,7 @@ func (r *DefaultCrudRepository[T, ID]) ReplaceByID(ctx context.Context, id ID, e
 	if err := checkNavigational(r.model, d); err != nil {
 		return err
 	}
-	if err := checkEntity(r.model, d); err != nil {
+	if err := validateEntity(ctx, r.conn, r.model, d, id); err != nil {
 		return err
 	}
 	if err := geoData(r.model, d); err != nil {

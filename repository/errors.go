@@ -180,7 +180,8 @@ var jugglerCodes = map[string]bool{CodePresence: true, CodeAbsence: true, CodeLe
 func (e *ValidationError) juggler() bool {
 	for _, d := range e.Details {
 		_, valued := d.Info["value"]
-		if !jugglerCodes[d.Code] || !valued || !strings.HasPrefix(d.Path, "/") {
+		base, _, _ := strings.Cut(d.Code, ".") // length.min is a length failure
+		if !jugglerCodes[base] || !valued || !strings.HasPrefix(d.Path, "/") {
 			return false
 		}
 	}
@@ -191,7 +192,11 @@ func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The `%s` instance is not valid. Details:", e.Model)
 	juggler := e.juggler()
-	for i, d := range e.Details {
+	details := e.Details
+	if juggler {
+		details = byProperty(details)
+	}
+	for i, d := range details {
 		if i > 0 {
 			b.WriteString(";")
 		}
@@ -209,7 +214,8 @@ func (e *ValidationError) Error() string {
 }
 
 // jugglerValue writes a property's value as juggler's message does:
-// strings as JSON, other values bare, no value as undefined.
+// strings as JSON, other values bare, no value as undefined; past 32
+// characters, elided (see jsValue).
 func jugglerValue(v any) string {
 	switch raw := v.(type) {
 	case nil:
@@ -218,7 +224,7 @@ func jugglerValue(v any) string {
 		if len(raw) == 0 {
 			return "undefined"
 		}
-		return string(raw)
+		return jsValue(raw)
 	case []byte:
 		return jugglerValue(json.RawMessage(raw))
 	}
@@ -226,7 +232,7 @@ func jugglerValue(v any) string {
 	if err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(b)
+	return jsValue(b)
 }
 
 // StatusCode is 422.

@@ -100,6 +100,9 @@ type Model struct {
 	extra []int
 	// rels are the relations its navigational fields declare.
 	rels relationSet
+	// valid are its validations (see validate.go); nil when it declares
+	// none.
+	valid *validation
 }
 
 // Property returns the property named name, or nil.
@@ -190,8 +193,12 @@ func buildModel(t reflect.Type) (*Model, error) {
 		return nil, fmt.Errorf(`no id property: tag one field loom:"id"`)
 	}
 	// The validate tags compile now, so that a bad rule fails at start-up.
-	if _, err := rules.Of(t); err != nil {
+	plan, err := rules.Of(t)
+	if err != nil {
 		return nil, err
+	}
+	if len(plan.Checks) > 0 {
+		m.valid = newValidation(m, plan)
 	}
 	strict, err := strictOf(t, m.extra)
 	if err != nil {

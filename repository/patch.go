@@ -170,34 +170,38 @@ func (p Patch[T]) MarshalJSON() ([]byte, error) {
 	return p.data.MarshalJSON()
 }
 
-// check validates p against m; a patch decoded from JSON was checked then.
+// check validates p against m: the type and rules of each value (a patch
+// decoded from JSON was checked then), then, in juggler's order, the
+// presence of the required properties it sets and the validations of
+// each property it sets or unsets (see validate.go), whose failures are
+// juggler's ValidationError.
 func (p Patch[T]) check(m *Model) error {
 	if p.err != nil {
 		return p.err
 	}
-	if p.checked {
-		return nil
-	}
-	plan, err := rules.Of(m.Type)
-	if err != nil {
-		return err
-	}
-	var details []Detail
-	for _, k := range p.Props() {
-		switch prop := m.byName[k]; {
-		case prop == nil && m.relationNamed(k):
-			details = append(details, navigationalDetail(m, k))
-		case prop == nil && !m.Strict:
-			// kept by a non-strict model (see StrictModel)
-		case prop == nil:
-			details = append(details, fromRule(rules.AdditionalDetail("", k)))
-		case p.unset[k] && prop.Required:
-			details = append(details, blank(k))
-		case !p.unset[k]:
-			details = append(details, checkValue(m, plan, k, p.data[k])...)
+	if !p.checked {
+		plan, err := rules.Of(m.Type)
+		if err != nil {
+			return err
+		}
+		var details []Detail
+		for _, k := range p.Props() {
+			switch prop := m.byName[k]; {
+			case prop == nil && m.relationNamed(k):
+				details = append(details, navigationalDetail(m, k))
+			case prop == nil && !m.Strict:
+				// kept by a non-strict model (see StrictModel)
+			case prop == nil:
+				details = append(details, fromRule(rules.AdditionalDetail("", k)))
+			case !p.unset[k]:
+				details = append(details, checkValue(m, plan, k, p.data[k])...)
+			}
+		}
+		if len(details) > 0 {
+			return &ValidationError{Model: m.Name, Details: details}
 		}
 	}
-	if len(details) > 0 {
+	if details := m.patchValidations(p.data, p.unset); len(details) > 0 {
 		return &ValidationError{Model: m.Name, Details: details}
 	}
 	return nil
@@ -206,8 +210,8 @@ func (p Patch[T]) check(m *Model) error {
 // checkValue validates one property's JSON value against the model, as a
 // request body's property is: strictly decoded into the field's type, then
 // its rules and those of the objects it holds run. null is a value only
-// for a property of type any; an empty string is blank for a required
-// one.
+// for a property of type any. Whether a required property is blank is
+// the patch's validations' business (see Patch.check).
 func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
 	prop := m.byName[name]
 	path := rules.Pointer("", name)
@@ -218,21 +222,12 @@ func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []
 		}
 		return []Detail{fromRule(rules.TypeDetail(path, kind.JSONType()))}
 	}
-	if prop.Required && kind == rules.KindString && bytes.Equal(raw, []byte(`""`)) {
-		return []Detail{blank(name)}
-	}
 	var r *rules.Rules
 	if f := plan.Field(name); f != nil {
 		r = f.Rules
 	}
 	v := reflect.New(prop.Type).Elem()
 	return fromRules(rules.Decode(raw, v, path, r))
-}
-
-// blank is the detail of a required property made null or empty.
-func blank(name string) Detail {
-	return Detail{Path: rules.Pointer("", name), Code: "required", Message: "can't be blank",
-		Info: map[string]any{"missingProperty": name}}
 }
 
 func fromRule(d rules.Detail) Detail { return Detail(d) }

@@ -1,12 +1,14 @@
 package repository_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
 )
 
 func TestPatchTellsAbsentFromZero(t *testing.T) {
@@ -26,13 +28,31 @@ func TestPatchTellsAbsentFromZero(t *testing.T) {
 }
 
 func TestPatchRejectsWhatTheModelCannotHold(t *testing.T) {
-	for _, in := range []string{`{"nope":1}`, `{"priority":"high"}`, `{"title":null}`, `{"title":""}`, `[1]`} {
+	for _, in := range []string{`{"nope":1}`, `{"priority":"high"}`, `{"title":null}`, `[1]`} {
 		var p repository.Patch[Todo]
 		err := json.Unmarshal([]byte(in), &p)
 		var ve *repository.ValidationError
 		if !errors.As(err, &ve) || ve.StatusCode() != 422 || ve.ErrorCode() != repository.CodeValidationFailed {
 			t.Errorf("given %s: got %v, want a 422 ValidationError", in, err)
 		}
+	}
+}
+
+func TestABlankRequiredPropertyIsRefusedWhenThePatchIsUsed(t *testing.T) {
+	// given a patch blanking the required title: of the right type, so
+	// decoded, and refused by the repository as juggler's presence
+	var p repository.Patch[Todo]
+	if err := json.Unmarshal([]byte(`{"title":""}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := repository.NewCrudRepository[Todo, int](memory.New(memory.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = repo.UpdateAll(context.Background(), p, nil)
+	want := "The `Todo` instance is not valid. Details: `title` can't be blank (value: \"\")."
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
 	}
 }
 

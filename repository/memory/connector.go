@@ -167,6 +167,9 @@ func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *ta
 	u := &undo{t: t, next: c.ids[m.Name], hadNext: hasKey(c.ids, m.Name)}
 	err := f(t, u)
 	if err == nil && u.changed {
+		err = checkUnique(m, t, u)
+	}
+	if err == nil && u.changed {
 		err = c.persist()
 	}
 	var synced *dirSyncError

@@ -84,6 +84,7 @@ type table struct {
 	owned  bool            // sorted is the write's own copy, not the published one
 	idProp string          // the id property the rows' ids were read from
 	pub    atomic.Pointer[snapshot]
+	uniq   *uniqueIndex // the counts of the rows' unique values, once checked (unique.go)
 }
 
 // snapshot is a table's rows as readers see them: in id order, never
@@ -174,6 +175,7 @@ func (t *table) put(r *row) *row {
 	if old != nil {
 		t.removeSorted(old)
 	}
+	t.uniq.update(old, r)
 	t.byKey[r.key] = r
 	i, _ := t.search(r.id)
 	t.sorted = slices.Insert(t.sorted, i, r)
@@ -187,6 +189,7 @@ func (t *table) remove(key string) *row {
 		t.own()
 		delete(t.byKey, key)
 		t.removeSorted(old)
+		t.uniq.update(old, nil)
 	}
 	return old
 }

@@ -32,11 +32,16 @@ func Run(t *testing.T, newConn NewConnector) {
 			t.Run(c.name, func(t *testing.T) { c.run(t, newRelFixture(t, newConn)) })
 		}
 	})
+	t.Run("unique", func(t *testing.T) {
+		for _, c := range uniqueCases() {
+			t.Run(c.name, func(t *testing.T) { c.run(t, newUniqueFixture(t, newConn)) })
+		}
+	})
 }
 
 // Cases lists the suite's cases, in the order [Run] runs them, as
 // "group/case": "crud/create assigns sequential ids per model". The
-// groups are crud, filter, limits, geo and relations. go test names a subtest with its
+// groups are crud, filter, limits, geo, relations and unique. go test names a subtest with its
 // spaces as underscores, so TestSuite/crud/create_assigns_sequential_ids
 // is the -run pattern of that case in a test TestSuite that calls Run.
 func Cases() []string {
@@ -58,6 +63,9 @@ func Cases() []string {
 	}
 	for _, c := range relationCases() {
 		out = append(out, "relations/"+c.name)
+	}
+	for _, c := range uniqueCases() {
+		out = append(out, "unique/"+c.name)
 	}
 	return out
 }

@@ -38,4 +38,25 @@
 // empty). [Decode] is such a decoder for one JSON value: strict at every
 // depth (exact names, no unknown or duplicate names, valid UTF-8), then
 // validated; repository.Patch reads each property with it.
+//
+// # LoopBack 3's validations
+//
+// A struct type may also declare juggler's validations of its properties
+// with a Validations method ([Validator]): [PresenceOf], [AbsenceOf],
+// [LengthOf], [InclusionOf], [ExclusionOf], [FormatOf], [NumericalityOf]
+// and [UniquenessOf], with the options [Min], [Max], [Is], [AllowNull],
+// [AllowBlank], [Int], [ScopedTo] and [Message]. [Of] compiles them into
+// [Check]s on the plan's fields (a property that does not exist, a
+// validation on a kind it means nothing on or an option it does not take
+// fails there, naming the type and the property). A check documents its
+// schema keywords (minLength, enum, not, pattern, type, ...) and runs on a
+// property's JSON value as it will be stored, where unset, null and ""
+// differ, reporting juggler's codes and messages:
+//
+//	LengthOf("name", Min(3)) on "ab"   {"path":"/name","code":"length.min","message":"too short","info":{"value":"ab"}}
+//	LengthOf("name", Min(3)) unset     {"path":"/name","code":"length.blank","message":"is blank","info":{"value":null}}
+//	InclusionOf("city", in) on "x"     {"path":"/city","code":"inclusion","message":"is not included in the list",...}
+//
+// The repository runs them on every write, uniqueness against the store
+// ([Plan.Unique]); decoders do not, as juggler's checks are the model's.
 package rules

@@ -17,6 +17,9 @@ type Plan struct {
 	// Fields are its JSON properties in field order; embedded structs
 	// without a JSON name are flattened, json:"-" fields left out.
 	Fields []*Field
+	// Checks are the compiled validations the type declares (see
+	// [Validator]), in the order declared; each is on its field too.
+	Checks []*Check
 
 	byName map[string]*Field
 }
@@ -39,6 +42,9 @@ type Field struct {
 	// Quoted is set by the json tag's string option on a number, bool or
 	// string: the value is written as a JSON string.
 	Quoted bool
+	// Checks are the property's compiled validations (see [Validator]),
+	// in the order declared.
+	Checks []*Check
 }
 
 // Field returns the property named name (case-sensitive), or nil.
@@ -96,6 +102,9 @@ func build1(t reflect.Type) (*Plan, error) {
 	p := &Plan{Type: t, byName: map[string]*Field{}}
 	pending[t] = p
 	if err := p.add(t, nil); err != nil {
+		return nil, err
+	}
+	if err := p.compileValidations(); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -113,6 +113,9 @@ func (c *Connector) insert(ctx context.Context, q Querier, t *table, d repositor
 	s.write(" RETURNING ", t.id.q)
 	var id any
 	if err := q.QueryRowContext(ctx, s.String(), c.execArgs(s)...).Scan(&id); err != nil {
+		if e := c.notUnique(t, err, d); e != nil {
+			return nil, e
+		}
 		if c.d.uniqueViolation(err) {
 			return nil, repository.DuplicateEntry(t.model.Name, t.model.ID.Name)
 		}
@@ -292,7 +295,11 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 	if err := s.where(t, where); err != nil {
 		return 0, err
 	}
-	return c.exec(ctx, q, t, "update", s)
+	n, err := c.exec(ctx, q, t, "update", s)
+	if e := c.notUnique(t, err, data); e != nil {
+		return 0, e
+	}
+	return n, err
 }
 
 // Replace sets every column from data, NULL where data has no value; a
@@ -327,6 +334,9 @@ func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repos
 	}
 	s.write("UPDATE ", t.ref, " SET ", strings.Join(sets, ", "), " WHERE ", t.id.q, " = ", s.param(id))
 	n, err := c.exec(ctx, q, t, "replace", s)
+	if e := c.notUnique(t, err, data); e != nil {
+		return false, e
+	}
 	return n > 0, err
 }
 

@@ -81,6 +81,9 @@ func (c *Connector) migrate(ctx context.Context, rebuild bool, models []*reposit
 			if err := c.migrateTable(ctx, q, t, rebuild); err != nil {
 				return err
 			}
+			if err := c.uniqueIndexes(ctx, q, t); err != nil {
+				return err
+			}
 		}
 		return c.indexForeignKeys(ctx, q, tables)
 	})

@@ -326,6 +326,9 @@ func modelSchemas(r *jsonschema.Reflector) func(jsonschema.InterceptSchemaParams
 			strict, _, err := repository.UnknownProperties(dt)
 			p.Schema.WithAdditionalProperties(jsonschema.SchemaOrBool{TypeBoolean: new(err == nil && !strict)})
 		}
+		if dt := deref(t); dt.Kind() == reflect.Struct && len(p.Schema.Properties) > 0 {
+			documentValidations(dt, p.Schema)
+		}
 		return false, nil
 	}
 }
