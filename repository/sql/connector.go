@@ -86,6 +86,7 @@ type Connector struct {
 	tables   sync.Map // *repository.Model → *table
 	migrated sync.Map // *repository.Model → *autoMigration
 	stmts    statements
+	watch    watchState
 }
 
 var _ repository.Connector = (*Connector)(nil)
@@ -228,6 +229,7 @@ func connLifetime(opts Options) time.Duration {
 func (c *Connector) Stop(context.Context) error {
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
+	c.stopWatching()
 	db := c.db.Swap(nil)
 	c.migrated.Clear()
 	c.closeStatements()
