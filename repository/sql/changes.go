@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -236,8 +237,12 @@ func rowData(t *table, row map[string]json.RawMessage) (repository.Data, bool) {
 		if !ok || len(raw) == 0 || string(raw) == "null" {
 			continue
 		}
-		if col.store == storeJSON {
-			d[col.prop] = raw
+		if col.store == storeJSON { // jsonb's text has spaces: compact it as Find does
+			var b bytes.Buffer
+			if err := json.Compact(&b, raw); err != nil {
+				return nil, false
+			}
+			d[col.prop] = b.Bytes()
 			continue
 		}
 		v, err := repository.DecodeValue(raw)

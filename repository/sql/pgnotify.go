@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -181,20 +182,28 @@ func (f *pgFeed) barrier(ctx context.Context) error {
 		f.mu.Unlock()
 	}()
 	payload, _ := json.Marshal(notification{Barrier: token})
-	db := f.c.db.Load()
-	if db == nil {
-		return ErrNotStarted
-	}
-	if _, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangeChannel, string(payload)); err != nil {
-		return fmt.Errorf("sql: notifying %s on %s: %w", ChangeChannel, f.c.where(), err)
-	}
-	select {
-	case <-seen:
-		return nil
-	case <-f.done:
-		return errors.New("sql: the change listener stopped")
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		db := f.c.db.Load()
+		if db == nil {
+			return ErrNotStarted
+		}
+		// A token sent while the listener reconnects is lost: send it
+		// again once it listens anew.
+		f.mu.Lock()
+		relistened := f.relisten
+		f.mu.Unlock()
+		if _, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangeChannel, string(payload)); err != nil {
+			return fmt.Errorf("sql: notifying %s on %s: %w", ChangeChannel, f.c.where(), err)
+		}
+		select {
+		case <-seen:
+			return nil
+		case <-relistened:
+		case <-f.done:
+			return errors.New("sql: the change listener stopped")
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
@@ -211,12 +220,14 @@ func (c *Connector) listener(ctx context.Context) (*pgFeed, error) {
 	}
 	fctx, cancel := context.WithCancel(context.Background())
 	f := &pgFeed{c: c, cancel: cancel, done: make(chan struct{}),
-		keys: map[string]string{}, tables: map[string]*table{}, barriers: map[string]chan struct{}{}}
+		keys: map[string]string{}, tables: map[string]*table{}, barriers: map[string]chan struct{}{},
+		relisten: make(chan struct{})}
 	conn, err := f.connect(ctx)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
+	f.pid.Store(conn.PgConn().PID())
 	go f.run(fctx, conn)
 	c.watch.feed = f
 	return f, nil
@@ -233,6 +244,8 @@ type pgFeed struct {
 	keys     map[string]string        // model name → "schema.table"
 	tables   map[string]*table        // "schema.table" → table
 	barriers map[string]chan struct{} // token → closed when it arrives
+	relisten chan struct{}            // closed, and replaced, when a new connection listens
+	pid      atomic.Uint32            // the listening connection's backend
 }
 
 // connect opens the listening connection.
@@ -281,6 +294,11 @@ func (f *pgFeed) run(ctx context.Context, conn *pgx.Conn) {
 			continue
 		}
 		wait = minBackoff
+		f.pid.Store(conn.PgConn().PID())
+		f.mu.Lock()
+		close(f.relisten)
+		f.relisten = make(chan struct{})
+		f.mu.Unlock()
 	}
 }
 
