@@ -43,8 +43,8 @@ type pendingChange struct {
 // behind the connector's back goes unseen.
 //
 // PostgreSQL reports every write to m's table, whoever made it, through
-// LISTEN/NOTIFY: the first Watch of a model installs a trigger on its
-// table (see [Connector.InstallChangeTrigger]), and the connector opens
+// LISTEN/NOTIFY: Watch installs a trigger on the model's table when it is
+// missing (see [Connector.InstallChangeTrigger]), and the connector opens
 // one connection of its own that listens until Stop. So two instances of
 // an application over one database see each other's writes, and each
 // write once. Changes made while that connection is lost (it reconnects,

@@ -241,3 +241,42 @@ func TestWatchPostgres_StopEndsTheWatchersAndTheListener(t *testing.T) {
 	for range ch {
 	}
 }
+
+func TestWatchPostgres_AWatchAfterRebuildInstallsTheTriggerAgain(t *testing.T) {
+	requirePostgres(t)
+	// Given a connector whose todos were watched, then rebuilt (the table
+	// dropped with its trigger),
+	c := migrated(t, postgres(t, Options{}))
+	watchTodos(t, c)
+	if err := c.Rebuild(t.Context(), suiteModels(t)...); err != nil {
+		t.Fatal(err)
+	}
+	// when a new watcher starts and a todo is created,
+	ch := watchTodos(t, c)
+	if _, err := todosOf(t, c).Create(t.Context(), repotest.Todo{Title: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	// then the watcher sees it.
+	if got := nextChange(t, ch); got != `create 1 "a"` {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestInstallChangeTrigger_IsIdempotentAndNothingOnSQLite(t *testing.T) {
+	todo := suiteModels(t)[0]
+	if err := migrated(t, sqliteMemory(t, Options{})).InstallChangeTrigger(t.Context(), todo); err != nil {
+		t.Fatalf("SQLite: %v", err)
+	}
+	requirePostgres(t)
+	c := migrated(t, postgres(t, Options{}))
+	for range 2 {
+		if err := c.InstallChangeTrigger(t.Context(), todo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := c.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = $2`,
+		quote(c.opts.Schema)+".todo", changeTrigger).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d triggers, %v; want 1", n, err)
+	}
+}

@@ -141,27 +141,23 @@ func quoteLiteral(s string) string {
 	return string(append(out, '\''))
 }
 
-// watchPostgres makes sure the listener runs and t's writes reach it,
-// before the first Watch of t returns: the changes made after it are all
-// reported.
+// watchPostgres makes sure the listener runs and t's writes reach it
+// before Watch returns: the changes made after it are all reported, and
+// none made before.
 func (c *Connector) watchPostgres(ctx context.Context, t *table) error {
 	f, err := c.listener(ctx)
 	if err != nil {
 		return err
 	}
-	f.mu.Lock()
-	_, known := f.keys[t.model.Name]
-	f.mu.Unlock()
-	if !known {
-		key, err := c.installTrigger(ctx, t)
-		if err != nil {
-			return err
-		}
-		f.mu.Lock()
-		f.keys[t.model.Name] = key
-		f.tables[key] = t
-		f.mu.Unlock()
+	// Every Watch looks for the trigger: a Rebuild, or another program,
+	// may have dropped the table since.
+	key, err := c.installTrigger(ctx, t)
+	if err != nil {
+		return err
 	}
+	f.mu.Lock()
+	f.tables[key] = t
+	f.mu.Unlock()
 	return f.barrier(ctx)
 }
 
@@ -220,7 +216,7 @@ func (c *Connector) listener(ctx context.Context) (*pgFeed, error) {
 	}
 	fctx, cancel := context.WithCancel(context.Background())
 	f := &pgFeed{c: c, cancel: cancel, done: make(chan struct{}),
-		keys: map[string]string{}, tables: map[string]*table{}, barriers: map[string]chan struct{}{},
+		tables: map[string]*table{}, barriers: map[string]chan struct{}{},
 		relisten: make(chan struct{})}
 	conn, err := f.connect(ctx)
 	if err != nil {
@@ -241,7 +237,6 @@ type pgFeed struct {
 	done   chan struct{}
 
 	mu       sync.Mutex
-	keys     map[string]string        // model name → "schema.table"
 	tables   map[string]*table        // "schema.table" → table
 	barriers map[string]chan struct{} // token → closed when it arrives
 	relisten chan struct{}            // closed, and replaced, when a new connection listens
