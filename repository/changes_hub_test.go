@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -124,4 +125,47 @@ func TestNewChange_IsLoopBack3sShape(t *testing.T) {
 type coded struct {
 	Code  string `json:"code" loom:"id"`
 	Title string `json:"title"`
+}
+
+func TestChangeHub_WatchersComingAndGoingWhilePublishing(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	// Given a hub with a small buffer and cap, a writer publishing
+	// without pause,
+	h := repository.NewChangeHub(repository.ChangeHubOptions{Buffer: 4, MaxWatchers: 4})
+	stop := make(chan struct{})
+	var publisher sync.WaitGroup
+	publisher.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				h.Publish("Todo", change("1"))
+			}
+		}
+	})
+	// when 8 goroutines each start, read from and end 50 watchers,
+	var watchers sync.WaitGroup
+	for range 8 {
+		watchers.Go(func() {
+			for range 50 {
+				ctx, cancel := context.WithCancel(t.Context())
+				ch, err := h.Watch(ctx, "Todo")
+				if err != nil {
+					cancel() // past the cap: a slot frees as the others end
+					continue
+				}
+				<-ch // a change, or the close of a dropped watcher
+				cancel()
+				drain(ch)
+			}
+		})
+	}
+	watchers.Wait()
+	close(stop)
+	publisher.Wait()
+	// then (under -race) nothing races, and no watcher is left.
+	if n := h.Watchers("Todo"); n != 0 {
+		t.Fatalf("%d watchers left", n)
+	}
 }

@@ -280,3 +280,34 @@ func TestInstallChangeTrigger_IsIdempotentAndNothingOnSQLite(t *testing.T) {
 		t.Fatalf("%d triggers, %v; want 1", n, err)
 	}
 }
+
+func TestWatchSQLite_StopClosesTheWatchersAndLeavesNoGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	// Given a watched SQLite connector that wrote once (stopped by hand:
+	// goleak looks before the test's cleanups),
+	c, err := Open("sqlite:"+t.TempDir()+"/watch.db", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Migrate(t.Context(), suiteModels(t)...); err != nil {
+		t.Fatal(err)
+	}
+	ch := watchTodos(t, c)
+	if _, err := todosOf(t, c).Create(t.Context(), repotest.Todo{Title: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	// when it stops,
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// then the watcher gets the write, then its channel closes.
+	if got := nextChange(t, ch); got != `create 1 "a"` {
+		t.Fatalf("got %s", got)
+	}
+	for range ch {
+		t.Fatal("a change after the write")
+	}
+}
