@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -309,5 +310,30 @@ func TestWatchSQLite_StopClosesTheWatchersAndLeavesNoGoroutine(t *testing.T) {
 	}
 	for range ch {
 		t.Fatal("a change after the write")
+	}
+}
+
+func TestWatchPostgres_ReportsRowsAroundTheNotificationLimit(t *testing.T) {
+	requirePostgres(t)
+	// Given a watched connector,
+	c := migrated(t, postgres(t, Options{}))
+	ch := watchTodos(t, c)
+	todos := todosOf(t, c)
+	// when todos are created whose notification, row included, is just
+	// under, at and just over PostgreSQL's limit,
+	var sizes []int
+	for n := maxPayload - 150; n <= maxPayload+50; n += 10 {
+		sizes = append(sizes, n)
+		desc := strings.Repeat("x", n)
+		if _, err := todos.Create(t.Context(), repotest.Todo{Title: "t", Desc: &desc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// then each is reported, with its whole data.
+	for _, n := range sizes {
+		got := <-ch
+		if got.Type != repository.ChangeCreate || len(got.Data["desc"]) != n+2 {
+			t.Fatalf("a desc of %d bytes: change %s with %d bytes", n, got.Type, len(got.Data["desc"]))
+		}
 	}
 }

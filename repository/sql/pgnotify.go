@@ -41,9 +41,11 @@ DECLARE
 	p text;
 BEGIN
 	IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
-	p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0])::text;
-	IF TG_OP <> 'DELETE' AND octet_length(p) + octet_length(r::text) < %d THEN
+	IF TG_OP <> 'DELETE' THEN
 		p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0], 'row', r)::text;
+	END IF;
+	IF p IS NULL OR octet_length(p) > %d THEN
+		p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0])::text;
 	END IF;
 	IF octet_length(p) <= %d THEN
 		PERFORM pg_notify('%s', p);
