@@ -337,3 +337,31 @@ func TestWatchPostgres_ReportsRowsAroundTheNotificationLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchPostgres_WorksAgainAfterARestartAndNotWhileStopped(t *testing.T) {
+	requirePostgres(t)
+	// Given a watched connector that stops,
+	c := migrated(t, postgres(t, Options{}))
+	todo := suiteModels(t)[0]
+	first := watchTodos(t, c)
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for range first {
+	}
+	// then Watch fails while it is stopped,
+	if _, err := c.Watch(t.Context(), todo); !errors.Is(err, ErrNotStarted) {
+		t.Fatalf("Watch of a stopped connector: %v", err)
+	}
+	// and once started again a watcher sees its writes.
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ch := watchTodos(t, c)
+	if _, err := todosOf(t, c).Create(t.Context(), repotest.Todo{Title: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextChange(t, ch); got != `create 1 "again"` {
+		t.Fatalf("got %s", got)
+	}
+}

@@ -229,8 +229,8 @@ func connLifetime(opts Options) time.Duration {
 func (c *Connector) Stop(context.Context) error {
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
-	c.stopWatching()
 	db := c.db.Swap(nil)
+	c.stopWatching() // after the swap: a Watch from now on cannot start a listener
 	c.migrated.Clear()
 	c.closeStatements()
 	if db == nil {
