@@ -165,9 +165,27 @@ func (h *ChangeHub) Close() {
 
 // NewChange is the change of type typ to m's entity with id (its JSON):
 // Target is id, Where is {"<id property>": id}, Data is data (nil for a
-// removal).
+// removal) without m's hidden properties, which are never sent to a
+// client (data itself is left as it is).
 func NewChange(typ ChangeType, m *Model, id json.RawMessage, data Data) Change {
-	return Change{Type: typ, Target: id, Where: Data{m.ID.Name: id}, Data: data}
+	return Change{Type: typ, Target: id, Where: Data{m.ID.Name: id}, Data: withoutHidden(m, data)}
+}
+
+// withoutHidden is d without m's hidden properties: d itself when it has
+// none.
+func withoutHidden(m *Model, d Data) Data {
+	for _, p := range m.Properties {
+		if _, ok := d[p.Name]; ok && p.Hidden {
+			out := make(Data, len(d))
+			for k, v := range d {
+				if q := m.byName[k]; q == nil || !q.Hidden {
+					out[k] = v
+				}
+			}
+			return out
+		}
+	}
+	return d
 }
 
 // TooManyWatchersError is the error of a Watch past the cap on a model's

@@ -87,6 +87,13 @@ func changeCases() []watchCase {
 			f.create(Todo{Title: "a", Priority: Ptr(2)})
 			f.expect(f.next(ch), repository.ChangeCreate, "1", map[string]string{"id": "1", "title": `"a"`, "priority": "2"})
 		}},
+		{"hidden properties are not reported", func(t *testing.T, f *watchFixture) {
+			ch := f.watch(t.Context())
+			a := f.create(Todo{Title: "a", Secret: "s3cret"})
+			f.must(f.todos.UpdateByID(f.ctx, a.ID, repository.PatchOf[Todo](map[string]any{"title": "b"})))
+			f.expect(f.next(ch), repository.ChangeCreate, "1", map[string]string{"id": "1", "title": `"a"`})
+			f.expect(f.next(ch), repository.ChangeUpdate, "1", map[string]string{"id": "1", "title": `"b"`})
+		}},
 		{"updateById is an update with the entity after it", func(t *testing.T, f *watchFixture) {
 			a := f.create(Todo{Title: "a", Desc: Ptr("d")})
 			ch := f.watch(t.Context())
