@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/goleak"
 
 	"github.com/loomhq/loom/repository"
@@ -363,5 +364,42 @@ func TestWatchPostgres_WorksAgainAfterARestartAndNotWhileStopped(t *testing.T) {
 	}
 	if got := nextChange(t, ch); got != `create 1 "again"` {
 		t.Fatalf("got %s", got)
+	}
+}
+
+func TestWatchPostgres_NotificationsNeverCarryHiddenProperties(t *testing.T) {
+	requirePostgres(t)
+	// Given a watched connector and a session of the database's own
+	// listening on the channel (any session may),
+	c := migrated(t, postgres(t, Options{}))
+	ch := watchTodos(t, c)
+	spy, err := pgx.Connect(t.Context(), os.Getenv(postgresEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spy.Close(context.Background())
+	if _, err := spy.Exec(t.Context(), "LISTEN "+ChangeChannel); err != nil {
+		t.Fatal(err)
+	}
+	// when a todo with a hidden property is created,
+	if _, err := todosOf(t, c).Create(t.Context(), repotest.Todo{Title: "a", Secret: "s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	// then its notification has the row without it, and so has the change.
+	for {
+		n, err := spy.WaitForNotification(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(n.Payload, `"`+c.opts.Schema+`"`) {
+			continue // another test's, or a Watch's barrier
+		}
+		if strings.Contains(n.Payload, "s3cret") || !strings.Contains(n.Payload, `"row"`) {
+			t.Fatalf("payload %s", n.Payload)
+		}
+		break
+	}
+	if got := <-ch; got.Data["secret"] != nil || got.Data["Secret"] != nil || string(got.Data["title"]) != `"a"` {
+		t.Fatalf("change data %v", got.Data)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,7 +35,8 @@ const (
 // changeFunction is the trigger function: it notifies ChangeChannel with
 // {"s": schema, "t": table, "op": INSERT|UPDATE|DELETE, "id": id, "row":
 // the row as JSON}, the row only when it fits and never for a DELETE. Its
-// argument is the id column's name.
+// arguments are the id column's name, then the columns of hidden
+// properties, left out of the row: any session of the database may LISTEN.
 const changeFunction = `CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $loom$
 DECLARE
 	r jsonb;
@@ -42,7 +44,7 @@ DECLARE
 BEGIN
 	IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
 	IF TG_OP <> 'DELETE' THEN
-		p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0], 'row', r)::text;
+		p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0], 'row', r - TG_ARGV[1:])::text;
 	END IF;
 	IF p IS NULL OR octet_length(p) > %d THEN
 		p := jsonb_build_object('s', TG_TABLE_SCHEMA, 't', TG_TABLE_NAME, 'op', TG_OP, 'id', r -> TG_ARGV[0])::text;
@@ -72,11 +74,15 @@ func (c *Connector) changeFunctionName() string {
 // DELETE trigger loom_changes FOR EACH ROW that calls it. Each write then
 // sends a notification on [ChangeChannel] holding the table, the
 // operation, the id and, when it fits in PostgreSQL's 8000 bytes, the row
-// (else the listener reads the row by id, as it is then: a row deleted in
-// between is reported by its removal only). An id too long to fit is not
-// reported. Installing is idempotent and safe from several instances at
-// once; Migrate does not install it, so a table no one watches pays
-// nothing. On SQLite it does nothing.
+// without the columns of hidden properties. A row that does not fit is
+// read by id when the notification arrives, as it is then (a row deleted
+// in between is reported by its removal only); an id too long to fit is
+// not reported.
+//
+// Installing is idempotent and safe from several instances at once; a
+// trigger whose arguments no longer match the model (a property hidden
+// since) is replaced. Migrate does not install it, so a table no one
+// watches pays nothing. On SQLite it does nothing.
 func (c *Connector) InstallChangeTrigger(ctx context.Context, m *repository.Model) error {
 	t, _, err := c.prepare(ctx, m)
 	if err != nil {
@@ -104,22 +110,32 @@ func (c *Connector) installTrigger(ctx context.Context, t *table) (string, error
 			return c.fail(ctx, t, nil, "installing the change trigger", err)
 		}
 		var schema, name string
-		var has bool
+		var args []byte // the installed trigger's, each followed by a NUL; nil: none
 		err = q.QueryRowContext(ctx, `SELECT n.nspname, c.relname,
-			EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = $2)
+			(SELECT g.tgargs FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = $2)
 			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::regclass`,
-			t.ref, changeTrigger).Scan(&schema, &name, &has)
+			t.ref, changeTrigger).Scan(&schema, &name, &args)
 		if err != nil {
 			return c.fail(ctx, t, nil, "installing the change trigger", err)
 		}
 		key = schema + "." + name
-		if has {
+		want := triggerArgs(t)
+		var stored strings.Builder
+		for _, a := range want {
+			stored.WriteString(a + "\x00")
+		}
+		if args != nil && string(args) == stored.String() {
 			return nil
+		}
+		quoted := make([]string, len(want))
+		for i, a := range want {
+			quoted[i] = quoteLiteral(a)
 		}
 		stmts := []string{
 			fmt.Sprintf(changeFunction, c.changeFunctionName(), maxPayload, maxPayload, ChangeChannel),
+			fmt.Sprintf("DROP TRIGGER IF EXISTS %s ON %s", quote(changeTrigger), t.ref),
 			fmt.Sprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s(%s)",
-				quote(changeTrigger), t.ref, c.changeFunctionName(), quoteLiteral(t.id.name)),
+				quote(changeTrigger), t.ref, c.changeFunctionName(), strings.Join(quoted, ", ")),
 		}
 		for _, s := range stmts {
 			if _, err := q.ExecContext(ctx, s); err != nil {
@@ -129,6 +145,19 @@ func (c *Connector) installTrigger(ctx context.Context, t *table) (string, error
 		return nil
 	})
 	return key, err
+}
+
+// triggerArgs are the arguments of t's trigger: the id column, then the
+// columns of the hidden properties (a model that hides another property
+// gets its trigger again).
+func triggerArgs(t *table) []string {
+	args := []string{t.id.name}
+	for _, col := range t.cols {
+		if p := t.model.Property(col.prop); p != nil && p.Hidden {
+			args = append(args, col.name)
+		}
+	}
+	return args
 }
 
 // quoteLiteral is s as a SQL string literal.
