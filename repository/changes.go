@@ -41,6 +41,9 @@ type Watcher interface {
 	// Watch reports the changes to m's entities made after it returns, in
 	// the order they were made, until ctx ends, when the channel is
 	// closed. A watcher that falls more than a bounded number of changes
-	// behind is dropped: its channel is closed before ctx ends.
+	// behind is dropped: its channel is closed before ctx ends. The
+	// watchers of a model are capped: past the cap Watch fails with a
+	// [*TooManyWatchersError]. Watchers share the changes: they must not
+	// modify them. [ChangeHub] does all this for a connector.
 	Watch(ctx context.Context, m *Model) (<-chan Change, error)
 }

@@ -95,6 +95,9 @@
 // A [Connector] stores [Data] (an entity's JSON properties) for any model,
 // given the [Model] and a checked [Query]. Package memory is the embedded
 // connector; package repotest is the suite every connector must pass.
+// A connector that is a [Watcher] reports its writes as [Change]s,
+// LoopBack 3's change stream; a [ChangeHub] is the part of one that every
+// connector shares.
 //
 // # Bindings
 //

@@ -48,6 +48,8 @@ type Connector struct {
 	// onScan, when set by a test, runs at each of a scan's checks of its
 	// context (first row, then every scanEvery rows).
 	onScan func()
+	// changes fans the writes out to watchers (see Watch).
+	changes repository.ChangeHub
 }
 
 var _ repository.Connector = (*Connector)(nil)
@@ -67,10 +69,12 @@ func (c *Connector) Start(context.Context) error {
 	return c.load()
 }
 
-// Stop writes the file one last time (every change is already on it).
+// Stop ends the watchers (see Watch) and writes the file one last time
+// (every change is already on it).
 func (c *Connector) Stop(context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.changes.Close()
 	if !c.loaded.Load() {
 		return nil
 	}
@@ -179,6 +183,7 @@ func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *ta
 		t.discard()
 	case u.changed: // a failed directory sync keeps the change: the file has it
 		t.publish()
+		c.announce(m, t, u)
 	}
 	return err
 }

@@ -49,4 +49,11 @@
 // match entities without the property, an array property matches when one
 // of its elements does, dotted keys reach into objects, and absent values
 // sort first ascending and last descending.
+//
+// # Change feeds
+//
+// [Connector.Watch] reports each write made through the connector, as
+// LoopBack 3's change stream does: one change per entity, published under
+// the write lock once the write (and the file) succeeded, so in the order
+// of the writes.
 package memory

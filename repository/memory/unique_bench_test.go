@@ -16,13 +16,13 @@ import (
 // enforcement under its write lock (one pass over the rows).
 func BenchmarkCreateUnique(b *testing.B) {
 	ctx := context.Background()
-	shops, err := repository.NewCrudRepository[repotest.Shop, int](memory.New(memory.Options{}))
+	shops, err := repository.NewCrudRepository[repotest.Store, int](memory.New(memory.Options{}))
 	if err != nil {
 		b.Fatal(err)
 	}
-	seed := make([]repotest.Shop, 10_000)
+	seed := make([]repotest.Store, 10_000)
 	for i := range seed {
-		seed[i] = repotest.Shop{Name: fmt.Sprintf("shop %05d", i), City: new("Oslo"), Code: new(fmt.Sprint(i))}
+		seed[i] = repotest.Store{Name: fmt.Sprintf("shop %05d", i), City: new("Oslo"), Code: new(fmt.Sprint(i))}
 	}
 	if _, err := shops.CreateAll(ctx, seed); err != nil {
 		b.Fatal(err)
@@ -31,7 +31,7 @@ func BenchmarkCreateUnique(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := shops.Create(ctx, repotest.Shop{Name: fmt.Sprintf("new %d", i), City: new("Rome"), Code: new("x")}); err != nil {
+		if _, err := shops.Create(ctx, repotest.Store{Name: fmt.Sprintf("new %d", i), City: new("Rome"), Code: new("x")}); err != nil {
 			b.Fatal(err)
 		}
 		{ // keep the table at 10,000 and Rome's code free

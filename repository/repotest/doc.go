@@ -39,6 +39,13 @@
 //     properties refused on writes, and the relation repositories. A
 //     connector with a Migrate method (as the SQL connectors) is given
 //     the relation models' tables through it first.
+//   - changes, for a connector that is a [repository.Watcher]: create,
+//     updateById, replaceById, deleteById, updateAll and deleteAll each
+//     reported with LoopBack 3's type, target, where and data, one change
+//     per entity, in the order of the writes; a failed write not reported;
+//     a watcher closed when its context ends; a watcher that falls behind
+//     dropped while the others go on; the cap on a model's watchers. Over
+//     a connector that is not a Watcher these cases skip.
 //
 // [Cases] lists every case by name.
 //

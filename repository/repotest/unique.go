@@ -11,17 +11,17 @@ import (
 	"github.com/loomhq/loom/repository/rules"
 )
 
-// Shop is the suite's model with uniqueness validations: its name is
+// Store is the suite's model with uniqueness validations: its name is
 // unique, and its code is unique within its city.
-type Shop struct {
+type Store struct {
 	ID   int     `json:"id,omitempty" loom:"id,generated"`
 	Name string  `json:"name" validate:"required"`
 	City *string `json:"city,omitempty"`
 	Code *string `json:"code,omitempty"`
 }
 
-// Validations declares Shop's validations.
-func (Shop) Validations() []rules.Validation {
+// Validations declares Store's validations.
+func (Store) Validations() []rules.Validation {
 	return []rules.Validation{
 		rules.UniquenessOf("name"),
 		rules.UniquenessOf("code", rules.ScopedTo("city")),
@@ -32,13 +32,13 @@ func (Shop) Validations() []rules.Validation {
 type uniqueFixture struct {
 	ctx   context.Context
 	conn  repository.Connector
-	shops *repository.DefaultCrudRepository[Shop, int]
+	shops *repository.DefaultCrudRepository[Store, int]
 }
 
 func newUniqueFixture(t *testing.T, newConn NewConnector) *uniqueFixture {
 	t.Helper()
 	conn := newConn(t)
-	shops, err := repository.NewCrudRepository[Shop, int](conn)
+	shops, err := repository.NewCrudRepository[Store, int](conn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func newUniqueFixture(t *testing.T, newConn NewConnector) *uniqueFixture {
 	return &uniqueFixture{ctx: context.Background(), conn: conn, shops: shops}
 }
 
-func (f *uniqueFixture) create(t *testing.T, s Shop) *Shop {
+func (f *uniqueFixture) create(t *testing.T, s Store) *Store {
 	t.Helper()
 	got, err := f.shops.Create(f.ctx, s)
 	if err != nil {
@@ -68,7 +68,7 @@ func expectNotUnique(t *testing.T, err error, prop string) {
 	if !errors.As(err, &ve) {
 		t.Fatalf("error %T %v, want a *repository.ValidationError", err, err)
 	}
-	want := fmt.Sprintf(`{"context":"Shop","codes":{%q:["uniqueness"]},"messages":{%q:["is not unique"]}}`, prop, prop)
+	want := fmt.Sprintf(`{"context":"Store","codes":{%q:["uniqueness"]},"messages":{%q:["is not unique"]}}`, prop, prop)
 	if got := jsonOf(t, ve.ErrorDetails()); got != want {
 		t.Fatalf("details %s\nwant %s", got, want)
 	}
@@ -79,19 +79,19 @@ func expectNotUnique(t *testing.T, err error, prop string) {
 func uniqueCases() []uniqueCase {
 	return []uniqueCase{
 		{"create of a taken value is a 422 uniqueness failure", func(t *testing.T, f *uniqueFixture) {
-			f.create(t, Shop{Name: "Bean"})
-			_, err := f.shops.Create(f.ctx, Shop{Name: "Bean"})
+			f.create(t, Store{Name: "Bean"})
+			_, err := f.shops.Create(f.ctx, Store{Name: "Bean"})
 			expectNotUnique(t, err, "name")
 			if n, _ := f.shops.Count(f.ctx, nil); n.Count != 1 {
 				t.Fatalf("%d shops stored", n.Count)
 			}
 		}},
 		{"update to another entity's value is a 422", func(t *testing.T, f *uniqueFixture) {
-			f.create(t, Shop{Name: "Bean"})
-			b := f.create(t, Shop{Name: "Brew"})
-			err := f.shops.UpdateByID(f.ctx, b.ID, repository.Patch[Shop]{}.Set("name", "Bean"))
+			f.create(t, Store{Name: "Bean"})
+			b := f.create(t, Store{Name: "Brew"})
+			err := f.shops.UpdateByID(f.ctx, b.ID, repository.Patch[Store]{}.Set("name", "Bean"))
 			expectNotUnique(t, err, "name")
-			err = f.shops.ReplaceByID(f.ctx, b.ID, Shop{Name: "Bean"})
+			err = f.shops.ReplaceByID(f.ctx, b.ID, Store{Name: "Bean"})
 			expectNotUnique(t, err, "name")
 			got, err := f.shops.FindByID(f.ctx, b.ID, nil)
 			if err != nil || got.Name != "Brew" {
@@ -99,11 +99,11 @@ func uniqueCases() []uniqueCase {
 			}
 		}},
 		{"re-sending an entity's own value is no conflict", func(t *testing.T, f *uniqueFixture) {
-			a := f.create(t, Shop{Name: "Bean", City: Ptr("Oslo"), Code: Ptr("b1")})
-			if err := f.shops.UpdateByID(f.ctx, a.ID, repository.Patch[Shop]{}.Set("name", "Bean")); err != nil {
+			a := f.create(t, Store{Name: "Bean", City: Ptr("Oslo"), Code: Ptr("b1")})
+			if err := f.shops.UpdateByID(f.ctx, a.ID, repository.Patch[Store]{}.Set("name", "Bean")); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.shops.ReplaceByID(f.ctx, a.ID, Shop{Name: "Bean", City: Ptr("Oslo"), Code: Ptr("b1")}); err != nil {
+			if err := f.shops.ReplaceByID(f.ctx, a.ID, Store{Name: "Bean", City: Ptr("Oslo"), Code: Ptr("b1")}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.shops.Save(f.ctx, *a); err != nil {
@@ -111,39 +111,39 @@ func uniqueCases() []uniqueCase {
 			}
 		}},
 		{"a scoped uniqueness compares within the scope", func(t *testing.T, f *uniqueFixture) {
-			f.create(t, Shop{Name: "A", City: Ptr("Oslo"), Code: Ptr("x")})
-			f.create(t, Shop{Name: "B", City: Ptr("Rome"), Code: Ptr("x")})
-			_, err := f.shops.Create(f.ctx, Shop{Name: "C", City: Ptr("Oslo"), Code: Ptr("x")})
+			f.create(t, Store{Name: "A", City: Ptr("Oslo"), Code: Ptr("x")})
+			f.create(t, Store{Name: "B", City: Ptr("Rome"), Code: Ptr("x")})
+			_, err := f.shops.Create(f.ctx, Store{Name: "C", City: Ptr("Oslo"), Code: Ptr("x")})
 			expectNotUnique(t, err, "code")
 		}},
 		{"blank values are not checked", func(t *testing.T, f *uniqueFixture) {
-			f.create(t, Shop{Name: "A", City: Ptr("Oslo"), Code: Ptr("")})
-			f.create(t, Shop{Name: "B", City: Ptr("Oslo"), Code: Ptr("")})
-			f.create(t, Shop{Name: "C", City: Ptr("Oslo")})
-			f.create(t, Shop{Name: "D", City: Ptr("Oslo")})
+			f.create(t, Store{Name: "A", City: Ptr("Oslo"), Code: Ptr("")})
+			f.create(t, Store{Name: "B", City: Ptr("Oslo"), Code: Ptr("")})
+			f.create(t, Store{Name: "C", City: Ptr("Oslo")})
+			f.create(t, Store{Name: "D", City: Ptr("Oslo")})
 		}},
 		{"a batch holding one value twice stores nothing", func(t *testing.T, f *uniqueFixture) {
-			_, err := f.shops.CreateAll(f.ctx, []Shop{{Name: "Twin"}, {Name: "Solo"}, {Name: "Twin"}})
+			_, err := f.shops.CreateAll(f.ctx, []Store{{Name: "Twin"}, {Name: "Solo"}, {Name: "Twin"}})
 			expectNotUnique(t, err, "name")
 			if n, _ := f.shops.Count(f.ctx, nil); n.Count != 0 {
 				t.Fatalf("%d shops stored", n.Count)
 			}
 			// and the refused batch left no trace: its values are free
-			f.create(t, Shop{Name: "Twin"})
-			f.create(t, Shop{Name: "Solo"})
+			f.create(t, Store{Name: "Twin"})
+			f.create(t, Store{Name: "Solo"})
 		}},
 		{"a value freed by a delete or an update can be taken", func(t *testing.T, f *uniqueFixture) {
-			a := f.create(t, Shop{Name: "Bean"})
-			b := f.create(t, Shop{Name: "Brew"})
-			f.must(t, f.shops.UpdateByID(f.ctx, b.ID, repository.Patch[Shop]{}.Set("name", "Brewed")))
-			f.create(t, Shop{Name: "Brew"})
+			a := f.create(t, Store{Name: "Bean"})
+			b := f.create(t, Store{Name: "Brew"})
+			f.must(t, f.shops.UpdateByID(f.ctx, b.ID, repository.Patch[Store]{}.Set("name", "Brewed")))
+			f.create(t, Store{Name: "Brew"})
 			f.must(t, f.shops.DeleteByID(f.ctx, a.ID))
-			f.create(t, Shop{Name: "Bean"})
+			f.create(t, Store{Name: "Bean"})
 		}},
 		{"updateAll giving two entities one value is a 422", func(t *testing.T, f *uniqueFixture) {
-			f.create(t, Shop{Name: "A"})
-			f.create(t, Shop{Name: "B"})
-			_, err := f.shops.UpdateAll(f.ctx, repository.Patch[Shop]{}.Set("name", "Same"), nil)
+			f.create(t, Store{Name: "A"})
+			f.create(t, Store{Name: "B"})
+			_, err := f.shops.UpdateAll(f.ctx, repository.Patch[Store]{}.Set("name", "Same"), nil)
 			expectNotUnique(t, err, "name")
 			if n, _ := f.shops.Count(f.ctx, repository.Eq("name", "Same")); n.Count != 0 {
 				t.Fatalf("%d shops renamed", n.Count)
@@ -175,7 +175,7 @@ func uniqueCases() []uniqueCase {
 			for i := range n {
 				wg.Go(func() {
 					<-start
-					_, errs[i] = f.shops.Create(f.ctx, Shop{Name: "Race"})
+					_, errs[i] = f.shops.Create(f.ctx, Store{Name: "Race"})
 				})
 			}
 			close(start)

@@ -86,6 +86,7 @@ type Connector struct {
 	tables   sync.Map // *repository.Model → *table
 	migrated sync.Map // *repository.Model → *autoMigration
 	stmts    statements
+	watch    watchState
 }
 
 var _ repository.Connector = (*Connector)(nil)
@@ -229,6 +230,7 @@ func (c *Connector) Stop(context.Context) error {
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
 	db := c.db.Swap(nil)
+	c.stopWatching() // after the swap: a Watch from now on cannot start a listener
 	c.migrated.Clear()
 	c.closeStatements()
 	if db == nil {

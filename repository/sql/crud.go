@@ -52,6 +52,7 @@ func (c *Connector) Create(ctx context.Context, m *repository.Model, data []repo
 		return nil, err
 	}
 	out := make([]repository.Data, len(data))
+	report := c.reports(t)
 	insertAll := func(ctx context.Context) error {
 		q, err := c.Querier(ctx)
 		if err != nil {
@@ -61,10 +62,13 @@ func (c *Connector) Create(ctx context.Context, m *repository.Model, data []repo
 			if out[i], err = c.insert(ctx, q, t, d); err != nil {
 				return err
 			}
+			if report {
+				c.record(ctx, t, repository.ChangeCreate, out[i].Clone())
+			}
 		}
 		return nil
 	}
-	if len(data) == 1 {
+	if len(data) == 1 && !report {
 		err = insertAll(ctx)
 	} else {
 		err = c.Transaction(ctx, insertAll)
@@ -295,7 +299,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 	if err := s.where(t, where); err != nil {
 		return 0, err
 	}
-	n, err := c.exec(ctx, q, t, "update", s)
+	n, err := c.execReporting(ctx, q, t, "update", s, repository.ChangeUpdate)
 	if e := c.notUnique(t, err, data); e != nil {
 		return 0, e
 	}
@@ -333,7 +337,7 @@ func (c *Connector) Replace(ctx context.Context, m *repository.Model, data repos
 		return false, fmt.Errorf("sql: %s: %w", m.Name, err)
 	}
 	s.write("UPDATE ", t.ref, " SET ", strings.Join(sets, ", "), " WHERE ", t.id.q, " = ", s.param(id))
-	n, err := c.exec(ctx, q, t, "replace", s)
+	n, err := c.execReporting(ctx, q, t, "replace", s, repository.ChangeUpdate)
 	if e := c.notUnique(t, err, data); e != nil {
 		return false, e
 	}
@@ -351,7 +355,7 @@ func (c *Connector) Delete(ctx context.Context, m *repository.Model, where repos
 	if err := s.where(t, where); err != nil {
 		return 0, err
 	}
-	return c.exec(ctx, q, t, "delete", s)
+	return c.execReporting(ctx, q, t, "delete", s, repository.ChangeRemove)
 }
 
 func (c *Connector) exec(ctx context.Context, q Querier, t *table, op string, s *stmt) (int, error) {

@@ -80,4 +80,13 @@
 //
 // The connector keeps no rows and no ids in memory: any number of
 // instances of an application can share one PostgreSQL database.
+//
+// # Change feeds
+//
+// [Connector.Watch] reports each write as LoopBack 3's change stream does.
+// On SQLite it reports the writes made through the connector, at commit,
+// for a database one process owns. On PostgreSQL a trigger on the table
+// (see [Connector.InstallChangeTrigger]) notifies [ChangeChannel] and one
+// listening connection per connector publishes the notifications, so every
+// instance sees every instance's writes, each once.
 package sql

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 )
 
@@ -21,8 +22,11 @@ type Querier interface {
 type txKey struct{ c *Connector }
 
 type txState struct {
+	c          *Connector
 	tx         *stdsql.Tx
 	savepoints atomic.Int64
+	mu         sync.Mutex
+	changes    []pendingChange // to report at commit (see Connector.Watch)
 }
 
 func (c *Connector) txOf(ctx context.Context) *txState {
@@ -88,10 +92,12 @@ func (c *Connector) Transaction(ctx context.Context, fn func(ctx context.Context
 
 func (c *Connector) savepoint(ctx context.Context, st *txState, fn func(ctx context.Context) error) (err error) {
 	name := "loom_sp_" + strconv.FormatInt(st.savepoints.Add(1), 10)
+	mark := st.mark()
 	if _, err := st.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("sql: savepoint: %w", err)
 	}
 	rollback := func() error {
+		st.undo(mark)
 		_, err := st.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT "+name)
 		return err
 	}
@@ -137,7 +143,7 @@ func (c *Connector) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (*Tx, c
 		}
 		return nil, ctx, fmt.Errorf("sql: begin: %w", err)
 	}
-	st := &txState{tx: tx}
+	st := &txState{c: c, tx: tx}
 	return &Tx{st: st}, context.WithValue(ctx, txKey{c}, st), nil
 }
 
@@ -146,7 +152,7 @@ func (t *Tx) Commit() error {
 	if !t.done.CompareAndSwap(false, true) {
 		return stdsql.ErrTxDone
 	}
-	if err := t.st.tx.Commit(); err != nil {
+	if err := t.st.c.commit(t.st); err != nil {
 		return fmt.Errorf("sql: commit: %w", err)
 	}
 	return nil

@@ -14,13 +14,13 @@ import (
 func BenchmarkCreateUniqueSQLite(b *testing.B) {
 	c := sqliteFile(b, Options{AutoMigrate: true})
 	ctx := b.Context()
-	shops, err := repository.NewCrudRepository[repotest.Shop, int](c)
+	shops, err := repository.NewCrudRepository[repotest.Store, int](c)
 	if err != nil {
 		b.Fatal(err)
 	}
-	seed := make([]repotest.Shop, 10_000)
+	seed := make([]repotest.Store, 10_000)
 	for i := range seed {
-		seed[i] = repotest.Shop{Name: fmt.Sprintf("shop %05d", i), City: new("Oslo"), Code: new(fmt.Sprint(i))}
+		seed[i] = repotest.Store{Name: fmt.Sprintf("shop %05d", i), City: new("Oslo"), Code: new(fmt.Sprint(i))}
 	}
 	if _, err := shops.CreateAll(ctx, seed); err != nil {
 		b.Fatal(err)
@@ -29,7 +29,7 @@ func BenchmarkCreateUniqueSQLite(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := shops.Create(ctx, repotest.Shop{Name: fmt.Sprintf("new %d", i), City: new("Rome"), Code: new(fmt.Sprint(i))}); err != nil {
+		if _, err := shops.Create(ctx, repotest.Store{Name: fmt.Sprintf("new %d", i), City: new("Rome"), Code: new(fmt.Sprint(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}
