@@ -208,10 +208,13 @@ func (c *checker) list(x Cond, path string, one func(any, string) (any, error)) 
 	}
 	items, isList := v.([]any)
 	if !isList {
-		if x.Op == OpBetween || v == nil {
+		if _, text := v.(string); x.Op == OpBetween || !text {
+			// ?where[id][inq]=3 is one value, the exploded form's only way
+			// to send a list of one; {"inq": 3} is a mistake, as juggler
+			// says.
 			return nil, c.fail(path, "type", map[string]any{"type": "array"}, "must be a list")
 		}
-		items = []any{v} // ?where[id][inq]=3 is one value
+		items = []any{v}
 	}
 	if x.Op == OpBetween && len(items) != 2 {
 		return nil, c.fail(path, "minItems", map[string]any{"limit": 2},

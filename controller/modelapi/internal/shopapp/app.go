@@ -1,0 +1,168 @@
+package shopapp
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/interceptor"
+	"github.com/loomhq/loom/lifecycle"
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/sql"
+	"github.com/loomhq/loom/rest"
+)
+
+// Config says where the application listens and what it stores in.
+type Config struct {
+	// Port is where it listens; 0 picks a free one.
+	Port int
+	// DatabaseURL names the store: "" for the memory store, sqlite:… or
+	// postgres://… (see sql.FromURL).
+	DatabaseURL string
+	// Schema is the PostgreSQL schema of the tables.
+	Schema string
+}
+
+// New builds the application: the three models' APIs under /api, in
+// LoopBack 3's conventions, over the db data source, with the remote
+// methods and hooks of LoopBack 3's app, seeded when the store is empty.
+func New(cfg Config, opts ...rest.Option) (*rest.Application, error) {
+	base := []rest.Option{
+		rest.WithConfig(rest.Config{Host: "127.0.0.1", Port: cfg.Port}),
+		rest.WithDataSource("db", func() (repository.Connector, error) {
+			return sql.FromURL(cfg.DatabaseURL, sql.Options{Schema: cfg.Schema, AutoMigrate: true})
+		}),
+		rest.WithRepository(NewShops),
+		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops"), modelapi.Methods(NewMethods)),
+		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews")),
+		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags")),
+		rest.WithController(NewRoot),
+		rest.WithObserver(NewSeed, "seed"),
+		rest.WithObserverGroups(repository.DataSourceGroup, "seed"),
+		rest.WithInterceptors(
+			interceptor.After("CoffeeShop.prototype.*", setHookHeader),
+			interceptor.After("*.find", setResultCount),
+		),
+	}
+	return rest.New(append(base, opts...)...)
+}
+
+// ShopsParams asks for the db data source.
+type ShopsParams struct {
+	fx.In
+	DB repository.Connector `name:"datasources.db"`
+}
+
+// NewShops is the CoffeeShop repository over the db data source.
+func NewShops(p ShopsParams) (*Shops, error) {
+	return repository.NewCrudRepository[CoffeeShop, int](p.DB)
+}
+
+// setHookHeader is CoffeeShop.afterRemote('prototype.*'): every instance
+// method answers with X-Hook: after.
+func setHookHeader(ic *interceptor.InvocationContext, result any) (any, error) {
+	if ic.Request != nil {
+		ic.Request.Response.Header().Set("X-Hook", "after")
+	}
+	return result, nil
+}
+
+// setResultCount is app.remotes().after('*.find'): every model's find
+// answers with the number of items in X-Result-Count.
+func setResultCount(ic *interceptor.InvocationContext, result any) (any, error) {
+	if v := reflect.ValueOf(result); ic.Request != nil && v.Kind() == reflect.Slice {
+		ic.Request.Response.Header().Set("X-Result-Count", strconv.Itoa(v.Len()))
+	}
+	return result, nil
+}
+
+// Status is the document GET / answers: when the server started and for
+// how many seconds it has run, LoopBack 3's loopback.status().
+type Status struct {
+	Started string  `json:"started"`
+	Uptime  float64 `json:"uptime"`
+}
+
+// NewRoot is the controller of GET /.
+func NewRoot() controller.Controller {
+	started := time.Now()
+	return controller.Func{Label: "Root", List: []controller.Route{
+		controller.Get("/", func(context.Context, struct{}) (Status, error) {
+			return Status{Started: started.UTC().Format("2006-01-02T15:04:05.000Z07:00"), Uptime: time.Since(started).Seconds()}, nil
+		}, controller.Name("status"), controller.Hidden()),
+	}}
+}
+
+// SeedParams asks for what seeding writes through.
+type SeedParams struct {
+	fx.In
+	DB    repository.Connector `name:"datasources.db"`
+	Shops *Shops
+}
+
+// NewSeed is the observer that seeds an empty store with LoopBack 3's
+// seed data: three tags and five coffee shops, with their links.
+func NewSeed(p SeedParams) (lifecycle.Hooks, error) {
+	tags, err := repository.NewCrudRepository[Tag, int](p.DB)
+	if err != nil {
+		return lifecycle.Hooks{}, err
+	}
+	links, err := repository.NewCrudRepository[CoffeeShopTag, int](p.DB)
+	if err != nil {
+		return lifecycle.Hooks{}, err
+	}
+	return lifecycle.Hooks{Name: "seed", OnStart: func(ctx context.Context) error {
+		n, err := tags.Count(ctx, nil)
+		if err != nil || n.Count > 0 {
+			return err
+		}
+		return seed(ctx, p.Shops, tags, links)
+	}}, nil
+}
+
+type seedShop struct {
+	name, city    string
+	lat, lng      float64
+	opens, closes float64
+	tags          []string
+}
+
+var seedShops = []seedShop{
+	{"Bel Cafe", "Vancouver", 49.2838, -123.1123, 7, 19, []string{"espresso", "wifi"}},
+	{"Caffe Artigiano", "Vancouver", 49.2856, -123.1209, 6, 21, []string{"espresso"}},
+	{"Three Bees Coffee House", "San Mateo", 37.5630, -122.3255, 7, 17, []string{"wifi", "outdoor-seating"}},
+	{"Blue Bottle Coffee", "San Francisco", 37.7764, -122.4232, 7, 18, []string{"espresso", "outdoor-seating"}},
+	{"Victrola Coffee Roasters", "Seattle", 47.6145, -122.3278, 6, 20, nil},
+}
+
+func seed(ctx context.Context, shops *Shops, tags *repository.DefaultCrudRepository[Tag, int], links *repository.DefaultCrudRepository[CoffeeShopTag, int]) error {
+	created, err := tags.CreateAll(ctx, []Tag{{Name: "espresso"}, {Name: "wifi"}, {Name: "outdoor-seating"}})
+	if err != nil {
+		return fmt.Errorf("seed tags: %w", err)
+	}
+	tagID := map[string]int{}
+	for _, t := range created {
+		tagID[t.Name] = t.ID
+	}
+	for _, s := range seedShops {
+		shop, err := shops.Create(ctx, CoffeeShop{
+			Name: s.name, City: &s.city, Location: &repository.GeoPoint{Lat: s.lat, Lng: s.lng},
+			OpeningHour: &s.opens, ClosingHour: &s.closes,
+		})
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", s.name, err)
+		}
+		for _, name := range s.tags {
+			if _, err := links.Create(ctx, CoffeeShopTag{CoffeeShopID: shop.ID, TagID: tagID[name]}); err != nil {
+				return fmt.Errorf("seed %s's tag %s: %w", s.name, name, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,7 @@
+// Package shopapp is LoopBack 3's Coffee Shop Reviews application without
+// its users: the CoffeeShop, Review and Tag models exposed with one line
+// each, their relations, validations and GeoPoints, the status and nearby
+// remote methods, the remote hooks and the seed data. Its tests start it
+// on a random port on each store and speak HTTP to it, with the black-box
+// suite that records what LoopBack 3 answers.
+package shopapp

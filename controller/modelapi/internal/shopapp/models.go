@@ -1,0 +1,57 @@
+package shopapp
+
+import (
+	"time"
+
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/rules"
+)
+
+// CoffeeShop is LoopBack 3's CoffeeShop model.
+type CoffeeShop struct {
+	ID          int                                    `json:"id,omitempty" loom:"id,generated"`
+	Name        string                                 `json:"name" validate:"required"`
+	City        *string                                `json:"city,omitempty"`
+	Location    *repository.GeoPoint                   `json:"location,omitempty"`
+	OpeningHour *float64                               `json:"openingHour,omitempty"`
+	ClosingHour *float64                               `json:"closingHour,omitempty"`
+	Reviews     []Review                               `json:"reviews,omitempty" loom:"hasMany"`
+	Tags        repository.Through[Tag, CoffeeShopTag] `json:"tags,omitempty" loom:"hasAndBelongsToMany"`
+}
+
+// Cities are the cities a coffee shop may be in.
+var Cities = []any{"Vancouver", "San Mateo", "San Francisco", "Seattle", "Portland"}
+
+// Validations are LoopBack 3's validatesUniquenessOf, validatesLengthOf
+// and validatesInclusionOf of the CoffeeShop model.
+func (CoffeeShop) Validations() []rules.Validation {
+	return []rules.Validation{
+		rules.UniquenessOf("name"),
+		rules.LengthOf("name", rules.Min(3), rules.Max(60)),
+		rules.InclusionOf("city", Cities, rules.AllowBlank(), rules.AllowNull()),
+	}
+}
+
+// Review is a review of a coffee shop.
+type Review struct {
+	ID           int         `json:"id,omitempty" loom:"id,generated"`
+	Date         *time.Time  `json:"date,omitempty"`
+	Rating       *float64    `json:"rating,omitempty"`
+	Comments     string      `json:"comments" validate:"required"`
+	CoffeeShopID *int        `json:"coffeeShopId,omitempty"`
+	CoffeeShop   *CoffeeShop `json:"coffeeShop,omitempty" loom:"belongsTo"`
+}
+
+// Tag labels coffee shops.
+type Tag struct {
+	ID   int    `json:"id,omitempty" loom:"id,generated"`
+	Name string `json:"name" validate:"required"`
+}
+
+// CoffeeShopTag links a coffee shop and a tag: the join model of
+// CoffeeShop.tags, which has no endpoints of its own.
+type CoffeeShopTag struct {
+	ID           int `json:"id,omitempty" loom:"id,generated"`
+	CoffeeShopID int `json:"coffeeShopId"`
+	TagID        int `json:"tagId"`
+}
