@@ -32,6 +32,9 @@ func NewFindRoute(table *RouteTable) FindRoute {
 			}
 			return route, nil
 		}
+		if err := table.notFound(req, path); err != nil {
+			return nil, err
+		}
 		if allow != "" {
 			rc.Response.Header().Set("Allow", allow)
 			return nil, httperr.Newf(http.StatusMethodNotAllowed,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/loomhq/loom/actions/params"
@@ -75,6 +77,7 @@ type RouteTable struct {
 	routes   []*Route
 	router   *router[*Route]
 	basePath string
+	mounts   []controller.Mount // longest prefix first
 }
 
 // NewRouteTable compiles the routes of controllers: each route's
@@ -94,8 +97,53 @@ func NewRouteTable(opts Options, controllers []controller.Controller, reg *inter
 				return nil, err
 			}
 		}
+		if m, ok := c.(controller.Mounter); ok {
+			for _, mount := range m.Mounts() {
+				if err := t.mount(mount); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
+	// The longest prefix answers first.
+	slices.SortStableFunc(t.mounts, func(a, b controller.Mount) int { return len(b.Prefix) - len(a.Prefix) })
 	return t, nil
+}
+
+// mount adds m; a second mount of one prefix is ignored, so that the
+// models of one REST root can each declare it.
+func (t *RouteTable) mount(m controller.Mount) error {
+	prefix := strings.TrimSuffix(m.Prefix, "/")
+	if prefix != "" && prefix[0] != '/' || m.NotFound == nil {
+		return fmt.Errorf("actions: mount %q: a prefix starts with / and a mount needs its NotFound", m.Prefix)
+	}
+	for _, have := range t.mounts {
+		if have.Prefix == prefix {
+			return nil
+		}
+	}
+	m.Prefix = prefix
+	t.mounts = append(t.mounts, m)
+	return nil
+}
+
+// notFound is the error of the mount holding path (under the base path),
+// for a request no route answers; nil when no mount holds it.
+func (t *RouteTable) notFound(req *http.Request, path string) error {
+	for _, m := range t.mounts {
+		rest, ok := cutPrefixPath(path, m.Prefix)
+		if m.Prefix == "" {
+			rest, ok = path, true
+		}
+		if !ok {
+			continue
+		}
+		if req.URL.RawQuery != "" {
+			rest += "?" + req.URL.RawQuery
+		}
+		return m.NotFound(req, rest)
+	}
+	return nil
 }
 
 func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Registry) error {
