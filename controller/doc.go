@@ -34,4 +34,11 @@
 // reject in LoopBack's envelope; see package httperr.
 //
 // The handler is generic, so calling it costs no reflection per request.
+//
+// # Prefixes
+//
+// A controller that owns a path prefix (a [Mounter]) says what a request
+// under it that no route matches is answered with, in place of the default
+// 404 or 405: LoopBack 3's REST root answers "There is no method to handle
+// GET /Nopes".
 package controller
