@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,8 +41,30 @@ func (b *base) readObject(raw json.RawMessage) (repository.Data, error) {
 	if d == nil {
 		d = repository.Data{}
 	}
+	if err := b.checkKnown(d); err != nil {
+		return nil, err
+	}
 	b.coerce(d)
 	return d, nil
+}
+
+// checkKnown refuses, for a strict model, properties it does not declare:
+// juggler's unknown-property failure, where decoding would drop them.
+func (b *base) checkKnown(d repository.Data) error {
+	if !b.model.Strict {
+		return nil
+	}
+	var details []repository.Detail
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		if b.model.Property(k) == nil {
+			details = append(details, repository.Detail{Path: "/" + k, Code: "unknown-property",
+				Message: "is not defined in the model", Info: map[string]any{"value": d[k]}})
+		}
+	}
+	if len(details) > 0 {
+		return &repository.ValidationError{Model: b.model.Name, Details: details}
+	}
+	return nil
 }
 
 // readObjects reads a body that is an object or an array of objects; many

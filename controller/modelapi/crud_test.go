@@ -3,6 +3,7 @@ package modelapi_test
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/loomhq/loom/rest/resttest"
@@ -140,4 +141,15 @@ func TestFilterErrors(t *testing.T) {
 	t.Run("a malformed filter of findById", func(t *testing.T) {
 		lb3Error(t, a.Get("/api/CoffeeShops/1?filter=%7Bbad"), 400, "Error", "Value is not an object.", "")
 	})
+}
+
+func TestUnknownPropertiesRefused(t *testing.T) {
+	a := stores[0].start(t)
+	e := lb3Error(t, a.Post("/api/Tags", map[string]any{"name": "x", "colour": "red"}), 422, "ValidationError", "", "")
+	if !strings.Contains(e["message"].(string), "`colour` is not defined in the model") {
+		t.Errorf("message %q", e["message"])
+	}
+	if c := object(t, a.Get("/api/Tags/count"), 200); c["count"] != float64(0) {
+		t.Errorf("stored: %v", c)
+	}
 }
