@@ -1,11 +1,16 @@
 package modelapi_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -151,5 +156,20 @@ func TestUnknownPropertiesRefused(t *testing.T) {
 	}
 	if c := object(t, a.Get("/api/Tags/count"), 200); c["count"] != float64(0) {
 		t.Errorf("stored: %v", c)
+	}
+}
+
+// brokenStore is a store whose reads fail, as a database that went away.
+type brokenStore struct{ *memory.Connector }
+
+func (brokenStore) Find(context.Context, *repository.Model, repository.Query) ([]repository.Data, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestInternalErrorsSayNothing(t *testing.T) {
+	a := startAppOn(t, brokenStore{memory.New(memory.Options{})}, rest.WithModelAPI[Tag, int]())
+	r := a.Get("/Tags")
+	if r.Status != 500 || string(r.Body) != `{"error":{"statusCode":500,"message":"Internal Server Error"}}` {
+		t.Errorf("%d %s", r.Status, r.Body)
 	}
 }
