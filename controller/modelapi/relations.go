@@ -117,9 +117,16 @@ func (r *relation[T, ID]) scope(ctx context.Context, key any) (repository.Cond, 
 	if !r.rel.IsThrough() {
 		return repository.Eq(r.rel.KeyTo, key), nil
 	}
-	links, err := r.links(ctx, key, nil)
+	max := repository.LimitsOf(r.target.b.model).MaxInq
+	links, err := r.src.find(ctx, r.rel.ThroughModel(), repository.Query{Where: repository.Eq(r.rel.ThroughFrom, key), Limit: max + 1})
 	if err != nil {
 		return repository.Cond{}, err
+	}
+	if len(links) > max {
+		// The targets are read with one inq of their keys, which the
+		// target's MaxInq caps.
+		return repository.Cond{}, httperr.BadRequest(fmt.Sprintf("%s %s has more than %d %s; the relation's methods read at most %d (the target's MaxInq)",
+			r.src.model.Name, idText(key), max, r.rel.Name, max)).WithName("Error")
 	}
 	keys := make([]any, 0, len(links))
 	for _, l := range links {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -145,4 +147,39 @@ func TestHasAndBelongsToMany(t *testing.T) {
 			object(t, a.Get(fmt.Sprintf("/api/Tags/%d", idOf(t, wifi))), 200)
 		})
 	})
+}
+
+// Box has many Items through BoxItem; an item's filters take at most two
+// values in an inq.
+type Box struct {
+	ID    int                               `json:"id,omitempty" loom:"id,generated"`
+	Items repository.Through[Item, BoxItem] `json:"items,omitempty" loom:"hasAndBelongsToMany"`
+}
+
+type Item struct {
+	ID int `json:"id,omitempty" loom:"id,generated"`
+}
+
+func (Item) FilterLimits() repository.Limits { return repository.Limits{MaxInq: 2} }
+
+type BoxItem struct {
+	ID     int `json:"id,omitempty" loom:"id,generated"`
+	BoxID  int `json:"boxId"`
+	ItemID int `json:"itemId"`
+}
+
+func TestThroughLinksAreCapped(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Box, int](), rest.WithModelAPI[Item, int]())
+	box := object(t, a.Post("/Boxes", map[string]any{}), 200)
+	for i := 0; i < 3; i++ {
+		item := object(t, a.Post("/Items", map[string]any{}), 200)
+		object(t, a.Put(fmt.Sprintf("/Boxes/%d/items/rel/%d", idOf(t, box), idOf(t, item)), nil), 200)
+		if i == 1 {
+			if got := list(t, a.Get(fmt.Sprintf("/Boxes/%d/items", idOf(t, box)))); len(got) != 2 {
+				t.Fatalf("at the cap: %v", got)
+			}
+		}
+	}
+	lb3Error(t, a.Get(fmt.Sprintf("/Boxes/%d/items", idOf(t, box))), 400, "Error",
+		fmt.Sprintf("Box %d has more than 2 items; the relation's methods read at most 2 (the target's MaxInq)", idOf(t, box)), "")
 }
