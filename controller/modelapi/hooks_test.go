@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/loomhq/loom/interceptor"
@@ -72,6 +73,37 @@ func TestHooksMatchLoopBack3Names(t *testing.T) {
 			t.Errorf("findOne: X-Result-Count %q", n)
 		}
 	})
+}
+
+func TestHookPatternsMatchEveryRoute(t *testing.T) {
+	var mu sync.Mutex
+	var before, after []string
+	a := stores[0].start(t, rest.WithInterceptors(
+		interceptor.Before("**", func(ic *interceptor.InvocationContext) error {
+			mu.Lock()
+			defer mu.Unlock()
+			before = append(before, ic.Target+"."+ic.Method)
+			return nil
+		}),
+		interceptor.After("Review.*", func(ic *interceptor.InvocationContext, result any) (any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			after = append(after, ic.Target+"."+ic.Method)
+			return result, nil
+		}),
+	))
+	shop := mkShop(t, a, map[string]any{"name": "Patterns"})
+	object(t, a.Get(fmt.Sprintf("/api/CoffeeShops/%d/reviews/count", idOf(t, shop))), 200)
+	list(t, a.Get("/api/Reviews"))
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"CoffeeShop.create", "CoffeeShop.prototype.__count__reviews", "Review.find"}
+	if !reflect.DeepEqual(before, want) {
+		t.Errorf("** saw %v, want %v", before, want)
+	}
+	if !reflect.DeepEqual(after, []string{"Review.find"}) {
+		t.Errorf("Review.* saw %v", after)
+	}
 }
 
 func TestOperationIDs(t *testing.T) {

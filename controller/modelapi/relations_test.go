@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/loomhq/loom/controller/modelapi"
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
@@ -182,4 +183,45 @@ func TestThroughLinksAreCapped(t *testing.T) {
 	}
 	lb3Error(t, a.Get(fmt.Sprintf("/Boxes/%d/items", idOf(t, box))), 400, "Error",
 		fmt.Sprintf("Box %d has more than 2 items; the relation's methods read at most 2 (the target's MaxInq)", idOf(t, box)), "")
+}
+
+// Stall has one Sign, which belongs to it.
+type Stall struct {
+	ID   int    `json:"id,omitempty" loom:"id,generated"`
+	Name string `json:"name"`
+	Sign *Sign  `json:"sign,omitempty" loom:"hasOne"`
+}
+
+type Sign struct {
+	ID      int    `json:"id,omitempty" loom:"id,generated"`
+	Text    string `json:"text" validate:"required"`
+	StallID int    `json:"stallId,omitempty"`
+}
+
+func TestHasOne(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Stall, int](), rest.WithModelAPI[Sign, int](modelapi.Private()))
+	stall := object(t, a.Post("/Stalls", map[string]any{"name": "corner"}), 200)
+	at := fmt.Sprintf("/Stalls/%d/sign", idOf(t, stall))
+	lb3Error(t, a.Get(at), 404, "Error", fmt.Sprintf("Stall %d has no sign", idOf(t, stall)), "")
+	sign := object(t, a.Post(at, map[string]any{"text": "Open", "stallId": 999}), 200)
+	if sign["stallId"] != stall["id"] || sign["text"] != "Open" {
+		t.Errorf("created %v", sign)
+	}
+	lb3Error(t, a.Post(at, map[string]any{"text": "Again"}), 409, "Error", "HasOne relation cannot create more than one instance of Sign", "")
+	if got := object(t, a.Get(at), 200); !reflect.DeepEqual(got, sign) {
+		t.Errorf("get %v, want %v", got, sign)
+	}
+	for _, verb := range []string{"PUT", "PATCH"} {
+		got := object(t, a.Do(verb, at, map[string]any{"text": verb}), 200)
+		if got["text"] != verb || got["stallId"] != stall["id"] {
+			t.Errorf("%s: %v", verb, got)
+		}
+	}
+	if r := a.Delete(at); r.Status != 204 {
+		t.Errorf("delete %d %s", r.Status, r.Body)
+	}
+	lb3Error(t, a.Get(at), 404, "Error", "", "")
+	if r := a.Get("/Signs"); r.Status == 200 {
+		t.Errorf("a private model answered %s", r.Body)
+	}
 }
