@@ -330,12 +330,18 @@ func (r *relation[T, ID]) updateByID(ctx context.Context, in relFKBodyInput) (*T
 	if err != nil {
 		return nil, err
 	}
-	d, err := r.target.b.readObject(in.Body)
+	return r.patchTarget(ctx, t, in.Body)
+}
+
+// patchTarget applies body to target t and answers it as stored; the
+// foreign key stays the source's.
+func (r *relation[T, ID]) patchTarget(ctx context.Context, t *T, body json.RawMessage) (*T, error) {
+	d, err := r.target.b.readObject(body)
 	if err != nil {
 		return nil, err
 	}
 	if !r.rel.IsThrough() {
-		delete(d, r.rel.KeyTo) // the target stays the source's
+		delete(d, r.rel.KeyTo)
 	}
 	id, err := r.target.idOf(t)
 	if err != nil {
@@ -478,19 +484,7 @@ func (r *relation[T, ID]) updateOne(ctx context.Context, in relBodyInput) (*T, e
 	if err != nil {
 		return nil, err
 	}
-	d, err := r.target.b.readObject(in.Body)
-	if err != nil {
-		return nil, err
-	}
-	delete(d, r.rel.KeyTo)
-	id, err := r.target.idOf(t)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.target.patch(ctx, id, d); err != nil {
-		return nil, err
-	}
-	return r.target.repo.FindByID(ctx, id, nil)
+	return r.patchTarget(ctx, t, in.Body)
 }
 
 func (r *relation[T, ID]) destroyOne(ctx context.Context, in relInput) (controller.NoContent, error) {
