@@ -3,6 +3,8 @@ package modelapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"sync"
@@ -142,5 +144,29 @@ func TestOperationIDs(t *testing.T) {
 	}
 	if _, ok := doc.Paths["/api/CoffeeShopTags"]; ok {
 		t.Error("the join model has endpoints")
+	}
+}
+
+// TestWriteDocuments writes the coffee-shop API's document into the
+// directory named by LOOM_OPENAPI_OUT, for independent tools (.ci/run
+// validates such documents with @apidevtools/swagger-parser and lints them
+// with @redocly/cli's recommended rules):
+//
+//	LOOM_OPENAPI_OUT=/tmp/docs go test ./controller/modelapi -run TestWriteDocuments
+func TestWriteDocuments(t *testing.T) {
+	dir := os.Getenv("LOOM_OPENAPI_OUT")
+	if dir == "" {
+		t.Skip("LOOM_OPENAPI_OUT is not set")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := stores[0].start(t)
+	r := a.Get("/openapi.json")
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "coffee-shop.json"), r.Body, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
