@@ -77,3 +77,17 @@ func TestTranslateErrorsAndOperationID(t *testing.T) {
 		t.Errorf("hook name %q, document id %q", r.OperationID(), r.API.OperationID)
 	}
 }
+
+func TestCall_AnInterfaceResultMayHoldAStruct(t *testing.T) {
+	type point struct{ X int }
+	r := Get("/x", func(ctx context.Context, in struct{}) (any, error) { return point{X: 1}, nil })
+	got, err := r.Call(context.Background(), r.NewInput())
+	if err != nil || got != (point{X: 1}) {
+		t.Errorf("got %v, %v", got, err)
+	}
+	var nilMap map[string]int
+	r = Get("/y", func(ctx context.Context, in struct{}) (any, error) { return nilMap, nil })
+	if got, err := r.Call(context.Background(), r.NewInput()); got != nil || err != nil {
+		t.Errorf("a nil map in an interface: got %v, %v", got, err)
+	}
+}

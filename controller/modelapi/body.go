@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,7 +144,36 @@ func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return t, typeError(m, d, err)
 	}
+	keepUnknown(m, d, &t)
 	return t, nil
+}
+
+// keepUnknown puts the properties of d that m does not declare in t's
+// catch-all field (loom:"extra"), which encoding/json leaves alone, when
+// the model keeps unknown properties (see repository.StrictModel).
+func keepUnknown[T any](m *repository.Model, d repository.Data, t *T) {
+	if m.Strict {
+		return
+	}
+	_, index, err := repository.UnknownProperties(m.Type)
+	if err != nil || index == nil {
+		return
+	}
+	var extra repository.Data
+	for k, v := range d {
+		if m.Property(k) == nil && m.Relation(k) == nil {
+			if extra == nil {
+				extra = repository.Data{}
+			}
+			extra[k] = v
+		}
+	}
+	if extra == nil {
+		return
+	}
+	if f, err := reflect.ValueOf(t).Elem().FieldByIndexErr(index); err == nil {
+		f.Set(reflect.ValueOf(extra))
+	}
 }
 
 // decodePatch turns d into a patch of T; the patch checks each value

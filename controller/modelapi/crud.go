@@ -139,13 +139,24 @@ func (e *entry[T, ID]) create(ctx context.Context, in bodyInput) (any, error) {
 			return nil, err
 		}
 	}
-	if !many {
-		return e.repo.Create(ctx, ts[0])
-	}
-	if len(ts) == 0 {
+	var out any
+	switch {
+	case !many:
+		out, err = e.repo.Create(ctx, ts[0])
+	case len(ts) == 0:
 		return []T{}, nil
+	default:
+		out, err = e.repo.CreateAll(ctx, ts)
 	}
-	return e.repo.CreateAll(ctx, ts)
+	if err != nil {
+		return nil, err
+	}
+	if !e.b.model.Strict {
+		// The result's type is any, which the pipeline does not project:
+		// write the unknown properties inline here.
+		return repository.Project(out, nil), nil
+	}
+	return out, nil
 }
 
 func (e *entry[T, ID]) replaceOrCreate(ctx context.Context, in bodyInput) (*T, error) {

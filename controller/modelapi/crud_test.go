@@ -173,3 +173,29 @@ func TestInternalErrorsSayNothing(t *testing.T) {
 		t.Errorf("%d %s", r.Status, r.Body)
 	}
 }
+
+// Memo keeps the properties it does not declare (LoopBack 3's strict:
+// false).
+type Memo struct {
+	ID    int             `json:"id,omitempty" loom:"id,generated"`
+	Text  string          `json:"text"`
+	Extra repository.Data `json:"-" loom:"extra"`
+}
+
+func (Memo) ModelStrict() bool { return false }
+
+func TestUnknownPropertiesKeptByANonStrictModel(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Memo, int]())
+	got := object(t, a.Post("/Memos", map[string]any{"text": "hi", "mood": "good"}), 200)
+	if got["mood"] != "good" {
+		t.Errorf("created %v", got)
+	}
+	stored := object(t, a.Get(fmt.Sprintf("/Memos/%d", idOf(t, got))), 200)
+	if stored["mood"] != "good" || stored["text"] != "hi" {
+		t.Errorf("stored %v", stored)
+	}
+	patched := object(t, a.Patch(fmt.Sprintf("/Memos/%d", idOf(t, got)), map[string]any{"mood": "better"}), 200)
+	if patched["mood"] != "better" {
+		t.Errorf("patched %v", patched)
+	}
+}
