@@ -352,8 +352,15 @@ func (h typedHandler[In, Out]) call(ctx context.Context, in any) (any, error) {
 	case nil, NoContent, *NoContent:
 		return nil, nil
 	}
-	if h.nilable && reflect.ValueOf(res).IsNil() {
-		return nil, nil
+	if h.nilable {
+		// Out may be an interface holding a value of any kind: only the
+		// kinds that can be nil are asked.
+		switch v := reflect.ValueOf(res); v.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan:
+			if v.IsNil() {
+				return nil, nil
+			}
+		}
 	}
 	return res, nil
 }

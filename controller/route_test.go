@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -60,5 +61,33 @@ func TestRoutesOf_FillsControllerAndTags(t *testing.T) {
 	}
 	if len(rs[0].Tags) != 1 || rs[0].Tags[0] != "PingController" {
 		t.Errorf("tags = %v", rs[0].Tags)
+	}
+}
+
+func TestTranslateErrorsAndOperationID(t *testing.T) {
+	shout := func(err error) error { return errors.New(strings.ToUpper(err.Error())) }
+	r := Put("/things", func(context.Context, struct{}) (NoContent, error) {
+		return NoContent{}, nil
+	}, Name("replaceOrCreate"), TranslateErrors(shout), OperationID("Thing.replaceOrCreate__put_things"))
+	if got := r.TranslateError(errors.New("bad")); got.Error() != "BAD" {
+		t.Errorf("translator gave %v", got)
+	}
+	r.Controller = "Thing"
+	if r.OperationID() != "Thing.replaceOrCreate" || r.API.OperationID != "Thing.replaceOrCreate__put_things" {
+		t.Errorf("hook name %q, document id %q", r.OperationID(), r.API.OperationID)
+	}
+}
+
+func TestCall_AnInterfaceResultMayHoldAStruct(t *testing.T) {
+	type point struct{ X int }
+	r := Get("/x", func(ctx context.Context, in struct{}) (any, error) { return point{X: 1}, nil })
+	got, err := r.Call(context.Background(), r.NewInput())
+	if err != nil || got != (point{X: 1}) {
+		t.Errorf("got %v, %v", got, err)
+	}
+	var nilMap map[string]int
+	r = Get("/y", func(ctx context.Context, in struct{}) (any, error) { return nilMap, nil })
+	if got, err := r.Call(context.Background(), r.NewInput()); got != nil || err != nil {
+		t.Errorf("a nil map in an interface: got %v, %v", got, err)
 	}
 }

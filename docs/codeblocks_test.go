@@ -59,6 +59,7 @@ var knownImports = map[string]string{
 	"lifecycle":   "github.com/loomhq/loom/lifecycle",
 	"loomctx":     "github.com/loomhq/loom/context",
 	"memory":      "github.com/loomhq/loom/repository/memory",
+	"modelapi":    "github.com/loomhq/loom/controller/modelapi",
 	"repository":  "github.com/loomhq/loom/repository",
 	"repotest":    "github.com/loomhq/loom/repository/repotest",
 	"rules":       "github.com/loomhq/loom/repository/rules",

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,8 +42,30 @@ func (b *base) readObject(raw json.RawMessage) (repository.Data, error) {
 	if d == nil {
 		d = repository.Data{}
 	}
+	if err := b.checkKnown(d); err != nil {
+		return nil, err
+	}
 	b.coerce(d)
 	return d, nil
+}
+
+// checkKnown refuses, for a strict model, properties it does not declare:
+// juggler's unknown-property failure, where decoding would drop them.
+func (b *base) checkKnown(d repository.Data) error {
+	if !b.model.Strict {
+		return nil
+	}
+	var details []repository.Detail
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		if b.model.Property(k) == nil {
+			details = append(details, repository.Detail{Path: "/" + k, Code: "unknown-property",
+				Message: "is not defined in the model", Info: map[string]any{"value": d[k]}})
+		}
+	}
+	if len(details) > 0 {
+		return &repository.ValidationError{Model: b.model.Name, Details: details}
+	}
+	return nil
 }
 
 // readObjects reads a body that is an object or an array of objects; many
@@ -119,7 +144,36 @@ func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return t, typeError(m, d, err)
 	}
+	keepUnknown(m, d, &t)
 	return t, nil
+}
+
+// keepUnknown puts the properties of d that m does not declare in t's
+// catch-all field (loom:"extra"), which encoding/json leaves alone, when
+// the model keeps unknown properties (see repository.StrictModel).
+func keepUnknown[T any](m *repository.Model, d repository.Data, t *T) {
+	if m.Strict {
+		return
+	}
+	_, index, err := repository.UnknownProperties(m.Type)
+	if err != nil || index == nil {
+		return
+	}
+	var extra repository.Data
+	for k, v := range d {
+		if m.Property(k) == nil && m.Relation(k) == nil {
+			if extra == nil {
+				extra = repository.Data{}
+			}
+			extra[k] = v
+		}
+	}
+	if extra == nil {
+		return
+	}
+	if f, err := reflect.ValueOf(t).Elem().FieldByIndexErr(index); err == nil {
+		f.Set(reflect.ValueOf(extra))
+	}
 }
 
 // decodePatch turns d into a patch of T; the patch checks each value

@@ -208,7 +208,8 @@ func TestChangeStreamEndsWhenTheClientLeaves(t *testing.T) {
 }
 
 func TestChangeStreamEndsWhenTheServerStops(t *testing.T) {
-	a, s := startWatched(t, rest.WithConfig(rest.Config{Host: "127.0.0.1", GracePeriod: 1 << 40}))
+	// With hooks, so the handler runs inside an interceptor chain.
+	a, s := startWatched(t, rest.WithConfig(rest.Config{Host: "127.0.0.1", GracePeriod: 1 << 40}), hookOptions())
 	resp, rd, cancel := openStream(t, a, s, "")
 	defer cancel()
 	defer resp.Body.Close()

@@ -139,17 +139,46 @@ func (e *entry[T, ID]) create(ctx context.Context, in bodyInput) (any, error) {
 			return nil, err
 		}
 	}
-	if !many {
-		return e.repo.Create(ctx, ts[0])
-	}
-	if len(ts) == 0 {
+	var out any
+	switch {
+	case !many:
+		out, err = e.repo.Create(ctx, ts[0])
+	case len(ts) == 0:
 		return []T{}, nil
+	default:
+		out, err = e.repo.CreateAll(ctx, ts)
 	}
-	return e.repo.CreateAll(ctx, ts)
+	if err != nil {
+		return nil, err
+	}
+	if !e.b.model.Strict {
+		// The result's type is any, which the pipeline does not project:
+		// write the unknown properties inline here.
+		return repository.Project(out, nil), nil
+	}
+	return out, nil
 }
 
 func (e *entry[T, ID]) replaceOrCreate(ctx context.Context, in bodyInput) (*T, error) {
-	d, err := e.b.readObject(in.Body)
+	return e.upsert(ctx, in.Body, func(id ID, d repository.Data) error {
+		t, err := decodeEntity[T](e.b.model, d)
+		if err != nil {
+			return err
+		}
+		return e.repo.ReplaceByID(ctx, id, t)
+	}, replaceNotFound)
+}
+
+func (e *entry[T, ID]) patchOrCreate(ctx context.Context, in bodyInput) (*T, error) {
+	return e.upsert(ctx, in.Body, func(id ID, d repository.Data) error { return e.patch(ctx, id, d) }, updateNotFound)
+}
+
+// upsert creates body's instance when it has no id, and otherwise writes
+// it with write and answers the stored instance: an upsert never creates
+// a given id (forceId), so a missing one is missing(id).
+func (e *entry[T, ID]) upsert(ctx context.Context, body json.RawMessage, write func(ID, repository.Data) error,
+	missing func(any) error) (*T, error) {
+	d, err := e.b.readObject(body)
 	if err != nil {
 		return nil, err
 	}
@@ -158,48 +187,24 @@ func (e *entry[T, ID]) replaceOrCreate(ctx context.Context, in bodyInput) (*T, e
 		return nil, err
 	}
 	if !ok {
-		t, err := e.newEntity(d)
-		if err != nil {
-			return nil, err
-		}
-		return e.repo.Create(ctx, t)
+		return e.createOne(ctx, d)
 	}
-	t, err := decodeEntity[T](e.b.model, d)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.repo.ReplaceByID(ctx, id, t); err != nil {
+	if err := write(id, d); err != nil {
 		if repository.IsNotFound(err) {
-			return nil, replaceNotFound(id)
+			return nil, missing(id)
 		}
 		return nil, err
 	}
 	return e.repo.FindByID(ctx, id, nil)
 }
 
-func (e *entry[T, ID]) patchOrCreate(ctx context.Context, in bodyInput) (*T, error) {
-	d, err := e.b.readObject(in.Body)
+// createOne creates the instance d describes.
+func (e *entry[T, ID]) createOne(ctx context.Context, d repository.Data) (*T, error) {
+	t, err := e.newEntity(d)
 	if err != nil {
 		return nil, err
 	}
-	id, ok, err := e.idOfData(d)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		t, err := e.newEntity(d)
-		if err != nil {
-			return nil, err
-		}
-		return e.repo.Create(ctx, t)
-	}
-	if err := e.patch(ctx, id, d); err != nil {
-		if repository.IsNotFound(err) {
-			return nil, updateNotFound(id)
-		}
-		return nil, err
-	}
-	return e.repo.FindByID(ctx, id, nil)
+	return e.repo.Create(ctx, t)
 }
 
 // patch applies d, less its id, to the entity with id.
@@ -224,11 +229,7 @@ func (e *entry[T, ID]) upsertWithWhere(ctx context.Context, in whereBodyInput[T]
 	}
 	switch len(found) {
 	case 0:
-		t, err := e.newEntity(d)
-		if err != nil {
-			return nil, err
-		}
-		return e.repo.Create(ctx, t)
+		return e.createOne(ctx, d)
 	case 1:
 		id, err := e.idOf(&found[0])
 		if err != nil {

@@ -1,10 +1,16 @@
 package modelapi_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -140,4 +146,56 @@ func TestFilterErrors(t *testing.T) {
 	t.Run("a malformed filter of findById", func(t *testing.T) {
 		lb3Error(t, a.Get("/api/CoffeeShops/1?filter=%7Bbad"), 400, "Error", "Value is not an object.", "")
 	})
+}
+
+func TestUnknownPropertiesRefused(t *testing.T) {
+	a := stores[0].start(t)
+	e := lb3Error(t, a.Post("/api/Tags", map[string]any{"name": "x", "colour": "red"}), 422, "ValidationError", "", "")
+	if !strings.Contains(e["message"].(string), "`colour` is not defined in the model") {
+		t.Errorf("message %q", e["message"])
+	}
+	if c := object(t, a.Get("/api/Tags/count"), 200); c["count"] != float64(0) {
+		t.Errorf("stored: %v", c)
+	}
+}
+
+// brokenStore is a store whose reads fail, as a database that went away.
+type brokenStore struct{ *memory.Connector }
+
+func (brokenStore) Find(context.Context, *repository.Model, repository.Query) ([]repository.Data, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestInternalErrorsSayNothing(t *testing.T) {
+	a := startAppOn(t, brokenStore{memory.New(memory.Options{})}, rest.WithModelAPI[Tag, int]())
+	r := a.Get("/Tags")
+	if r.Status != 500 || string(r.Body) != `{"error":{"statusCode":500,"message":"Internal Server Error"}}` {
+		t.Errorf("%d %s", r.Status, r.Body)
+	}
+}
+
+// Memo keeps the properties it does not declare (LoopBack 3's strict:
+// false).
+type Memo struct {
+	ID    int             `json:"id,omitempty" loom:"id,generated"`
+	Text  string          `json:"text"`
+	Extra repository.Data `json:"-" loom:"extra"`
+}
+
+func (Memo) ModelStrict() bool { return false }
+
+func TestUnknownPropertiesKeptByANonStrictModel(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Memo, int]())
+	got := object(t, a.Post("/Memos", map[string]any{"text": "hi", "mood": "good"}), 200)
+	if got["mood"] != "good" {
+		t.Errorf("created %v", got)
+	}
+	stored := object(t, a.Get(fmt.Sprintf("/Memos/%d", idOf(t, got))), 200)
+	if stored["mood"] != "good" || stored["text"] != "hi" {
+		t.Errorf("stored %v", stored)
+	}
+	patched := object(t, a.Patch(fmt.Sprintf("/Memos/%d", idOf(t, got)), map[string]any{"mood": "better"}), 200)
+	if patched["mood"] != "better" {
+		t.Errorf("patched %v", patched)
+	}
 }

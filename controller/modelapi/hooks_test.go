@@ -3,8 +3,11 @@ package modelapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/loomhq/loom/interceptor"
@@ -74,6 +77,37 @@ func TestHooksMatchLoopBack3Names(t *testing.T) {
 	})
 }
 
+func TestHookPatternsMatchEveryRoute(t *testing.T) {
+	var mu sync.Mutex
+	var before, after []string
+	a := stores[0].start(t, rest.WithInterceptors(
+		interceptor.Before("**", func(ic *interceptor.InvocationContext) error {
+			mu.Lock()
+			defer mu.Unlock()
+			before = append(before, ic.Target+"."+ic.Method)
+			return nil
+		}),
+		interceptor.After("Review.*", func(ic *interceptor.InvocationContext, result any) (any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			after = append(after, ic.Target+"."+ic.Method)
+			return result, nil
+		}),
+	))
+	shop := mkShop(t, a, map[string]any{"name": "Patterns"})
+	object(t, a.Get(fmt.Sprintf("/api/CoffeeShops/%d/reviews/count", idOf(t, shop))), 200)
+	list(t, a.Get("/api/Reviews"))
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"CoffeeShop.create", "CoffeeShop.prototype.__count__reviews", "Review.find"}
+	if !reflect.DeepEqual(before, want) {
+		t.Errorf("** saw %v, want %v", before, want)
+	}
+	if !reflect.DeepEqual(after, []string{"Review.find"}) {
+		t.Errorf("Review.* saw %v", after)
+	}
+}
+
 func TestOperationIDs(t *testing.T) {
 	a := stores[0].start(t)
 	var doc struct {
@@ -110,5 +144,29 @@ func TestOperationIDs(t *testing.T) {
 	}
 	if _, ok := doc.Paths["/api/CoffeeShopTags"]; ok {
 		t.Error("the join model has endpoints")
+	}
+}
+
+// TestWriteDocuments writes the coffee-shop API's document into the
+// directory named by LOOM_OPENAPI_OUT, for independent tools (.ci/run
+// validates such documents with @apidevtools/swagger-parser and lints them
+// with @redocly/cli's recommended rules):
+//
+//	LOOM_OPENAPI_OUT=/tmp/docs go test ./controller/modelapi -run TestWriteDocuments
+func TestWriteDocuments(t *testing.T) {
+	dir := os.Getenv("LOOM_OPENAPI_OUT")
+	if dir == "" {
+		t.Skip("LOOM_OPENAPI_OUT is not set")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := stores[0].start(t)
+	r := a.Get("/openapi.json")
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "coffee-shop.json"), r.Body, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

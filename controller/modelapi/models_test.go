@@ -245,7 +245,13 @@ func idOf(t *testing.T, m map[string]any) int {
 // startApp starts an app on the memory store with opts.
 func startApp(t *testing.T, opts ...rest.Option) *resttest.App {
 	t.Helper()
+	return startAppOn(t, memory.New(memory.Options{}), opts...)
+}
+
+// startAppOn starts an app whose db data source is conn, with opts.
+func startAppOn(t *testing.T, conn repository.Connector, opts ...rest.Option) *resttest.App {
+	t.Helper()
 	return resttest.Start(t, append([]rest.Option{
-		rest.WithDataSource("db", func() repository.Connector { return memory.New(memory.Options{}) }),
+		rest.WithDataSource("db", func() repository.Connector { return conn }),
 	}, opts...)...)
 }

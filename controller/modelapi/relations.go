@@ -117,9 +117,16 @@ func (r *relation[T, ID]) scope(ctx context.Context, key any) (repository.Cond, 
 	if !r.rel.IsThrough() {
 		return repository.Eq(r.rel.KeyTo, key), nil
 	}
-	links, err := r.links(ctx, key, nil)
+	max := repository.LimitsOf(r.target.b.model).MaxInq
+	links, err := r.src.find(ctx, r.rel.ThroughModel(), repository.Query{Where: repository.Eq(r.rel.ThroughFrom, key), Limit: max + 1})
 	if err != nil {
 		return repository.Cond{}, err
+	}
+	if len(links) > max {
+		// The targets are read with one inq of their keys, which the
+		// target's MaxInq caps.
+		return repository.Cond{}, httperr.BadRequest(fmt.Sprintf("%s %s has more than %d %s; the relation's methods read at most %d (the target's MaxInq)",
+			r.src.model.Name, idText(key), max, r.rel.Name, max)).WithName("Error")
 	}
 	keys := make([]any, 0, len(links))
 	for _, l := range links {
@@ -323,12 +330,18 @@ func (r *relation[T, ID]) updateByID(ctx context.Context, in relFKBodyInput) (*T
 	if err != nil {
 		return nil, err
 	}
-	d, err := r.target.b.readObject(in.Body)
+	return r.patchTarget(ctx, t, in.Body)
+}
+
+// patchTarget applies body to target t and answers it as stored; the
+// foreign key stays the source's.
+func (r *relation[T, ID]) patchTarget(ctx context.Context, t *T, body json.RawMessage) (*T, error) {
+	d, err := r.target.b.readObject(body)
 	if err != nil {
 		return nil, err
 	}
 	if !r.rel.IsThrough() {
-		delete(d, r.rel.KeyTo) // the target stays the source's
+		delete(d, r.rel.KeyTo)
 	}
 	id, err := r.target.idOf(t)
 	if err != nil {
@@ -471,19 +484,7 @@ func (r *relation[T, ID]) updateOne(ctx context.Context, in relBodyInput) (*T, e
 	if err != nil {
 		return nil, err
 	}
-	d, err := r.target.b.readObject(in.Body)
-	if err != nil {
-		return nil, err
-	}
-	delete(d, r.rel.KeyTo)
-	id, err := r.target.idOf(t)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.target.patch(ctx, id, d); err != nil {
-		return nil, err
-	}
-	return r.target.repo.FindByID(ctx, id, nil)
+	return r.patchTarget(ctx, t, in.Body)
 }
 
 func (r *relation[T, ID]) destroyOne(ctx context.Context, in relInput) (controller.NoContent, error) {

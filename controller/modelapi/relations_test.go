@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -145,4 +148,80 @@ func TestHasAndBelongsToMany(t *testing.T) {
 			object(t, a.Get(fmt.Sprintf("/api/Tags/%d", idOf(t, wifi))), 200)
 		})
 	})
+}
+
+// Box has many Items through BoxItem; an item's filters take at most two
+// values in an inq.
+type Box struct {
+	ID    int                               `json:"id,omitempty" loom:"id,generated"`
+	Items repository.Through[Item, BoxItem] `json:"items,omitempty" loom:"hasAndBelongsToMany"`
+}
+
+type Item struct {
+	ID int `json:"id,omitempty" loom:"id,generated"`
+}
+
+func (Item) FilterLimits() repository.Limits { return repository.Limits{MaxInq: 2} }
+
+type BoxItem struct {
+	ID     int `json:"id,omitempty" loom:"id,generated"`
+	BoxID  int `json:"boxId"`
+	ItemID int `json:"itemId"`
+}
+
+func TestThroughLinksAreCapped(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Box, int](), rest.WithModelAPI[Item, int]())
+	box := object(t, a.Post("/Boxes", map[string]any{}), 200)
+	for i := 0; i < 3; i++ {
+		item := object(t, a.Post("/Items", map[string]any{}), 200)
+		object(t, a.Put(fmt.Sprintf("/Boxes/%d/items/rel/%d", idOf(t, box), idOf(t, item)), nil), 200)
+		if i == 1 {
+			if got := list(t, a.Get(fmt.Sprintf("/Boxes/%d/items", idOf(t, box)))); len(got) != 2 {
+				t.Fatalf("at the cap: %v", got)
+			}
+		}
+	}
+	lb3Error(t, a.Get(fmt.Sprintf("/Boxes/%d/items", idOf(t, box))), 400, "Error",
+		fmt.Sprintf("Box %d has more than 2 items; the relation's methods read at most 2 (the target's MaxInq)", idOf(t, box)), "")
+}
+
+// Stall has one Sign, which belongs to it.
+type Stall struct {
+	ID   int    `json:"id,omitempty" loom:"id,generated"`
+	Name string `json:"name"`
+	Sign *Sign  `json:"sign,omitempty" loom:"hasOne"`
+}
+
+type Sign struct {
+	ID      int    `json:"id,omitempty" loom:"id,generated"`
+	Text    string `json:"text" validate:"required"`
+	StallID int    `json:"stallId,omitempty"`
+}
+
+func TestHasOne(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Stall, int](), rest.WithModelAPI[Sign, int](modelapi.Private()))
+	stall := object(t, a.Post("/Stalls", map[string]any{"name": "corner"}), 200)
+	at := fmt.Sprintf("/Stalls/%d/sign", idOf(t, stall))
+	lb3Error(t, a.Get(at), 404, "Error", fmt.Sprintf("Stall %d has no sign", idOf(t, stall)), "")
+	sign := object(t, a.Post(at, map[string]any{"text": "Open", "stallId": 999}), 200)
+	if sign["stallId"] != stall["id"] || sign["text"] != "Open" {
+		t.Errorf("created %v", sign)
+	}
+	lb3Error(t, a.Post(at, map[string]any{"text": "Again"}), 409, "Error", "HasOne relation cannot create more than one instance of Sign", "")
+	if got := object(t, a.Get(at), 200); !reflect.DeepEqual(got, sign) {
+		t.Errorf("get %v, want %v", got, sign)
+	}
+	for _, verb := range []string{"PUT", "PATCH"} {
+		got := object(t, a.Do(verb, at, map[string]any{"text": verb}), 200)
+		if got["text"] != verb || got["stallId"] != stall["id"] {
+			t.Errorf("%s: %v", verb, got)
+		}
+	}
+	if r := a.Delete(at); r.Status != 204 {
+		t.Errorf("delete %d %s", r.Status, r.Body)
+	}
+	lb3Error(t, a.Get(at), 404, "Error", "", "")
+	if r := a.Get("/Signs"); r.Status == 200 {
+		t.Errorf("a private model answered %s", r.Body)
+	}
 }

@@ -446,7 +446,11 @@ func (b *builder) response(oc oapi.OperationContext, r *actions.Route) reflect.T
 		cu.HTTPStatus = status
 		cu.Description = r.API.ResponseDescription
 		if cu.Description == "" {
-			cu.Description = "Return value of " + r.OperationID()
+			id := r.API.OperationID
+			if id == "" {
+				id = r.OperationID()
+			}
+			cu.Description = "Return value of " + id
 		}
 	}
 	switch {
