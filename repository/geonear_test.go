@@ -205,3 +205,43 @@ func TestNearInAnIncludeScopeOrdersEachParentsEntities(t *testing.T) {
 		t.Fatalf("got %q, want %q", names, want)
 	}
 }
+
+// FuzzParseNear feeds arbitrary JSON to the filter parser over a model
+// with a GeoPoint: it must never panic, only answer FilterErrors, and a
+// filter it accepts must write JSON that parses back to the same filter.
+func FuzzParseNear(f *testing.F) {
+	for _, seed := range []string{
+		`{"where":{"location":{"near":"1,2"}}}`,
+		`{"where":{"location":{"near":[1,"2"],"maxDistance":"3","minDistance":0,"unit":"feet"}},"order":"name DESC"}`,
+		`{"where":{"and":[{"location":{"near":{"lat":-89.9,"lng":179.9}}},{"name":{"neq":"x"}}]}}`,
+		`{"where":{"or":[{"location":{"near":"1,2"}}]}}`,
+		`{"where":{"location":{"near":"1e999,2","unit":7}}}`,
+		`{"where":{"location":{"exists":true}},"order":["location ASC"]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	m, err := repository.ModelOf[geoShop]()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		q, err := repository.ParseFilter(m, data)
+		if err != nil {
+			if _, ok := err.(*repository.FilterError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		out, err := json.Marshal(q)
+		if err != nil {
+			t.Fatalf("accepted %s but cannot write it: %v", data, err)
+		}
+		again, err := repository.ParseFilter(m, out)
+		if err != nil {
+			t.Fatalf("accepted %s, wrote %s, which fails: %v", data, out, err)
+		}
+		if out2, _ := json.Marshal(again); string(out2) != string(out) {
+			t.Fatalf("round trip changed the filter:\n%s\n%s", out, out2)
+		}
+	})
+}

@@ -32,7 +32,10 @@
 // sorts byte-wise. Properties of kind any, object or array are stored as
 // JSON (jsonb on PostgreSQL, TEXT on SQLite) and compared as the memory
 // connector compares them: an array matches when one of its elements does,
-// dotted keys reach into objects.
+// dotted keys reach into objects. A GeoPoint is such a JSON column,
+// {"lat","lng"}; near and its distance order run LoopBack's haversine once
+// per row, in Go functions on SQLite (the memory connector's code, so the
+// same floats) and in float8 SQL on PostgreSQL.
 //
 // # Bounded work
 //
