@@ -128,13 +128,13 @@ func (r *DefaultCrudRepository[T, ID]) CreateAll(ctx context.Context, entities [
 		if err := checkNavigational(r.model, d); err != nil {
 			return nil, err
 		}
-		if err := validateEntity(ctx, r.conn, r.model, d, nil); err != nil {
-			return nil, err
-		}
 		if err := geoData(r.model, d); err != nil {
 			return nil, err
 		}
 		data[i] = d
+	}
+	if err := validateEntities(ctx, r.conn, r.model, data); err != nil {
+		return nil, err
 	}
 	stored, err := r.conn.Create(ctx, r.model, data)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestJSValueWritesAndElidesAsJuggler(t *testing.T) {
@@ -60,4 +61,22 @@ func TestJugglersMessageGroupsDetailsByProperty(t *testing.T) {
 	if _, ok := e.ErrorDetails().(JugglerDetails); !ok {
 		t.Fatalf("details %T", e.ErrorDetails())
 	}
+}
+
+// FuzzJSValue: any stored value writes without panicking, and a long one
+// is elided to juggler's 32 characters (JSON's quotes and escapes aside).
+func FuzzJSValue(f *testing.F) {
+	for _, s := range []string{`"ab"`, `[1,{"a":[2]}]`, `{"a-b":"x"}`, `"😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀"`, `1e400`, `[`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := jsValue(json.RawMessage(raw))
+		var v any
+		if json.Unmarshal([]byte(raw), &v) != nil {
+			return
+		}
+		if _, isString := v.(string); !isString && len(utf16.Encode([]rune(got))) > maxValueLength {
+			t.Fatalf("%q written as %q, longer than %d", raw, got, maxValueLength)
+		}
+	})
 }

@@ -333,3 +333,113 @@ func validatePatch(ctx context.Context, conn Connector, m *Model, d Data, where 
 	}
 	return nil
 }
+
+// validateEntities validates the entities of a CreateAll as
+// validateEntity does each, but looks their unique values up together,
+// a query per list of MaxInq values, rather than one per entity. The
+// first invalid entity's error is returned.
+func validateEntities(ctx context.Context, conn Connector, m *Model, ds []Data) error {
+	if len(ds) == 1 || m.valid == nil || len(m.valid.unique) == 0 {
+		for _, d := range ds {
+			if err := validateEntity(ctx, conn, m, d, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	taken := make([][]bool, len(m.valid.unique))
+	for i, c := range m.valid.unique {
+		var err error
+		if taken[i], err = takenAll(ctx, conn, m, c, ds); err != nil {
+			return err
+		}
+	}
+	for j, d := range ds {
+		details := entityDetails(m, d)
+		for i, c := range m.valid.unique {
+			if taken[i][j] {
+				details = append(details, Detail(c.Fail("/"+c.Property, "", d[c.Property])))
+			}
+		}
+		if len(details) > 0 {
+			return &ValidationError{Model: m.Name, Details: details}
+		}
+	}
+	return nil
+}
+
+// takenAll reports, for each new entity of ds, whether a stored entity
+// holds its value of c's property and its values of the scope's
+// properties it sets (juggler's validateUniqueness for a new entity).
+func takenAll(ctx context.Context, conn Connector, m *Model, c *rules.Check, ds []Data) ([]bool, error) {
+	props := append(slices.Clone(c.Scope), c.Property)
+	byValue := map[string][]int{} // a value's JSON text → the entities holding it
+	var values []any
+	for j, d := range ds {
+		raw := d[c.Property]
+		if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
+			continue
+		}
+		v, err := DecodeValue(raw)
+		if err != nil {
+			return nil, err
+		}
+		key := valueKey(v)
+		if _, seen := byValue[key]; !seen {
+			values = append(values, v)
+		}
+		byValue[key] = append(byValue[key], j)
+	}
+	out := make([]bool, len(ds))
+	lim := limitsOf(m)
+	for chunk := range slices.Chunk(values, min(lim.MaxInq, lim.MaxValues)) {
+		where, err := newChecker(m, false).cond(Cond{Op: OpInq, Prop: c.Property, Value: chunk}, "where", 0)
+		if err != nil {
+			return nil, err
+		}
+		found, err := conn.Find(ctx, m, Query{Where: where, Select: props, Order: []Order{Asc(m.ID.Name)}})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range found {
+			v, err := DecodeValue(row[c.Property])
+			if err != nil {
+				return nil, err
+			}
+			for _, j := range byValue[valueKey(v)] {
+				out[j] = out[j] || sameScope(ds[j], row, c.Scope)
+			}
+		}
+	}
+	return out, nil
+}
+
+// sameScope reports whether the stored row holds d's value of each scope
+// property d sets.
+func sameScope(d, row Data, scope []string) bool {
+	for _, p := range scope {
+		raw, ok := d[p]
+		if !ok {
+			continue
+		}
+		a, err1 := DecodeValue(raw)
+		var b any
+		var err2 error
+		if stored := row[p]; len(stored) > 0 {
+			b, err2 = DecodeValue(stored)
+		}
+		if err1 != nil || err2 != nil || valueKey(a) != valueKey(b) {
+			return false
+		}
+	}
+	return true
+}
+
+// valueKey is the text of a decoded value, for comparing values.
+func valueKey(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -213,5 +214,54 @@ func TestUniquePropertiesAreTheModels(t *testing.T) {
 	}
 	if got, _ := json.Marshal(m.Unique()); string(got) != `[["name"]]` {
 		t.Fatalf("unique %s", got)
+	}
+}
+
+// findCounter counts the Finds a connector runs.
+type findCounter struct {
+	repository.Connector
+	finds int
+}
+
+func (c *findCounter) Find(ctx context.Context, m *repository.Model, q repository.Query) ([]repository.Data, error) {
+	c.finds++
+	return c.Connector.Find(ctx, m, q)
+}
+
+func TestCreateAllLooksUniqueValuesUpTogether(t *testing.T) {
+	// given 2,500 stored shops, and a batch of 2,500 more of which one
+	// takes a stored name
+	ctx := context.Background()
+	conn := &findCounter{Connector: memory.New(memory.Options{})}
+	repo, err := repository.NewCrudRepository[CoffeeShop, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func(prefix string) []CoffeeShop {
+		out := make([]CoffeeShop, 2500)
+		for i := range out {
+			out[i] = CoffeeShop{Name: fmt.Sprintf("%s %04d", prefix, i)}
+		}
+		return out
+	}
+	if _, err := repo.CreateAll(ctx, batch("old")); err != nil {
+		t.Fatal(err)
+	}
+	next := batch("new")
+	next[1234].Name = "old 0007"
+	conn.finds = 0
+	// when it is created
+	_, err = repo.CreateAll(ctx, next)
+	// then the taken name is juggler's uniqueness failure
+	expectInvalid(t, err, "The `CoffeeShop` instance is not valid. Details: `name` is not unique (value: \"old 0007\").",
+		`{"context":"CoffeeShop","codes":{"name":["uniqueness"]},"messages":{"name":["is not unique"]}}`)
+	// and the names were looked up a list of 1,000 at a time, not one by one
+	if conn.finds != 3 {
+		t.Fatalf("%d finds", conn.finds)
+	}
+	// and without it the batch is stored
+	next[1234].Name = "new x"
+	if got, err := repo.CreateAll(ctx, next); err != nil || len(got) != 2500 {
+		t.Fatalf("%d created, %v", len(got), err)
 	}
 }

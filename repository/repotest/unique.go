@@ -115,6 +115,12 @@ func uniqueCases() []uniqueCase {
 			f.create(t, Store{Name: "B", City: Ptr("Rome"), Code: Ptr("x")})
 			_, err := f.shops.Create(f.ctx, Store{Name: "C", City: Ptr("Oslo"), Code: Ptr("x")})
 			expectNotUnique(t, err, "code")
+			// and so does a batch, whose values are looked up together
+			_, err = f.shops.CreateAll(f.ctx, []Store{{Name: "D", City: Ptr("Paris"), Code: Ptr("x")}, {Name: "E", City: Ptr("Oslo"), Code: Ptr("x")}})
+			expectNotUnique(t, err, "code")
+			if _, err := f.shops.CreateAll(f.ctx, []Store{{Name: "D", City: Ptr("Paris"), Code: Ptr("x")}, {Name: "E", City: Ptr("Oslo"), Code: Ptr("y")}}); err != nil {
+				t.Fatal(err)
+			}
 		}},
 		{"blank values are not checked", func(t *testing.T, f *uniqueFixture) {
 			f.create(t, Store{Name: "A", City: Ptr("Oslo"), Code: Ptr("")})
