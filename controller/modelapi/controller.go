@@ -2,11 +2,13 @@ package modelapi
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/controller/httperr"
 )
 
 // routeMaker is an [Exposed] that builds its own endpoints.
@@ -80,7 +82,42 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 		}
 		seen[r.Name] = true
 	}
-	return controller.Func{Label: name, List: routes}, nil
+	c := controller.Func{Label: name, List: routes}
+	if b.settings.convention != LoopBack3 || b.settings.private {
+		return c, nil
+	}
+	return mounted{c, lb3Mounts(name, b.path)}, nil
+}
+
+// mounted is a model's controller that owns its base path and its REST
+// root, the base path's parent, as LoopBack 3's REST adapter does.
+type mounted struct {
+	controller.Func
+	mounts []controller.Mount
+}
+
+// Mounts answers the requests under the model's base path and its REST
+// root that no route matches.
+func (m mounted) Mounts() []controller.Mount { return m.mounts }
+
+// lb3Mounts are the mounts of a model at path: under it, LoopBack 3's
+// 'Shared class "CoffeeShop" has no method handling GET /1/nothing' (a
+// known path with another verb included); under its parent, the REST
+// root, 'There is no method to handle GET /Nopes'.
+func lb3Mounts(model, path string) []controller.Mount {
+	root := ""
+	if i := strings.LastIndexByte(path, '/'); i > 0 {
+		root = path[:i]
+	}
+	return []controller.Mount{
+		{Prefix: path, NotFound: func(r *http.Request, rest string) error {
+			return httperr.NotFound(fmt.Sprintf("Shared class %q has no method handling %s %s", model, r.Method, rest)).
+				WithName("Error")
+		}},
+		{Prefix: root, NotFound: func(r *http.Request, rest string) error {
+			return httperr.NotFound(fmt.Sprintf("There is no method to handle %s %s", r.Method, rest)).WithName("Error")
+		}},
+	}
 }
 
 // disable drops the routes of the methods named; a name no route has is
