@@ -158,7 +158,9 @@ func translateLB3(err error, texts map[string]string) error {
 	msg := err.Error()
 	switch code {
 	case httperr.CodeInvalidParameterValue:
-		if text, ok := texts[paramName(msg)]; ok {
+		if text, ok := ownMessage(err); ok {
+			msg = text
+		} else if text, ok := texts[paramName(msg)]; ok {
 			msg = text
 		} else {
 			msg = parameterMessage(err)
@@ -199,6 +201,19 @@ func missingName(msg string) (string, bool) {
 	const pre, post = "Required parameter ", " is missing!"
 	if strings.HasPrefix(msg, pre) && strings.HasSuffix(msg, post) {
 		return msg[len(pre) : len(msg)-len(post)], true
+	}
+	return "", false
+}
+
+// ownMessage is the message of a parameter type that refused its value
+// itself (a GeoPoint's "lat must be <= 90"): strong-remoting answers the
+// type's own error.
+func ownMessage(err error) (string, bool) {
+	det, _ := httperr.DetailsOf(err).([]httperr.Detail)
+	for _, d := range det {
+		if d.Code == "format" && d.Message != "" {
+			return d.Message, true
+		}
 	}
 	return "", false
 }
