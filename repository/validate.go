@@ -119,6 +119,15 @@ func checkEntity(m *Model, d Data) error {
 	return nil
 }
 
+// Validate checks d, a whole entity's data as a client sent it, against
+// m's required properties and validations, all but uniqueness (which
+// needs the store; the repository checks it as it writes). In d, an unset
+// property, a null and "" differ, as they do for LoopBack 3's juggler: a
+// missing name is "`name` can't be blank (value: undefined)", a null one
+// "`name` is null (value: null)". The repository validates the entity it
+// writes again, as Go holds it, where a nil pointer is unset.
+func (m *Model) Validate(d Data) error { return checkEntity(m, d) }
+
 func entityDetails(m *Model, d Data) []Detail {
 	var details []Detail
 	presence := func(p *Property) {

@@ -265,3 +265,29 @@ func TestCreateAllLooksUniqueValuesUpTogether(t *testing.T) {
 		t.Fatalf("%d created, %v", len(got), err)
 	}
 }
+
+func TestValidateTellsUnsetNullAndBlankApart(t *testing.T) {
+	m, err := repository.ModelOf[CoffeeShop]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		body, message string
+	}{
+		{`{}`, "`name` can't be blank (value: undefined)"},
+		{`{"name":null}`, "`name` is null (value: null)"},
+		{`{"name":""}`, "`name` is blank (value: \"\")"},
+	} {
+		var d repository.Data
+		if err := json.Unmarshal([]byte(c.body), &d); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Validate(d)
+		if err == nil || !strings.Contains(err.Error(), c.message) {
+			t.Errorf("Validate(%s) = %v, want a message with %s", c.body, err, c.message)
+		}
+	}
+	if err := m.Validate(repository.Data{"name": json.RawMessage(`"Bel Cafe"`)}); err != nil {
+		t.Errorf("a valid shop: %v", err)
+	}
+}

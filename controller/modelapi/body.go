@@ -133,10 +133,15 @@ func (b *base) checkNoID(d repository.Data) error {
 	}}}
 }
 
-// decodeEntity turns d into a T: a value of the wrong type for its
-// property is a 422 naming it.
+// decodeEntity validates d, a whole entity as sent, and turns it into a
+// T: a value of the wrong type for its property is a 422 naming it.
 func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
 	var t T
+	// Validated as sent, where unset, null and "" differ as they do for
+	// juggler; decoding into T would blur them.
+	if err := m.Validate(d); err != nil {
+		return t, err
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return t, err
