@@ -2,11 +2,8 @@ package modelapi_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/repository/memory"
 	loomsql "github.com/loomhq/loom/repository/sql"
+	"github.com/loomhq/loom/repository/sql/sqltest"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
@@ -118,37 +116,11 @@ func migrate(t *testing.T, url string) {
 	}
 }
 
-const postgresEnv = "LOOM_TEST_POSTGRES_URL"
-
 // postgresURL is a URL on the server of LOOM_TEST_POSTGRES_URL, in a
 // schema of the test's own, dropped when the test ends.
 func postgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skip(postgresEnv + " is not set: to run the model API's PostgreSQL tests, point it at a server, as in " +
-			postgresEnv + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./controller/modelapi/")
-	}
-	schema := "modelapitest_" + strings.ToLower(rand.Text()[:12])
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return sqltest.PostgresURL(t, "modelapitest")
 }
 
 // forEachStore runs test on every store, each with an app of its own.

@@ -3,8 +3,6 @@ package shopapp_test
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,6 +17,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver, to make and drop test schemas
 
 	"github.com/loomhq/loom/controller/modelapi/internal/shopapp"
+	"github.com/loomhq/loom/repository/sql/sqltest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
@@ -48,21 +47,7 @@ func stores(t *testing.T) []store {
 // pgSchema creates a schema for the test, dropped when it ends.
 func pgSchema(t *testing.T, url string) string {
 	t.Helper()
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := "shoptest_" + strings.ToLower(rand.Text()[:12])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		db.Close()
-	})
-	return schema
+	return sqltest.Schema(t, url, "shoptest")
 }
 
 func start(t *testing.T, s store) *resttest.App {
