@@ -46,7 +46,8 @@
 //     a watcher closed when its context ends; a watcher that falls behind
 //     dropped while the others go on; the cap on a model's watchers. Over
 //     a connector that is not a Watcher these cases skip.
-//   - nullable: [repository.Nullable] properties created null, set or
+//   - nullable: [repository.Nullable] properties (a string, a number, a
+//     boolean, a date-time, an object, a list, a GeoPoint) created null, set or
 //     absent and read back; a patch to null (in code and decoded from
 //     JSON) and a replace keeping null; where eq null and exists false
 //     matching null and absent alike, neq null and exists the values;

@@ -3,6 +3,7 @@ package repotest
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/loomhq/loom/repository"
 )
@@ -16,10 +17,24 @@ type CoffeeShop struct {
 	Rating repository.Nullable[float64] `json:"rating,omitzero"`
 }
 
-// nullFixture is a repository of CoffeeShops over one fresh connector.
+// Roaster has a Nullable property of each kind a store keeps in its own
+// way: a boolean, a date-time, an object and a list.
+type Roaster struct {
+	ID      int                                      `json:"id,omitempty" loom:"id,generated"`
+	Name    string                                   `json:"name"`
+	Open    repository.Nullable[bool]                `json:"open,omitzero"`
+	Since   repository.Nullable[time.Time]           `json:"since,omitzero"`
+	Address repository.Nullable[Address]             `json:"address,omitzero"`
+	Tags    repository.Nullable[[]string]            `json:"tags,omitzero"`
+	Where   repository.Nullable[repository.GeoPoint] `json:"where,omitzero"`
+}
+
+// nullFixture is a repository of CoffeeShops and one of Roasters over one
+// fresh connector.
 type nullFixture struct {
 	*fixture
-	shops *repository.DefaultCrudRepository[CoffeeShop, int]
+	shops    *repository.DefaultCrudRepository[CoffeeShop, int]
+	roasters *repository.DefaultCrudRepository[Roaster, int]
 }
 
 func newNullFixture(t *testing.T, newConn NewConnector) *nullFixture {
@@ -29,12 +44,16 @@ func newNullFixture(t *testing.T, newConn NewConnector) *nullFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	roasters, err := repository.NewCrudRepository[Roaster, int](f.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m, ok := f.conn.(migrator); ok {
-		if err := m.Migrate(f.ctx, shops.Model()); err != nil {
+		if err := m.Migrate(f.ctx, shops.Model(), roasters.Model()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return &nullFixture{fixture: f, shops: shops}
+	return &nullFixture{fixture: f, shops: shops, roasters: roasters}
 }
 
 func (f *nullFixture) shop(s CoffeeShop) *CoffeeShop {
@@ -171,6 +190,39 @@ func nullableCases() []struct {
 				_, err = f.shops.Find(f.ctx, &flt)
 			}
 			expectStatus(t, err, 400, "")
+		}},
+		{"every kind stores null and a value", func(t *testing.T, f *nullFixture) {
+			day := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+			nulls, err := f.roasters.Create(f.ctx, Roaster{Name: "nulls", Open: repository.Null[bool](), Since: repository.Null[time.Time](),
+				Address: repository.Null[Address](), Tags: repository.Null[[]string](), Where: repository.Null[repository.GeoPoint]()})
+			f.must(err)
+			values, err := f.roasters.Create(f.ctx, Roaster{Name: "values", Open: repository.NullableOf(false), Since: repository.NullableOf(day),
+				Address: repository.NullableOf(Address{City: "Oslo"}), Tags: repository.NullableOf([]string{"a"}),
+				Where: repository.NullableOf(repository.GeoPoint{Lat: 59.9, Lng: 10.7})})
+			f.must(err)
+			for id, want := range map[int]string{
+				nulls.ID:  `{"id":1,"name":"nulls","open":null,"since":null,"address":null,"tags":null,"where":null}`,
+				values.ID: `{"id":2,"name":"values","open":false,"since":"2024-01-02T03:04:05Z","address":{"city":"Oslo"},"tags":["a"],"where":{"lat":59.9,"lng":10.7}}`,
+			} {
+				got, err := f.roasters.FindByID(f.ctx, id, nil)
+				f.must(err)
+				if s := jsonOf(t, got); s != want {
+					t.Errorf("found %s\nwant  %s", s, want)
+				}
+			}
+			var flt repository.Filter[Roaster]
+			f.must(json.Unmarshal([]byte(`{"where":{"and":[{"open":null},{"since":null},{"address":null},{"tags":null},{"where":null}]}}`), &flt))
+			got, err := f.roasters.Find(f.ctx, &flt)
+			f.must(err)
+			if len(got) != 1 || got[0].Name != "nulls" {
+				t.Fatalf("eq null found %s", jsonOf(t, got))
+			}
+			f.must(json.Unmarshal([]byte(`{"where":{"open":false,"since":{"gt":"2024-01-01T00:00:00Z"}}}`), &flt))
+			got, err = f.roasters.Find(f.ctx, &flt)
+			f.must(err)
+			if len(got) != 1 || got[0].Name != "values" {
+				t.Fatalf("eq value found %s", jsonOf(t, got))
+			}
 		}},
 		{"order puts null and absent first ascending, last descending", func(t *testing.T, f *nullFixture) {
 			f.shop(CoffeeShop{Name: "b", City: repository.NullableOf("Bergen")})
