@@ -23,6 +23,7 @@ type nullShop struct {
 	Tags   repository.Nullable[[]string]            `json:"tags,omitzero"`
 	Owner  repository.Nullable[nullOwner]           `json:"owner,omitzero"`
 	Where  repository.Nullable[repository.GeoPoint] `json:"where,omitzero"`
+	Code   repository.Nullable[string]              `json:"code,omitzero" validate:"required"`
 }
 
 type nullShops struct{}
@@ -43,7 +44,9 @@ func TestBuild_nullablePropertiesTakeNull(t *testing.T) {
 		want    map[string]any
 	}{
 		{"3.0", map[string]any{
-			"city":   map[string]any{"type": "string", "maxLength": 9.0, "nullable": true},
+			"city": map[string]any{"type": "string", "maxLength": 9.0, "nullable": true},
+			// required: the key is sent, and a string is not blank
+			"code":   map[string]any{"type": "string", "minLength": 1.0, "nullable": true},
 			"rating": map[string]any{"type": "number", "format": "double", "nullable": true},
 			"opened": map[string]any{"type": "string", "format": "date-time", "nullable": true},
 			"tags":   map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "nullable": true},
@@ -54,6 +57,7 @@ func TestBuild_nullablePropertiesTakeNull(t *testing.T) {
 		}},
 		{"3.1", map[string]any{
 			"city":   map[string]any{"type": []any{"string", "null"}, "maxLength": 9.0},
+			"code":   map[string]any{"type": []any{"string", "null"}, "minLength": 1.0},
 			"rating": map[string]any{"type": []any{"number", "null"}, "format": "double"},
 			"opened": map[string]any{"type": []any{"string", "null"}, "format": "date-time"},
 			"tags":   map[string]any{"type": []any{"array", "null"}, "items": map[string]any{"type": "string"}},
@@ -71,6 +75,9 @@ func TestBuild_nullablePropertiesTakeNull(t *testing.T) {
 			if !reflect.DeepEqual(props[name], want) {
 				t.Errorf("%s: %s = %v, want %v", c.version, name, props[name], want)
 			}
+		}
+		if req := at(t, schemas, "nullShop", "required"); !reflect.DeepEqual(req, []any{"code"}) {
+			t.Errorf("%s: required %v", c.version, req)
 		}
 		if _, ok := schemas["nullOwner"]; !ok {
 			t.Errorf("%s: no component nullOwner", c.version)
