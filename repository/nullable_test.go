@@ -189,3 +189,53 @@ func TestPatchSetOfAnAbsentNullableUnsets(t *testing.T) {
 		t.Fatalf("patch %s", b)
 	}
 }
+
+type nullOwner struct {
+	ID    int        `json:"id,omitempty" loom:"id,generated"`
+	Name  string     `json:"name"`
+	Cafes []nullCafe `json:"cafes,omitempty" loom:"hasMany,keyTo=ownerId"`
+}
+
+type nullCafe struct {
+	ID      int                      `json:"id,omitempty" loom:"id,generated"`
+	OwnerID repository.Nullable[int] `json:"ownerId,omitzero"`
+	Owner   *nullOwner               `json:"owner,omitempty" loom:"belongsTo,keyFrom=ownerId"`
+}
+
+func TestRelationsJoinOnANullableKey(t *testing.T) {
+	ctx := context.Background()
+	conn := memory.New(memory.Options{})
+	owners, err := repository.NewCrudRepository[nullOwner, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cafes, err := repository.NewCrudRepository[nullCafe, int](conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owners.Create(ctx, nullOwner{Name: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []nullCafe{{OwnerID: repository.NullableOf(1)}, {OwnerID: repository.Null[int]()}, {}} {
+		if _, err := cafes.Create(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A null or absent key has no owner; a value joins the owner's id.
+	var f repository.Filter[nullCafe]
+	if err := json.Unmarshal([]byte(`{"include":["owner"]}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cafes.Find(ctx, &f)
+	if b, _ := json.Marshal(got); err != nil || string(b) != `[{"id":1,"ownerId":1,"owner":{"id":1,"name":"a"}},{"id":2,"ownerId":null},{"id":3}]` {
+		t.Fatalf("cafes %s, %v", b, err)
+	}
+	var g repository.Filter[nullOwner]
+	if err := json.Unmarshal([]byte(`{"include":["cafes"]}`), &g); err != nil {
+		t.Fatal(err)
+	}
+	owned, err := owners.Find(ctx, &g)
+	if b, _ := json.Marshal(owned); err != nil || string(b) != `[{"id":1,"name":"a","cafes":[{"id":1,"ownerId":1}]}]` {
+		t.Fatalf("owners %s, %v", b, err)
+	}
+}
