@@ -20,13 +20,13 @@ type CoffeeShop struct {
 // Roaster has a Nullable property of each kind a store keeps in its own
 // way: a boolean, a date-time, an object and a list.
 type Roaster struct {
-	ID      int                                      `json:"id,omitempty" loom:"id,generated"`
-	Name    string                                   `json:"name"`
-	Open    repository.Nullable[bool]                `json:"open,omitzero"`
-	Since   repository.Nullable[time.Time]           `json:"since,omitzero"`
-	Address repository.Nullable[Address]             `json:"address,omitzero"`
-	Tags    repository.Nullable[[]string]            `json:"tags,omitzero"`
-	Where   repository.Nullable[repository.GeoPoint] `json:"where,omitzero"`
+	ID       int                                      `json:"id,omitempty" loom:"id,generated"`
+	Name     string                                   `json:"name"`
+	Open     repository.Nullable[bool]                `json:"open,omitzero"`
+	Since    repository.Nullable[time.Time]           `json:"since,omitzero"`
+	Address  repository.Nullable[Address]             `json:"address,omitzero"`
+	Tags     repository.Nullable[[]string]            `json:"tags,omitzero"`
+	Location repository.Nullable[repository.GeoPoint] `json:"location,omitzero"`
 }
 
 // nullFixture is a repository of CoffeeShops and one of Roasters over one
@@ -194,15 +194,15 @@ func nullableCases() []struct {
 		{"every kind stores null and a value", func(t *testing.T, f *nullFixture) {
 			day := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 			nulls, err := f.roasters.Create(f.ctx, Roaster{Name: "nulls", Open: repository.Null[bool](), Since: repository.Null[time.Time](),
-				Address: repository.Null[Address](), Tags: repository.Null[[]string](), Where: repository.Null[repository.GeoPoint]()})
+				Address: repository.Null[Address](), Tags: repository.Null[[]string](), Location: repository.Null[repository.GeoPoint]()})
 			f.must(err)
 			values, err := f.roasters.Create(f.ctx, Roaster{Name: "values", Open: repository.NullableOf(false), Since: repository.NullableOf(day),
 				Address: repository.NullableOf(Address{City: "Oslo"}), Tags: repository.NullableOf([]string{"a"}),
-				Where: repository.NullableOf(repository.GeoPoint{Lat: 59.9, Lng: 10.7})})
+				Location: repository.NullableOf(repository.GeoPoint{Lat: 59.9, Lng: 10.7})})
 			f.must(err)
 			for id, want := range map[int]string{
-				nulls.ID:  `{"id":1,"name":"nulls","open":null,"since":null,"address":null,"tags":null,"where":null}`,
-				values.ID: `{"id":2,"name":"values","open":false,"since":"2024-01-02T03:04:05Z","address":{"city":"Oslo"},"tags":["a"],"where":{"lat":59.9,"lng":10.7}}`,
+				nulls.ID:  `{"id":1,"name":"nulls","open":null,"since":null,"address":null,"tags":null,"location":null}`,
+				values.ID: `{"id":2,"name":"values","open":false,"since":"2024-01-02T03:04:05Z","address":{"city":"Oslo"},"tags":["a"],"location":{"lat":59.9,"lng":10.7}}`,
 			} {
 				got, err := f.roasters.FindByID(f.ctx, id, nil)
 				f.must(err)
@@ -211,7 +211,7 @@ func nullableCases() []struct {
 				}
 			}
 			var flt repository.Filter[Roaster]
-			f.must(json.Unmarshal([]byte(`{"where":{"and":[{"open":null},{"since":null},{"address":null},{"tags":null},{"where":null}]}}`), &flt))
+			f.must(json.Unmarshal([]byte(`{"where":{"and":[{"open":null},{"since":null},{"address":null},{"tags":null},{"location":null}]}}`), &flt))
 			got, err := f.roasters.Find(f.ctx, &flt)
 			f.must(err)
 			if len(got) != 1 || got[0].Name != "nulls" {
@@ -222,6 +222,14 @@ func nullableCases() []struct {
 			f.must(err)
 			if len(got) != 1 || got[0].Name != "values" {
 				t.Fatalf("eq value found %s", jsonOf(t, got))
+			}
+			// near leaves a null location out, as an absent one.
+			flt = repository.Filter[Roaster]{}
+			f.must(json.Unmarshal([]byte(`{"where":{"location":{"near":"59.9,10.7","maxDistance":10}}}`), &flt))
+			got, err = f.roasters.Find(f.ctx, &flt)
+			f.must(err)
+			if len(got) != 1 || got[0].Name != "values" {
+				t.Fatalf("near found %s", jsonOf(t, got))
 			}
 		}},
 		{"order puts null and absent first ascending, last descending", func(t *testing.T, f *nullFixture) {
