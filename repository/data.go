@@ -114,11 +114,12 @@ func (m *Model) toData(v any) (Data, error) {
 }
 
 // nullValue reports whether property name of entity rv wrote null as its
-// value (a json.RawMessage holding null) rather than for want of one (a
-// nil pointer, interface, slice or map).
+// value (a json.RawMessage holding null, a null [Nullable]) rather than
+// for want of one (a nil pointer, interface, slice or map, an absent
+// Nullable).
 func (m *Model) nullValue(rv reflect.Value, name string) bool {
 	p := m.byName[name]
-	if p == nil || p.ID || p.Kind != KindAny {
+	if p == nil || p.ID || p.Kind != KindAny && !p.Nullable {
 		return false
 	}
 	f, ok := p.field(rv, false)

@@ -24,7 +24,9 @@
 // same rules the request pipeline checks and documents, so a rule it cannot
 // check (an unknown or cross-field one) fails ModelOf. Optional properties
 // should be pointers with omitempty, so that a property never set is
-// absent, not zero and never null.
+// absent, not zero and never null. A property a client may set to null,
+// and read back as null, is a [Nullable] tagged omitzero: absent, null
+// or a value, which every layer takes as its value's type plus null.
 //
 // # Filters
 //

@@ -55,8 +55,11 @@ type Property struct {
 	Field string
 	// Type is the field's Go type.
 	Type reflect.Type
-	// Kind is its JSON kind (pointers are looked through).
+	// Kind is its JSON kind (pointers and [Nullable] are looked through).
 	Kind Kind
+	// Nullable marks a [Nullable] property: absent, null or a value of
+	// Kind. Stores keep its null as null, and a request body may send it.
+	Nullable bool
 	// ID marks the id property.
 	ID bool
 	// Generated marks an id the store assigns (loom:"id,generated").
@@ -369,7 +372,8 @@ func addProperties(m *Model, t reflect.Type, index []int) error {
 }
 
 func propertyOf(sf reflect.StructField, idx []int, jtag, jname string) (*Property, error) {
-	p := &Property{Field: sf.Name, Type: sf.Type, Kind: kindOf(sf.Type), index: idx}
+	_, nullable := rules.NullableElem(sf.Type)
+	p := &Property{Field: sf.Name, Type: sf.Type, Kind: kindOf(sf.Type), Nullable: nullable, index: idx}
 	name := ""
 	for opt := range strings.SplitSeq(sf.Tag.Get("loom"), ",") {
 		switch k, v, _ := strings.Cut(strings.TrimSpace(opt), "="); k {
@@ -420,6 +424,9 @@ func propertyOf(sf reflect.StructField, idx []int, jtag, jname string) (*Propert
 			p.Rules += rule
 		}
 	}
+	if p.ID && p.Nullable {
+		return nil, fmt.Errorf("field %s: an id cannot be null: declare it %v", sf.Name, kindElem(sf.Type))
+	}
 	if p.ID && p.Kind != KindInt && p.Kind != KindString && p.Kind != KindFloat {
 		return nil, fmt.Errorf("field %s: an id must be a number or a string, not %v", sf.Name, sf.Type)
 	}
@@ -434,9 +441,7 @@ var (
 )
 
 func kindOf(t reflect.Type) Kind {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = kindElem(t)
 	switch {
 	case t == timeType:
 		return KindTime
@@ -468,6 +473,21 @@ func kindOf(t reflect.Type) Kind {
 		return KindObject
 	}
 	return KindAny
+}
+
+// kindElem is the type whose kind a property of type t has: pointers and
+// [Nullable] are looked through.
+func kindElem(t reflect.Type) reflect.Type {
+	for {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		e, ok := rules.NullableElem(t)
+		if !ok {
+			return t
+		}
+		t = e
+	}
 }
 
 // field returns p's field in the entity v (a struct value), allocating

@@ -24,8 +24,8 @@ import (
 // the top-level properties sent are checked, but an object sent is checked
 // whole (its required properties, its rules). As in LoopBack, null is a
 // type error for a typed property ({"desc":null} is "must be string"),
-// and a value for a property of type any or json.RawMessage, which stores
-// null.
+// and a value for a [Nullable] property or one of type any or
+// json.RawMessage, which stores null.
 //
 // In code, build a patch with [PatchOf], Set and Unset:
 //
@@ -47,12 +47,13 @@ func PatchOf[T any](values map[string]any) Patch[T] {
 }
 
 // Set returns p with prop set to v (encoded as JSON). An untyped nil v
-// unsets prop, as Unset does; json.RawMessage("null") sets null, which
-// only a property of type any or json.RawMessage holds. A value that does
+// unsets prop, as Unset does, and so does an absent [Nullable];
+// json.RawMessage("null") or [Null] sets null, which only a Nullable
+// property or one of type any or json.RawMessage holds. A value that does
 // not encode, or does not fit the property, is reported when the patch is
 // used.
 func (p Patch[T]) Set(prop string, v any) Patch[T] {
-	if v == nil {
+	if n, ok := v.(absentable); v == nil || ok && n.IsZero() {
 		return p.Unset(prop)
 	}
 	raw, err := json.Marshal(v)
@@ -63,6 +64,12 @@ func (p Patch[T]) Set(prop string, v any) Patch[T] {
 	p.data[prop] = raw
 	delete(p.unset, prop)
 	return p
+}
+
+// absentable is a [Nullable] of any type, which may be absent.
+type absentable interface {
+	rules.Nullable
+	IsZero() bool
 }
 
 // Unset returns p removing prop from the entity: the property is left out
@@ -210,14 +217,14 @@ func (p Patch[T]) check(m *Model) error {
 // checkValue validates one property's JSON value against the model, as a
 // request body's property is: strictly decoded into the field's type, then
 // its rules and those of the objects it holds run. null is a value only
-// for a property of type any. Whether a required property is blank is
+// for a [Nullable] property or one of type any. Whether a required property is blank is
 // the patch's validations' business (see Patch.check).
 func checkValue(m *Model, plan *rules.Plan, name string, raw json.RawMessage) []Detail {
 	prop := m.byName[name]
 	path := rules.Pointer("", name)
 	kind := rules.KindOf(prop.Type)
 	if bytes.Equal(raw, nullJSON) {
-		if kind == rules.KindAny {
+		if kind == rules.KindAny || prop.Nullable {
 			return nil
 		}
 		return []Detail{fromRule(rules.TypeDetail(path, kind.JSONType()))}

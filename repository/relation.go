@@ -224,7 +224,7 @@ func (r *Relation) resolve() error {
 	if to == nil || to.Hidden {
 		return fmt.Errorf("%s has no property %q to join on (keyTo)", t.Name, r.KeyTo)
 	}
-	if deref(from.Type) != deref(to.Type) {
+	if kindElem(from.Type) != kindElem(to.Type) { // a *T or a Nullable[T] key joins a T one
 		return fmt.Errorf("%s.%s is %v but %s.%s is %v: the keys must have one type",
 			r.source.Name, r.KeyFrom, from.Type, t.Name, r.KeyTo, to.Type)
 	}
@@ -270,7 +270,7 @@ func (r *Relation) resolveThrough() error {
 		pa, pb string
 	}{{s, j, r.KeyFrom, r.ThroughFrom}, {t, j, r.KeyTo, r.ThroughTo}} {
 		ta, tb := k.a.Property(k.pa).Type, k.b.Property(k.pb).Type
-		if deref(ta) != deref(tb) {
+		if kindElem(ta) != kindElem(tb) {
 			return fmt.Errorf("%s.%s is %v but %s.%s is %v: the keys must have one type", k.a.Name, k.pa, ta, k.b.Name, k.pb, tb)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/rules"
 )
 
 // kind is how a Go type is read from JSON, from a query string or from an
@@ -31,6 +32,9 @@ const (
 	kArray  // array of elem
 	kMap    // map with string-like keys
 	kStruct // struct with fields
+	// kNullable is a rules.Nullable (repository.Nullable[T]): null, or a
+	// value of elem, in a JSON body.
+	kNullable
 )
 
 var (
@@ -45,7 +49,7 @@ type codec struct {
 	t    reflect.Type
 	kind kind
 	bits int    // size of ints, uints and floats
-	elem *codec // kPtr, kSlice, kArray, kMap
+	elem *codec // kPtr, kNullable, kSlice, kArray, kMap
 	key  reflect.Type
 	st   *structCodec
 	set  setter // scalar kinds: reads the type from text
@@ -66,7 +70,7 @@ func (c *codec) jsonType() string {
 		return "array"
 	case kMap, kStruct:
 		return "object"
-	case kPtr:
+	case kPtr, kNullable:
 		return c.elem.jsonType()
 	}
 	return "string"
@@ -126,6 +130,14 @@ func (cs codecs) of(t reflect.Type, where string) (*codec, error) {
 
 func (cs codecs) fill(c *codec, where string) error {
 	t := c.t
+	if et, ok := rules.NullableElem(t); ok {
+		e, err := cs.of(et, where)
+		if err != nil {
+			return err
+		}
+		c.kind, c.elem, c.nested = kNullable, e, e.nested
+		return nil
+	}
 	pt := reflect.PointerTo(t)
 	switch {
 	case t == timeType:

@@ -183,6 +183,10 @@ func (b *builder) param(sf reflect.StructField, idx []int, src, name, where stri
 	if err != nil {
 		return err
 	}
+	if c.kind == kNullable {
+		return fmt.Errorf("%s: a %s parameter is sent or not, never null: declare it %v or a pointer to it, not %v",
+			where, src, c.elem.t, sf.Type)
+	}
 	r, err := compileRules(c, sf.Tag.Get("validate"), where)
 	if err != nil {
 		return err

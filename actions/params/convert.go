@@ -39,6 +39,8 @@ func (cv *converter) conv(c *codec, src any, dst reflect.Value) {
 		p := reflect.New(c.t.Elem())
 		cv.conv(c.elem, src, p.Elem())
 		dst.Set(p)
+	case kNullable:
+		cv.nullable(c, src, dst)
 	case kAny:
 		if src != nil {
 			dst.Set(reflect.ValueOf(plain(src)))
@@ -229,4 +231,27 @@ func plain(v any) any {
 		}
 	}
 	return v
+}
+
+// nullable converts src into dst, a Nullable: nil is null, anything else
+// a value of its element type, converted as that type and handed to the
+// Nullable as JSON (its state is its own to set).
+func (cv *converter) nullable(c *codec, src any, dst reflect.Value) {
+	raw := []byte("null")
+	if src != nil {
+		v := reflect.New(c.elem.t).Elem()
+		before := len(cv.details)
+		cv.conv(c.elem, src, v)
+		if len(cv.details) > before {
+			return
+		}
+		var err error
+		if raw, err = json.Marshal(v.Interface()); err != nil {
+			cv.fail(typeDetail(cv.path, c.jsonType()))
+			return
+		}
+	}
+	if err := dst.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+		cv.fail(typeDetail(cv.path, c.jsonType()))
+	}
 }

@@ -97,7 +97,9 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 		return sOther
 	}
 	ch := s.data[s.pos]
-	for c != nil && c.kind == kPtr {
+	nullable := false
+	for c != nil && (c.kind == kPtr || c.kind == kNullable) {
+		nullable = nullable || c.kind == kNullable
 		c = c.elem
 	}
 	if c != nil && (c.kind == kAny || c.t == rawMessageType) {
@@ -181,11 +183,12 @@ func (s *scanner) value(c *codec, quoted, ctor bool) shape {
 		}
 	case 'n':
 		s.pos += 4
-		if c == nil {
+		if c == nil || nullable {
 			return sNull
 		}
 		// As AJV's type keyword: null is a value of any JSON, not of a
-		// string, a number, an object or an array, pointer or not.
+		// string, a number, an object or an array, pointer or not; a
+		// Nullable's schema is nullable.
 		want()
 	default:
 		lit := s.number()

@@ -43,7 +43,7 @@ func checked(r *rules.Rules) *rules.Rules {
 }
 
 func derefCodec(c *codec) *codec {
-	for c.kind == kPtr {
+	for c.kind == kPtr || c.kind == kNullable {
 		c = c.elem
 	}
 	return c
@@ -87,6 +87,10 @@ func (w *walker) nested(c *codec, v reflect.Value) {
 	case kPtr:
 		if !v.IsNil() {
 			w.nested(c.elem, v.Elem())
+		}
+	case kNullable:
+		if in := v.Interface().(rules.Nullable).NullableValue(); in.IsValid() {
+			w.nested(c.elem, in)
 		}
 	case kSlice, kArray:
 		for i := range v.Len() {

@@ -46,6 +46,14 @@
 //     a watcher closed when its context ends; a watcher that falls behind
 //     dropped while the others go on; the cap on a model's watchers. Over
 //     a connector that is not a Watcher these cases skip.
+//   - nullable: [repository.Nullable] properties (a string, a number, a
+//     boolean, a date-time, an object, a list, a GeoPoint) created null, set or
+//     absent and read back; a patch to null (in code and decoded from
+//     JSON) and a replace keeping null; where eq null and exists false
+//     matching null and absent alike, neq null and exists the values;
+//     where values coerced to the value's kind; order with nulls first
+//     ascending. A property never set reads back absent or null (SQL's
+//     NULL cannot tell them apart); a null always reads back null.
 //
 // [Cases] lists every case by name.
 //

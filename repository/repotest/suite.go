@@ -14,7 +14,8 @@ type NewConnector func(t *testing.T) repository.Connector
 // Run runs the connector suite: every method of [repository.CrudRepository],
 // every feature of the filter language, the bounds on one query's work
 // (caps, match budget, cancellation) and, for a connector that is a
-// [repository.Watcher], its change feed, each as a subtest over a fresh
+// [repository.Watcher], its change feed, and [repository.Nullable]
+// properties (null stored, read back and filtered), each as a subtest over a fresh
 // connector from newConn. A connector passes when every subtest does:
 //
 //	func TestSuite(t *testing.T) {
@@ -39,11 +40,16 @@ func Run(t *testing.T, newConn NewConnector) {
 		}
 	})
 	t.Run("changes", func(t *testing.T) { runChanges(t, newConn) })
+	t.Run("nullable", func(t *testing.T) {
+		for _, c := range nullableCases() {
+			t.Run(c.name, func(t *testing.T) { c.run(t, newNullFixture(t, newConn)) })
+		}
+	})
 }
 
 // Cases lists the suite's cases, in the order [Run] runs them, as
 // "group/case": "crud/create assigns sequential ids per model". The
-// groups are crud, filter, limits, geo, relations, unique and changes. go test names a subtest with its
+// groups are crud, filter, limits, geo, relations, unique, changes and nullable. go test names a subtest with its
 // spaces as underscores, so TestSuite/crud/create_assigns_sequential_ids
 // is the -run pattern of that case in a test TestSuite that calls Run.
 func Cases() []string {
@@ -71,6 +77,9 @@ func Cases() []string {
 	}
 	for _, c := range changeCases() {
 		out = append(out, "changes/"+c.name)
+	}
+	for _, c := range nullableCases() {
+		out = append(out, "nullable/"+c.name)
 	}
 	return out
 }

@@ -79,17 +79,15 @@ func (r *Rules) Keywords() []Keyword {
 
 // Check runs r on v, a value of r.Type, and appends a detail for every
 // failure, at path and below (elements), to out. A nil pointer is not
-// checked: whether a value may be missing or null is the decoder's
-// business, through Required.
+// checked, nor is an absent or null [Nullable]: whether a value may be
+// missing or null is the decoder's business, through Required.
 func (r *Rules) Check(v reflect.Value, path string, out []Detail) []Detail {
 	if r == nil {
 		return out
 	}
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return out
-		}
-		v = v.Elem()
+	v, ok := indirect(v)
+	if !ok {
+		return out
 	}
 	if r.OmitEmpty {
 		switch v.Kind() {
@@ -123,6 +121,28 @@ func (r *Rules) Check(v reflect.Value, path string, out []Detail) []Detail {
 		}
 	}
 	return out
+}
+
+// indirect looks through pointers, interfaces and [Nullable] values to
+// the value they hold; ok is false when there is none.
+func indirect(v reflect.Value) (reflect.Value, bool) {
+	for {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if v.IsNil() {
+				return v, false
+			}
+			v = v.Elem()
+		case reflect.Struct:
+			in, ok := nullableValue(v)
+			if !ok || in == v {
+				return in, ok
+			}
+			v = in
+		default:
+			return v, true
+		}
+	}
 }
 
 // sortedKeys are v's map keys in the order of their text, so details

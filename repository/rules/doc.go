@@ -7,7 +7,8 @@
 // required, its own rules and its element rules (the part after dive),
 // and the plans of the structs it holds. Both are cached per type.
 //
-// A rule's meaning follows the value's JSON kind ([KindOf]): min=2 is
+// A rule's meaning follows the value's JSON kind ([KindOf], which looks
+// through pointers and a [Nullable] such as repository.Nullable): min=2 is
 // minLength 2 on a string, minItems 2 on a list, minProperties 2 on a
 // map and minimum 2 on a number. Each compiled [Rule] holds its check,
 // its schema keywords and the detail of its failure, with AJV's code,

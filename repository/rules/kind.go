@@ -54,12 +54,10 @@ var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// KindOf is the kind of t, pointers looked through, as encoding/json
-// reads it.
+// KindOf is the kind of t, pointers and [Nullable] looked through, as
+// encoding/json reads it.
 func KindOf(t reflect.Type) Kind {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = deref(t)
 	pt := reflect.PointerTo(t)
 	switch {
 	case t == timeType:
@@ -94,9 +92,17 @@ func KindOf(t reflect.Type) Kind {
 	return KindAny
 }
 
+// deref looks through pointers and [Nullable] types to the type of the
+// value.
 func deref(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	for {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		e, ok := NullableElem(t)
+		if !ok {
+			return t
+		}
+		t = e
 	}
-	return t
 }

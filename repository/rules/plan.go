@@ -142,8 +142,9 @@ func (p *Plan) add(t reflect.Type, index []int) error {
 			return fmt.Errorf("field %s: validate %q: a struct takes no rules but required; tag its fields", where, sf.Tag.Get("validate"))
 		}
 		f := &Field{Name: name, GoName: sf.Name, Index: idx, Type: sf.Type, Rules: r}
-		switch r.Kind {
-		case KindString, KindInteger, KindNumber, KindBoolean:
+		switch _, nullable := NullableElem(sf.Type); {
+		case nullable: // encoding/json's string option applies to scalars alone
+		case r.Kind == KindString, r.Kind == KindInteger, r.Kind == KindNumber, r.Kind == KindBoolean:
 			f.Quoted = slices.Contains(strings.Split(opts, ","), "string")
 		}
 		if st := structIn(sf.Type); st != nil {
@@ -222,11 +223,9 @@ func (p *Plan) validate(v reflect.Value, path string, skip func(string) bool, ou
 
 // nested validates the structs of p's type that v holds.
 func (p *Plan) nested(v reflect.Value, path string, skip func(string) bool, out []Detail) []Detail {
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return out
-		}
-		v = v.Elem()
+	v, ok := indirect(v)
+	if !ok {
+		return out
 	}
 	switch v.Kind() {
 	case reflect.Struct:

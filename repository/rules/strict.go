@@ -14,7 +14,7 @@ import (
 // request body is read: strictly at every depth, then validated. Property
 // names match exactly (encoding/json would fold case), unknown and
 // duplicate names are refused, a null is accepted only where a pointer,
-// list, map or any value can hold it, and missing required properties of
+// a [Nullable], list, map or any value can hold it, and missing required properties of
 // every object given are reported. Then the rules of r (the value's own
 // tag, may be nil) and of every field sent run. Every failure is
 // reported, with paths below path; nil means v holds the value.
@@ -89,8 +89,15 @@ func (s *strict) value(t reflect.Type, path string) shape {
 	s.ws()
 	ch := s.data[s.pos]
 	ptr := false
-	for t.Kind() == reflect.Pointer {
-		t, ptr = t.Elem(), true
+	for {
+		for t.Kind() == reflect.Pointer {
+			t, ptr = t.Elem(), true
+		}
+		e, ok := NullableElem(t)
+		if !ok {
+			break
+		}
+		t, ptr = e, true // null is a value of a Nullable
 	}
 	k := KindOf(t)
 	if ch == 'n' {
@@ -231,7 +238,7 @@ func (s *strict) quoted(t reflect.Type, path string) {
 	s.skip(path)
 	raw := s.data[start:s.pos]
 	var text string
-	if string(raw) == "null" && t.Kind() == reflect.Pointer {
+	if _, nullable := NullableElem(t); string(raw) == "null" && (t.Kind() == reflect.Pointer || nullable) {
 		return
 	}
 	if json.Unmarshal(raw, &text) != nil {

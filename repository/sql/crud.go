@@ -98,8 +98,8 @@ func (c *Connector) insert(ctx context.Context, q Querier, t *table, d repositor
 	var cols, vals []string
 	for _, col := range t.cols {
 		raw, ok := d[col.prop]
-		if !ok {
-			continue
+		if !ok || col.storesNull(raw) {
+			continue // NULL
 		}
 		arg, err := writeArg(c.d, col, raw)
 		if err != nil {
@@ -212,8 +212,11 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 		}
 		d := make(repository.Data, len(cols))
 		for i, col := range cols {
-			if vals[i] == nil {
-				continue // NULL: the property is absent
+			if vals[i] == nil { // NULL: the property is absent, or null
+				if raw, ok := col.absent(); ok {
+					d[col.prop] = raw
+				}
+				continue
 			}
 			if d[col.prop], err = readValue(col, vals[i]); err != nil {
 				return nil, c.fail(ctx, t, s, "find", err)
@@ -263,7 +266,7 @@ func (c *Connector) setList(s *stmt, t *table, data repository.Data) ([]string, 
 		if !ok || col == t.id {
 			continue
 		}
-		if len(raw) == 0 || string(raw) == "null" && col.store != storeJSON {
+		if len(raw) == 0 || col.storesNull(raw) {
 			sets = append(sets, col.q+" = NULL")
 			continue
 		}

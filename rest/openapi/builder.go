@@ -163,6 +163,7 @@ func Build(routes []*actions.Route, cfg Config) (*Document, error) {
 			}
 			return def
 		}),
+		jsonschema.InterceptSchema(b.nullableSchema),
 		jsonschema.InterceptSchema(b.schemaHook),
 		jsonschema.InterceptProp(skipNavigational),
 		jsonschema.InterceptProp(validateTags),

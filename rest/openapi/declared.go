@@ -9,6 +9,7 @@ import (
 	"github.com/swaggest/jsonschema-go"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/repository/rules"
 )
 
 // summaryOf is the operation's summary: the route's (controller.Summary),
@@ -64,12 +65,16 @@ func wordsOf(name string) []string {
 	return words
 }
 
-// notBlank states that a required string property is not empty: the
-// validate rule required refuses "" (the body decoder and the repository
-// answer 422 "can't be blank"), so the schema says minLength: 1 unless a
-// length rule already says more.
+// notBlank states that a required string property (or Nullable string)
+// is not empty: the validate rule required refuses "" (the body decoder
+// and the repository answer 422 "can't be blank"), so the schema says
+// minLength: 1 unless a length rule already says more.
 func notBlank(p jsonschema.InterceptPropParams) error {
-	if !p.Processed || p.PropertySchema == nil || deref(p.Field.Type).Kind() != reflect.String ||
+	t := deref(p.Field.Type)
+	if e, ok := rules.NullableElem(t); ok {
+		t = deref(e)
+	}
+	if !p.Processed || p.PropertySchema == nil || t.Kind() != reflect.String ||
 		!p.PropertySchema.HasType(jsonschema.String) || p.PropertySchema.MinLength > 0 {
 		return nil
 	}
