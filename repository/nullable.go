@@ -38,7 +38,8 @@ const (
 // T's kind and {"city": null} matches the nulls; validate tags and
 // LoopBack validations check the value; request bodies and Patch accept
 // null for it; the OpenAPI document shows T's schema, nullable; the
-// stores keep null as null.
+// memory store keeps null as null, and the SQL stores write it as NULL,
+// which they read back as absent (SQL cannot tell the two apart).
 type Nullable[T any] struct {
 	value T
 	state nullState

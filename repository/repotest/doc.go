@@ -52,8 +52,9 @@
 //     JSON) and a replace keeping null; where eq null and exists false
 //     matching null and absent alike, neq null and exists the values;
 //     where values coerced to the value's kind; order with nulls first
-//     ascending. A property never set reads back absent or null (SQL's
-//     NULL cannot tell them apart); a null always reads back null.
+//     ascending. A property never set reads back absent; a null reads
+//     back null, or absent on a store whose NULL cannot tell the two
+//     apart (SQL).
 //
 // [Cases] lists every case by name.
 //

@@ -203,8 +203,7 @@ func (c *Connector) execReporting(ctx context.Context, q Querier, t *table, op s
 // scanner is what scanData reads: *database/sql.Rows or Row.
 type scanner interface{ Scan(dest ...any) error }
 
-// scanData reads one row of cols into Data; NULL is an absent property,
-// or null for a Nullable one.
+// scanData reads one row of cols into Data; NULL is an absent property.
 func scanData(r scanner, cols []*column) (repository.Data, error) {
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -217,9 +216,6 @@ func scanData(r scanner, cols []*column) (repository.Data, error) {
 	d := make(repository.Data, len(cols))
 	for i, col := range cols {
 		if vals[i] == nil {
-			if raw, ok := col.absent(); ok {
-				d[col.prop] = raw
-			}
 			continue
 		}
 		raw, err := readValue(col, vals[i])
@@ -239,9 +235,6 @@ func rowData(t *table, row map[string]json.RawMessage) (repository.Data, bool) {
 	for _, col := range t.cols {
 		raw, ok := row[col.name]
 		if !ok || len(raw) == 0 || string(raw) == "null" {
-			if raw, ok := col.absent(); ok {
-				d[col.prop] = raw
-			}
 			continue
 		}
 		if col.store == storeJSON { // jsonb's text has spaces: compact it as Find does

@@ -212,10 +212,7 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 		}
 		d := make(repository.Data, len(cols))
 		for i, col := range cols {
-			if vals[i] == nil { // NULL: the property is absent, or null
-				if raw, ok := col.absent(); ok {
-					d[col.prop] = raw
-				}
+			if vals[i] == nil { // NULL: the property is absent
 				continue
 			}
 			if d[col.prop], err = readValue(col, vals[i]); err != nil {

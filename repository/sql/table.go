@@ -37,28 +37,16 @@ type column struct {
 	q        string // name, quoted
 	store    storage
 	required bool
-	// nullable is a repository.Nullable property's column: NULL reads
-	// back as null, and a null is stored as NULL whatever the storage.
+	// nullable is a repository.Nullable property's column: a null is
+	// stored as NULL whatever the storage.
 	nullable bool
 }
-
-// nullJSON is the JSON null.
-var nullJSON = json.RawMessage("null")
 
 // storesNull reports whether a JSON null written to c is SQL's NULL:
 // for every column but a JSON one of a property that is not Nullable,
 // which keeps the text null.
 func (c *column) storesNull(raw json.RawMessage) bool {
 	return string(raw) == "null" && (c.store != storeJSON || c.nullable)
-}
-
-// absent is what a NULL of c reads back as: nothing (the property is
-// absent), or null for a Nullable property.
-func (c *column) absent() (json.RawMessage, bool) {
-	if c.nullable {
-		return nullJSON, true
-	}
-	return nil, false
 }
 
 func newTable(d dialect, schema string, m *repository.Model) (*table, error) {

@@ -152,7 +152,7 @@ func seed(ctx context.Context, shops *Shops, tags *repository.DefaultCrudReposit
 	}
 	for _, s := range seedShops {
 		shop, err := shops.Create(ctx, CoffeeShop{
-			Name: s.name, City: &s.city, Location: &repository.GeoPoint{Lat: s.lat, Lng: s.lng},
+			Name: s.name, City: repository.NullableOf(s.city), Location: &repository.GeoPoint{Lat: s.lat, Lng: s.lng},
 			OpeningHour: &s.opens, ClosingHour: &s.closes,
 		})
 		if err != nil {

@@ -7,11 +7,12 @@ import (
 	"github.com/loomhq/loom/repository/rules"
 )
 
-// CoffeeShop is LoopBack 3's CoffeeShop model.
+// CoffeeShop is LoopBack 3's CoffeeShop model. Its city may be sent as
+// null and is then answered as null, as LoopBack 3 does.
 type CoffeeShop struct {
 	ID          int                                    `json:"id,omitempty" loom:"id,generated"`
 	Name        string                                 `json:"name" validate:"required"`
-	City        *string                                `json:"city,omitempty"`
+	City        repository.Nullable[string]            `json:"city,omitzero"`
 	Location    *repository.GeoPoint                   `json:"location,omitempty"`
 	OpeningHour *float64                               `json:"openingHour,omitempty"`
 	ClosingHour *float64                               `json:"closingHour,omitempty"`
