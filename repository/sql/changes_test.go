@@ -197,12 +197,14 @@ func TestWatchPostgres_TheListenerReconnects(t *testing.T) {
 	// Given a watched connector,
 	c := migrated(t, postgres(t, Options{}))
 	ch := watchTodos(t, c)
-	// when the server ends its listening connection,
+	// when the server ends its listening connection (waiting until the
+	// backend is gone, so that nothing more arrives through it),
 	c.watch.feedMu.Lock()
 	pid := c.watch.feed.pid.Load()
 	c.watch.feedMu.Unlock()
-	if _, err := c.DB().ExecContext(t.Context(), "SELECT pg_terminate_backend($1)", int64(pid)); err != nil {
-		t.Fatal(err)
+	var gone bool
+	if err := c.DB().QueryRowContext(t.Context(), "SELECT pg_terminate_backend($1, 60000)", int64(pid)).Scan(&gone); err != nil || !gone {
+		t.Fatalf("terminate the listener's backend: %v (gone: %v)", err, gone)
 	}
 	// then a new watcher (which returns once the listener is back) and
 	// the first one both see the next write.
