@@ -103,21 +103,27 @@ func (m mounted) Mounts() []controller.Mount { return m.mounts }
 // lb3Mounts are the mounts of a model at path: under it, LoopBack 3's
 // 'Shared class "CoffeeShop" has no method handling GET /1/nothing' (a
 // known path with another verb included); under its parent, the REST
-// root, 'There is no method to handle GET /Nopes'.
+// root (unless that is the server's root), 'There is no method to handle
+// GET /Nopes'.
 func lb3Mounts(model, path string) []controller.Mount {
 	root := ""
 	if i := strings.LastIndexByte(path, '/'); i > 0 {
 		root = path[:i]
 	}
-	return []controller.Mount{
+	mounts := []controller.Mount{
 		{Prefix: path, NotFound: func(r *http.Request, rest string) error {
 			return httperr.NotFound(fmt.Sprintf("Shared class %q has no method handling %s %s", model, r.Method, rest)).
 				WithName("Error")
 		}},
-		{Prefix: root, NotFound: func(r *http.Request, rest string) error {
-			return httperr.NotFound(fmt.Sprintf("There is no method to handle %s %s", r.Method, rest)).WithName("Error")
-		}},
 	}
+	if root == "" {
+		// The models are at the server's root: a REST root there would
+		// answer for every other route of the application too.
+		return mounts
+	}
+	return append(mounts, controller.Mount{Prefix: root, NotFound: func(r *http.Request, rest string) error {
+		return httperr.NotFound(fmt.Sprintf("There is no method to handle %s %s", r.Method, rest)).WithName("Error")
+	}})
 }
 
 // disable drops the routes of the methods named; a name no route has is

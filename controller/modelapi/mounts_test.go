@@ -1,7 +1,10 @@
 package modelapi_test
 
 import (
+	"context"
+
 	"fmt"
+	"github.com/loomhq/loom/controller"
 	"strings"
 	"testing"
 
@@ -30,4 +33,15 @@ func TestLoopBack4ConventionsKeepLoomsNotFound(t *testing.T) {
 	if r := a.Get("/api/tags/1/nothing"); r.Status != 404 || !strings.Contains(r.Text(), `"name":"NotFoundError"`) {
 		t.Errorf("%d %s, want Loom's own 404", r.Status, r.Body)
 	}
+}
+
+func TestModelsAtTheRootLeaveTheApplicationsOtherRoutesAlone(t *testing.T) {
+	ping := func(context.Context, struct{}) (string, error) { return "pong", nil }
+	a := startApp(t, rest.WithModelAPI[Tag, int](), rest.WithController(func() controller.Controller {
+		return controller.Func{Label: "Ping", List: []controller.Route{controller.Get("/ping", ping)}}
+	}))
+	if r := a.Post("/ping", nil); r.Status != 405 || r.Header.Get("Allow") == "" {
+		t.Errorf("POST /ping = %d %s, want Loom's 405 with Allow", r.Status, r.Body)
+	}
+	lb3Error(t, a.Get("/Tags/1/nothing"), 404, "Error", `Shared class "Tag" has no method handling GET /1/nothing`, "")
 }
