@@ -2,12 +2,11 @@ package modelapi_test
 
 import (
 	"context"
-
 	"fmt"
-	"github.com/loomhq/loom/controller"
 	"strings"
 	"testing"
 
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/modelapi"
 	"github.com/loomhq/loom/rest"
 )
