@@ -131,8 +131,14 @@ func isZeroID(raw json.RawMessage) bool {
 	return s == "0" || s == `""`
 }
 
-// fromData fills the entity at ptr (a *T) from d; the properties the
-// model does not declare go to its catch-all field, when it has one.
+// Decode fills the entity at ptr (a *T of m's type) from d, as a
+// repository reads what its connector stored: property names match
+// exactly (a "TITLE" is not title), hidden properties are filled too,
+// and the properties m does not declare go to its catch-all field, when it
+// has one (see [StrictModel]).
+func (m *Model) Decode(d Data, ptr any) error { return m.fromData(d, ptr) }
+
+// fromData is [Model.Decode].
 func (m *Model) fromData(d Data, ptr any) error {
 	if err := json.Unmarshal(d.object(m), ptr); err != nil {
 		return fmt.Errorf("repository: decoding %s: %w", m.Name, err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,6 +134,9 @@ func (b *base) checkNoID(d repository.Data) error {
 
 // decodeEntity validates d, a whole entity as sent, and turns it into a
 // T: a value of the wrong type for its property is a 422 naming it.
+// Names match exactly, properties the model does not declare go to its
+// catch-all field when it keeps them, and hidden properties are not the
+// client's to set.
 func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
 	var t T
 	// Validated as sent, where unset, null and "" differ as they do for
@@ -142,43 +144,29 @@ func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
 	if err := m.Validate(d); err != nil {
 		return t, err
 	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return t, err
-	}
-	if err := json.Unmarshal(b, &t); err != nil {
+	if err := m.Decode(withoutHidden(m, d), &t); err != nil {
 		return t, typeError(m, d, err)
 	}
-	keepUnknown(m, d, &t)
 	return t, nil
 }
 
-// keepUnknown puts the properties of d that m does not declare in t's
-// catch-all field (loom:"extra"), which encoding/json leaves alone, when
-// the model keeps unknown properties (see repository.StrictModel).
-func keepUnknown[T any](m *repository.Model, d repository.Data, t *T) {
-	if m.Strict {
-		return
-	}
-	_, index, err := repository.UnknownProperties(m.Type)
-	if err != nil || index == nil {
-		return
-	}
-	var extra repository.Data
-	for k, v := range d {
-		if m.Property(k) == nil && m.Relation(k) == nil {
-			if extra == nil {
-				extra = repository.Data{}
-			}
-			extra[k] = v
+// withoutHidden is d without m's hidden properties; d itself when it has
+// none.
+func withoutHidden(m *repository.Model, d repository.Data) repository.Data {
+	var out repository.Data
+	for _, p := range m.Properties {
+		if _, sent := d[p.Name]; !p.Hidden || !sent {
+			continue
 		}
+		if out == nil {
+			out = maps.Clone(d)
+		}
+		delete(out, p.Name)
 	}
-	if extra == nil {
-		return
+	if out == nil {
+		return d
 	}
-	if f, err := reflect.ValueOf(t).Elem().FieldByIndexErr(index); err == nil {
-		f.Set(reflect.ValueOf(extra))
-	}
+	return out
 }
 
 // decodePatch turns d into a patch of T; the patch checks each value
@@ -206,19 +194,15 @@ func typeError(m *repository.Model, d repository.Data, err error) error {
 		}
 		return httperr.UnprocessableEntity(fmt.Sprintf("The `%s` instance is not valid. Details: %s.", m.Name, err)).WithName("ValidationError")
 	}
-	name := te.Field
-	if i := strings.IndexByte(name, '.'); i >= 0 {
-		name = name[:i]
-	}
-	if p := m.Property(name); p == nil {
-		for _, q := range m.Properties {
-			if q.Field == name {
-				name = q.Name
-			}
-		}
+	// te.Field is the JSON path of the value; its first name is the
+	// property's.
+	name, _, _ := strings.Cut(te.Field, ".")
+	what := "value"
+	if p := m.Property(name); p != nil {
+		what = p.Kind.String()
 	}
 	return &repository.ValidationError{Model: m.Name, Details: []repository.Detail{{
-		Path: "/" + name, Code: repository.CodeFormat, Message: "is not a valid " + te.Type.String(),
+		Path: "/" + name, Code: repository.CodeFormat, Message: "is not a valid " + what,
 		Info: map[string]any{"value": d[name]},
 	}}}
 }

@@ -199,3 +199,36 @@ func TestUnknownPropertiesKeptByANonStrictModel(t *testing.T) {
 		t.Errorf("patched %v", patched)
 	}
 }
+
+func TestANonStrictModelMatchesNamesExactly(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Memo, int]())
+	got := object(t, a.Post("/Memos", map[string]any{"TEXT": "shout"}), 200)
+	if got["text"] == "shout" || got["TEXT"] != "shout" {
+		t.Errorf("created %v: TEXT is another property than text", got)
+	}
+}
+
+// Locker has a property clients never see nor set.
+type Locker struct {
+	ID     int    `json:"id,omitempty" loom:"id,generated"`
+	Label  string `json:"label"`
+	Secret string `json:"-" loom:"hidden"`
+	Size   *int   `json:"size,omitempty"`
+}
+
+func TestAHiddenPropertyIsNotTheClientsToSet(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Locker, int]())
+	got := object(t, a.Post("/Lockers", map[string]any{"label": "a", "secret": "sent"}), 200)
+	if _, ok := got["secret"]; ok {
+		t.Fatalf("created %v: a hidden property answered", got)
+	}
+}
+
+func TestAValueOfTheWrongTypeNamesTheJSONType(t *testing.T) {
+	a := startApp(t, rest.WithModelAPI[Locker, int]())
+	r := a.Post("/Lockers", map[string]any{"label": "a", "size": []int{1}})
+	e := lb3Error(t, r, 422, "ValidationError", "", "")
+	if msgs, _ := e["details"].(map[string]any)["messages"].(map[string]any); fmt.Sprint(msgs["size"]) != "[is not a valid integer]" {
+		t.Errorf("details %v", e["details"])
+	}
+}
