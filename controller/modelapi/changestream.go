@@ -63,9 +63,7 @@ func (e *entry[T, ID]) changeStream(ctx context.Context, in changeStreamInput[T]
 	}
 	if n := e.b.streams.open.Add(1); n > int64(e.b.settings.maxStreams) {
 		e.b.streams.open.Add(-1)
-		return controller.NoContent{}, httperr.ServiceUnavailable(fmt.Sprintf(
-			"%s has %d change streams open, its most; try again later.", e.b.model.Name, e.b.settings.maxStreams)).
-			WithCode(CodeTooManyStreams)
+		return controller.NoContent{}, e.tooManyStreams(e.b.settings.maxStreams)
 	}
 	defer e.b.streams.open.Add(-1)
 	var where repository.Cond
@@ -75,6 +73,9 @@ func (e *entry[T, ID]) changeStream(ctx context.Context, in changeStreamInput[T]
 	watchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	changes, err := e.b.conn.(repository.Watcher).Watch(watchCtx, e.b.model)
+	if tooMany := (*repository.TooManyWatchersError)(nil); errors.As(err, &tooMany) {
+		return controller.NoContent{}, e.tooManyStreams(tooMany.Max)
+	}
 	if err != nil {
 		return controller.NoContent{}, err
 	}
@@ -150,4 +151,12 @@ func (e *entry[T, ID]) selected(ctx context.Context, c repository.Change, where 
 	}
 	n, err := e.repo.Count(ctx, repository.And(where, repository.Eq(e.b.model.ID.Name, id)))
 	return err == nil && n.Count > 0
+}
+
+// tooManyStreams is the 503 of a stream past the cap of max streams, the
+// model API's or the connector's.
+func (e *entry[T, ID]) tooManyStreams(max int) error {
+	return httperr.ServiceUnavailable(fmt.Sprintf(
+		"%s has %d change streams open, its most; try again later.", e.b.model.Name, max)).
+		WithCode(CodeTooManyStreams)
 }

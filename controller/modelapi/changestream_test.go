@@ -243,3 +243,18 @@ func TestChangeStreamNotMountedWithoutWatcher(t *testing.T) {
 		t.Errorf("%d %s", r.Status, r.Body)
 	}
 }
+
+// fullStore is a connector whose watchers are all taken.
+type fullStore struct{ repository.Connector }
+
+func (fullStore) Watch(_ context.Context, m *repository.Model) (<-chan repository.Change, error) {
+	return nil, &repository.TooManyWatchersError{Model: m.Name, Max: 3}
+}
+
+func TestTheConnectorsWatcherCapIsTheSame503(t *testing.T) {
+	b := resttest.Start(t,
+		rest.WithDataSource("db", func() repository.Connector { return fullStore{memory.New(memory.Options{})} }),
+		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags")))
+	lb3Error(t, b.Get("/api/Tags/change-stream"), 503, "ServiceUnavailableError",
+		"Tag has 3 change streams open, its most; try again later.", modelapi.CodeTooManyStreams)
+}

@@ -3,6 +3,8 @@ package modelapi
 import (
 	"fmt"
 	"strings"
+
+	"github.com/loomhq/loom/repository"
 )
 
 // Convention is the REST convention a model's API follows: its paths,
@@ -29,8 +31,9 @@ func (c Convention) String() string {
 }
 
 // DefaultMaxChangeStreams is how many change streams a model serves at
-// once when [MaxChangeStreams] does not say.
-const DefaultMaxChangeStreams = 100
+// once when [MaxChangeStreams] does not say: as many as a connector lets
+// watch one model by default ([repository.DefaultMaxWatchers]).
+const DefaultMaxChangeStreams = repository.DefaultMaxWatchers
 
 // Option configures one model's API. Options compose; later ones win.
 type Option interface{ apply(*settings) }
@@ -97,7 +100,9 @@ func Methods(constructor any) Option {
 
 // MaxChangeStreams caps the change streams the model serves at once
 // (default [DefaultMaxChangeStreams]); one more is a 503. Each open
-// stream holds a connection and a watcher.
+// stream holds a connection and one of the connector's watchers, which
+// the connector caps too (per model, [repository.DefaultMaxWatchers] by
+// default): past either cap the answer is the same 503.
 func MaxChangeStreams(n int) Option { return optionFunc(func(s *settings) { s.maxStreams = n }) }
 
 // basePath is the model's base path under the settings.
