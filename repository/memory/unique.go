@@ -90,8 +90,9 @@ func (x *uniqueIndex) key(b []byte, i int, r *row) ([]byte, bool) {
 }
 
 // tupleKey appends to b the text of r's values of props, compared as
-// decoded (1 and 1.0 are one number); ok is false when one is unset, null
-// or "".
+// decoded (1 and 1.0 are one number), texts prefixed with their length so
+// that no two tuples share a key; ok is false when one is unset, null or
+// "".
 func tupleKey(b []byte, r *row, props []string) ([]byte, bool) {
 	for _, p := range props {
 		switch v := r.vals[p].(type) {
@@ -101,7 +102,9 @@ func tupleKey(b []byte, r *row, props []string) ([]byte, bool) {
 			if v == "" {
 				return b, false
 			}
-			b = append(append(b, 's'), v...)
+			// Its length first: a string may hold the NUL that ends a value.
+			b = strconv.AppendInt(append(b, 's'), int64(len(v)), 10)
+			b = append(append(b, ':'), v...)
 		case int64:
 			b = strconv.AppendInt(append(b, 'n'), v, 10)
 		case float64:
@@ -117,7 +120,8 @@ func tupleKey(b []byte, r *row, props []string) ([]byte, bool) {
 			if err != nil {
 				return b, false
 			}
-			b = append(append(b, 'j'), text...)
+			b = strconv.AppendInt(append(b, 'j'), int64(len(text)), 10)
+			b = append(append(b, ':'), text...)
 		}
 		b = append(b, 0)
 	}
