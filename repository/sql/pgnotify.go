@@ -96,37 +96,29 @@ func (c *Connector) InstallChangeTrigger(ctx context.Context, m *repository.Mode
 }
 
 // installTrigger installs t's trigger and returns the table's schema and
-// name as the trigger reports them, the key of its notifications.
+// name as the trigger reports them, the key of its notifications. A
+// trigger already in place costs one catalog query and takes no lock, so
+// that opening a watch does not queue behind every other instance's.
 func (c *Connector) installTrigger(ctx context.Context, t *table) (string, error) {
-	var key string
-	err := c.Transaction(ctx, func(ctx context.Context) error {
+	key, current, err := c.triggerState(ctx, c.DB(), t)
+	if err != nil || current {
+		return key, err
+	}
+	err = c.Transaction(ctx, func(ctx context.Context) error {
 		q, err := c.Querier(ctx)
 		if err != nil {
 			return err
 		}
 		// Concurrent CREATE OR REPLACE of one function fails ("tuple
-		// concurrently updated"): installs take turns.
+		// concurrently updated"): installs take turns, and look again
+		// once it is theirs.
 		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('loom_changes_install'))`); err != nil {
 			return c.fail(ctx, t, nil, "installing the change trigger", err)
 		}
-		var schema, name string
-		var args []byte // the installed trigger's, each followed by a NUL; nil: none
-		err = q.QueryRowContext(ctx, `SELECT n.nspname, c.relname,
-			(SELECT g.tgargs FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = $2)
-			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::regclass`,
-			t.ref, changeTrigger).Scan(&schema, &name, &args)
-		if err != nil {
-			return c.fail(ctx, t, nil, "installing the change trigger", err)
+		if key, current, err = c.triggerState(ctx, q, t); err != nil || current {
+			return err
 		}
-		key = schema + "." + name
 		want := triggerArgs(t)
-		var stored strings.Builder
-		for _, a := range want {
-			stored.WriteString(a + "\x00")
-		}
-		if args != nil && string(args) == stored.String() {
-			return nil
-		}
 		quoted := make([]string, len(want))
 		for i, a := range want {
 			quoted[i] = quoteLiteral(a)
@@ -145,6 +137,25 @@ func (c *Connector) installTrigger(ctx context.Context, t *table) (string, error
 		return nil
 	})
 	return key, err
+}
+
+// triggerState reads t's schema and name (the key of its notifications)
+// and whether its trigger is installed with the arguments it needs now.
+func (c *Connector) triggerState(ctx context.Context, q Querier, t *table) (key string, current bool, err error) {
+	var schema, name string
+	var args []byte // the installed trigger's, each followed by a NUL; nil: none
+	err = q.QueryRowContext(ctx, `SELECT n.nspname, c.relname,
+		(SELECT g.tgargs FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = $2)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::regclass`,
+		t.ref, changeTrigger).Scan(&schema, &name, &args)
+	if err != nil {
+		return "", false, c.fail(ctx, t, nil, "installing the change trigger", err)
+	}
+	var stored strings.Builder
+	for _, a := range triggerArgs(t) {
+		stored.WriteString(a + "\x00")
+	}
+	return schema + "." + name, args != nil && string(args) == stored.String(), nil
 }
 
 // triggerArgs are the arguments of t's trigger: the id column, then the
