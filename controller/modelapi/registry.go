@@ -37,7 +37,6 @@ type base struct {
 	conn     repository.Connector
 	settings settings
 	path     string // the base path, without a trailing slash
-	notFound func(id any) error
 	streams  streams
 }
 
@@ -124,7 +123,6 @@ func newEntry[T any, ID comparable](m *repository.Model, s settings, path string
 		repo = r
 	}
 	e := &entry[T, ID]{repo: repo, b: base{model: repo.Model(), conn: repo.Connector(), settings: s, path: path}}
-	e.b.notFound = e.b.findByIDNotFound
 	return e, nil
 }
 
@@ -161,32 +159,26 @@ func controllerConstructor(t reflect.Type, name, methodsTag string) any {
 }
 
 // parseKey reads a path's id text as the model's id property: an integer
-// id from its digits, a string id as it is.
-func (b *base) parseKey(text string) (any, error) {
-	p := b.model.ID
-	switch p.Kind {
+// id from its digits, a string id as it is; false when the text cannot be
+// one, which callers answer with their own 404.
+func (b *base) parseKey(text string) (any, bool) {
+	switch b.model.ID.Kind {
 	case repository.KindInt:
 		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, b.notFound(text)
-		}
-		return n, nil
+		return n, err == nil
 	case repository.KindFloat:
 		n, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return nil, b.notFound(text)
-		}
-		return n, nil
+		return n, err == nil
 	}
-	return text, nil
+	return text, true
 }
 
 // lookup reads the entity whose id is the path's text, as Data; a missing
 // one is LoopBack 3's instance-method 404, "could not find a model with
 // id N".
 func (b *base) lookup(ctx context.Context, text string) (repository.Data, error) {
-	key, err := b.parseKey(text)
-	if err != nil {
+	key, ok := b.parseKey(text)
+	if !ok {
 		return nil, instanceNotFound(text)
 	}
 	ds, err := b.find(ctx, b.model, repository.Query{Where: repository.Eq(b.model.ID.Name, key), Limit: 1})

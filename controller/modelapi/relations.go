@@ -295,8 +295,8 @@ func (r *relation[T, ID]) related(ctx context.Context, id, fk string) (key any, 
 	if err != nil {
 		return nil, nil, err
 	}
-	fkKey, err := r.target.b.parseKey(fk)
-	if err != nil {
+	fkKey, ok := r.target.b.parseKey(fk)
+	if !ok {
 		return nil, nil, r.missing(id, fk)
 	}
 	scope, err := r.scope(ctx, key)
@@ -382,8 +382,8 @@ func (r *relation[T, ID]) linkTarget(ctx context.Context, in relFKInput) (key, t
 	if err != nil {
 		return nil, nil, err
 	}
-	fkKey, err := r.target.b.parseKey(in.FK)
-	if err != nil {
+	fkKey, ok := r.target.b.parseKey(in.FK)
+	if !ok {
 		return nil, nil, relatedNotFound(r.target.b.model.Name, in.FK)
 	}
 	t, err := r.target.repo.FindOne(ctx, &repository.Filter[T]{Where: repository.Eq(r.target.b.model.ID.Name, fkKey)})
@@ -402,8 +402,8 @@ func (r *relation[T, ID]) isLinked(ctx context.Context, in relFKInput) (controll
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	to, err := r.target.b.parseKey(in.FK)
-	if err != nil {
+	to, ok := r.target.b.parseKey(in.FK)
+	if !ok {
 		return controller.NoContent{}, r.missing(in.ID, in.FK)
 	}
 	links, err := r.links(ctx, key, to)
@@ -426,8 +426,8 @@ func (r *relation[T, ID]) unlink(ctx context.Context, in relFKInput) (controller
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	to, err := r.target.b.parseKey(in.FK)
-	if err != nil {
+	to, ok := r.target.b.parseKey(in.FK)
+	if !ok {
 		return controller.NoContent{}, nil // nothing can be linked to it
 	}
 	return controller.NoContent{}, r.deleteLinks(ctx, key, to)
