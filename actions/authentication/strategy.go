@@ -60,17 +60,19 @@ type Documented interface {
 	SecurityScheme() Scheme
 }
 
-type profileKey struct{}
-
 // WithProfile returns ctx carrying p, as the authenticate action leaves
-// it for the handler and the interceptors.
+// it for the handler and the interceptors; for code that runs outside a
+// request, such as a test of a handler.
 func WithProfile(ctx context.Context, p *Profile) context.Context {
-	return context.WithValue(ctx, profileKey{}, p)
+	return context.WithValue(ctx, ProfileKey, p)
 }
 
 // ProfileFrom returns the profile the request was authenticated as;
-// false when it was not authenticated.
+// false when it was not authenticated. ctx is the handler's ctx, an
+// interceptor's InvocationContext, or any context derived from them: the
+// authenticate action stores the profile on the request context under
+// [ProfileKey].
 func ProfileFrom(ctx context.Context) (*Profile, bool) {
-	p, ok := ctx.Value(profileKey{}).(*Profile)
+	p, ok := ctx.Value(ProfileKey).(*Profile)
 	return p, ok && p != nil
 }
