@@ -190,11 +190,13 @@ func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (
 		if p == nil {
 			continue
 		}
-		if p.Strategy == "" {
-			p.Strategy = name
+		// A copy: a strategy may hand out one profile to many requests.
+		own := *p
+		if own.Strategy == "" {
+			own.Strategy = name
 		}
-		ProfileKey.Set(rc, p)
-		return p, nil
+		ProfileKey.Set(rc, &own)
+		return &own, nil
 	}
 	challenge(rc.Response.Header(), reg, names)
 	if first == nil {

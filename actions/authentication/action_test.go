@@ -286,3 +286,37 @@ func TestProfileFrom_WithProfile(t *testing.T) {
 		t.Errorf("ProfileFrom = %v, %v", p, ok)
 	}
 }
+
+// sharedProfile is handed to every request, as a strategy with a fixed
+// service account might.
+var sharedProfile = &authentication.Profile{ID: "service"}
+
+func TestAuthenticate_AStrategysProfileIsCopied(t *testing.T) {
+	shared := strategyFunc{"shared", func(*http.Request) (*authentication.Profile, error) { return sharedProfile, nil }}
+	app := resttest.Start(t,
+		rest.WithAuthentication(shared),
+		rest.WithController(func() controller.Func {
+			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("shared"))}}
+		}),
+	)
+	res := app.Get("/x")
+	var got whoAmI
+	res.JSON(t, &got)
+	if got.ID != "service" || got.Strategy != "shared" {
+		t.Errorf("GET /x = %s", res.Body)
+	}
+	if sharedProfile.Strategy != "" {
+		t.Error("the action wrote to the strategy's own profile")
+	}
+}
+
+func TestWithAuthentication_AStrategyConstructorsErrorFailsTheStartNamingIt(t *testing.T) {
+	_, err := rest.New(rest.WithAuthentication(newBrokenStrategy))
+	if err == nil || !strings.Contains(err.Error(), "newBrokenStrategy") || !strings.Contains(err.Error(), "no signing key") {
+		t.Errorf("New = %v, want newBrokenStrategy's error named", err)
+	}
+}
+
+func newBrokenStrategy() (authentication.Strategy, error) {
+	return nil, errors.New("no signing key")
+}
