@@ -198,12 +198,15 @@ func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (
 		ProfileKey.Set(rc, &own)
 		return &own, nil
 	}
-	challenge(rc.Response.Header(), reg, names)
-	if first == nil {
-		return nil, httperr.Unauthorized("User profile not returned from strategy's authenticate function").
-			WithCode(CodeUserProfileNotFound)
+	var err error = httperr.Unauthorized("User profile not returned from strategy's authenticate function").
+		WithCode(CodeUserProfileNotFound)
+	if first != nil {
+		err = unauthorized(first)
 	}
-	return nil, unauthorized(first)
+	if httperr.StatusOf(err) == http.StatusUnauthorized {
+		challenge(rc.Response.Header(), reg, names)
+	}
+	return nil, err
 }
 
 // unauthorized is err as a 401, unless it already says what status it

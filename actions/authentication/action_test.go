@@ -161,13 +161,13 @@ func TestAuthenticate_AStrategysStatusIsKept(t *testing.T) {
 		return nil, httperr.Forbidden("Account locked")
 	}}
 	app := resttest.Start(t,
-		rest.WithAuthentication(forbid),
+		rest.WithAuthentication(forbid, authentication.Basic(verifyBasic)),
 		rest.WithController(func() controller.Func {
-			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("f"))}}
+			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("f", "basic"))}}
 		}),
 	)
 	res := app.Get("/x")
-	if res.Status != 403 || !strings.Contains(res.Text(), "Account locked") {
+	if res.Status != 403 || !strings.Contains(res.Text(), "Account locked") || res.Header.Get("WWW-Authenticate") != "" {
 		t.Errorf("GET /x = %d %s, want 403 Account locked", res.Status, res.Body)
 	}
 }
