@@ -36,6 +36,14 @@ type Intercepted interface {
 	Interceptors() []interceptor.Interceptor
 }
 
+// Authenticated is a controller whose routes are authenticated by default,
+// LoopBack 4's @authenticate on a class: Authentication names the
+// strategies, tried in order. A route's own [Authenticate] or
+// [SkipAuthentication] overrides it.
+type Authenticated interface {
+	Authentication() []string
+}
+
 // NameOf returns the name of controller c.
 func NameOf(c Controller) string {
 	if n, ok := c.(Namer); ok {
@@ -51,8 +59,8 @@ func NameOf(c Controller) string {
 	return t.Name()
 }
 
-// RoutesOf returns c's routes with their controller name and default tags
-// filled in, and the controller's interceptors placed before each route's
+// RoutesOf returns c's routes with their controller name, default tags and
+// default authentication (see [Authenticated]) filled in, and the controller's interceptors placed before each route's
 // own.
 func RoutesOf(c Controller) []Route {
 	name := NameOf(c)
@@ -60,12 +68,19 @@ func RoutesOf(c Controller) []Route {
 	if ic, ok := c.(Intercepted); ok {
 		shared = ic.Interceptors()
 	}
+	var auth []string
+	if ac, ok := c.(Authenticated); ok {
+		auth = ac.Authentication()
+	}
 	routes := c.Routes()
 	out := make([]Route, len(routes))
 	for i, r := range routes {
 		r.Controller = name
 		if r.Tags == nil {
 			r.Tags = []string{name}
+		}
+		if r.Authentication == nil && auth != nil {
+			r.Authentication = slices.Clone(auth)
 		}
 		if len(shared) > 0 {
 			r.Interceptors = append(slices.Clone(shared), r.Interceptors...)

@@ -66,6 +66,13 @@ type Route struct {
 	// before reject writes it: an API that speaks another framework's
 	// error texts sets it on its routes; see [TranslateErrors].
 	TranslateError func(error) error
+	// Authentication names the strategies that may authenticate the
+	// route, tried in order; nil takes the controller's (see
+	// [Authenticated]). See [Authenticate].
+	Authentication []string
+	// SkipAuthentication lets the route through unauthenticated, whatever
+	// the controller declares; see [SkipAuthentication].
+	SkipAuthentication bool
 
 	handler handler
 }
@@ -266,6 +273,30 @@ func TranslateErrors(fn func(error) error) Option {
 // need distinct ids.
 func OperationID(id string) Option {
 	return optionFunc(func(r *Route) { r.API.OperationID = id })
+}
+
+// Authenticate declares the strategies that authenticate the route,
+// LoopBack 4's @authenticate('jwt', 'basic'): the authenticate action tries
+// them in order and the first profile wins. It replaces the controller's
+// declaration (see [Authenticated]); with no names the route skips
+// authentication, as with [SkipAuthentication]. The names are the
+// strategies' (see authentication.Strategy); one no strategy answers to
+// fails the application's start.
+//
+//	controller.Get("/whoAmI", c.WhoAmI, controller.Authenticate("jwt"))
+func Authenticate(strategies ...string) Option {
+	return optionFunc(func(r *Route) {
+		r.Authentication = append([]string{}, strategies...)
+		// No names declares no authentication: the route skips it.
+		r.SkipAuthentication = len(strategies) == 0
+	})
+}
+
+// SkipAuthentication lets the route through without authentication even
+// when its controller declares strategies, LoopBack 4's
+// @authenticate.skip().
+func SkipAuthentication() Option {
+	return optionFunc(func(r *Route) { r.SkipAuthentication = true })
 }
 
 // Deprecated marks the operation deprecated in the API document.

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
@@ -28,6 +29,9 @@ type settings struct {
 	interceptors interceptor.Options
 	fx           []fx.Option
 	bindings     []*binding // the user's constructors, for start-up errors
+	// authentication: the authenticate action is bound and the default
+	// sequence runs it.
+	authentication bool
 }
 
 type optionFunc func(*settings)
@@ -200,6 +204,38 @@ func WithProviders(constructors ...any) Option {
 func isFunc(v any) bool {
 	fv := reflect.ValueOf(v)
 	return fv.Kind() == reflect.Func && !fv.IsNil()
+}
+
+// WithAuthentication registers authentication strategies and makes the
+// default sequence run the authenticate action after findRoute, without a
+// sequence of one's own: routes declare the strategies that authenticate
+// them with controller.Authenticate. Each strategy is an
+// authentication.Strategy value or a constructor returning one, whose
+// parameters are injected. It may be given more than once; the strategies
+// add up.
+//
+//	rest.WithAuthentication(authentication.Basic(verify), NewJWTStrategy)
+//
+// A sequence of one's own that runs the action itself takes it as an
+// authentication.Action parameter, with the strategies registered through
+// rest.WithFx(authentication.Module(), authentication.Register(...)).
+func WithAuthentication(strategies ...any) Option {
+	return optionFunc(func(s *settings) {
+		if !s.authentication {
+			s.authentication = true
+			s.fx = append(s.fx, authentication.Module(), fx.Provide(fx.Annotate(
+				func(a authentication.Action) authentication.Action { return a },
+				fx.ResultTags(`name:"`+sequence.AuthenticateName+`"`))))
+		}
+		for _, st := range strategies {
+			if isFunc(st) {
+				b := newBinding("an authentication strategy", st)
+				s.bindings = append(s.bindings, b)
+				st = tagErrors(st, b)
+			}
+			s.fx = append(s.fx, authentication.Register(st))
+		}
+	})
 }
 
 // WithFx adds raw fx options, for anything the other options do not cover.

@@ -6,6 +6,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/actions/authentication"
 	loomctx "github.com/loomhq/loom/context"
 )
 
@@ -23,7 +24,7 @@ type Func func(rc *loomctx.RequestContext)
 func (f Func) Handle(rc *loomctx.RequestContext) { f(rc) }
 
 // DefaultSequence is LoopBack's action-based sequence: findRoute →
-// parseParams → invoke → send, and reject on any error. Its fields are the
+// [authenticate →] parseParams → invoke → send, and reject on any error. Its fields are the
 // actions it was built with; extend it by embedding:
 //
 //	type MySequence struct{ *sequence.DefaultSequence; log *zap.Logger }
@@ -39,7 +40,15 @@ type DefaultSequence struct {
 	Invoke      actions.InvokeMethod
 	Send        actions.Send
 	Reject      actions.Reject
+	// Authenticate, when set, runs after FindRoute: a request it refuses
+	// is rejected before its parameters are parsed. rest.WithAuthentication
+	// sets it.
+	Authenticate authentication.Action
 }
+
+// AuthenticateName is the name under which the authenticate action the
+// default sequence runs is provided; rest.WithAuthentication provides it.
+const AuthenticateName = "loom.sequence.authenticate"
 
 // Actions are the injected actions a DefaultSequence is built from.
 type Actions struct {
@@ -50,6 +59,9 @@ type Actions struct {
 	Invoke      actions.InvokeMethod
 	Send        actions.Send
 	Reject      actions.Reject
+	// Authenticate is the authenticate action, when the default sequence
+	// is to run it (see [AuthenticateName]).
+	Authenticate authentication.Action `name:"loom.sequence.authenticate" optional:"true"`
 }
 
 // NewDefaultSequence builds the default sequence from the bound actions.
@@ -60,6 +72,8 @@ func NewDefaultSequence(a Actions) *DefaultSequence {
 		Invoke:      a.Invoke,
 		Send:        a.Send,
 		Reject:      a.Reject,
+
+		Authenticate: a.Authenticate,
 	}
 }
 
@@ -80,6 +94,12 @@ func (s *DefaultSequence) Handle(rc *loomctx.RequestContext) {
 	if err != nil {
 		s.Reject(rc, err)
 		return
+	}
+	if s.Authenticate != nil {
+		if _, err := s.Authenticate(rc); err != nil {
+			s.Reject(rc, err)
+			return
+		}
 	}
 	args, err := s.ParseParams(rc, route)
 	if err != nil {
