@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/rest/openapi"
 )
@@ -52,18 +53,24 @@ type apiDocs struct {
 }
 
 // newAPIDocs builds the document of table's routes; nil when disabled.
-func newAPIDocs(cfg Config, table *actions.RouteTable) (*apiDocs, error) {
+func newAPIDocs(cfg Config, table *actions.RouteTable, strategies *authentication.Strategies) (*apiDocs, error) {
 	oc := cfg.OpenAPI
 	if oc.Disabled || table == nil {
 		return nil, nil
 	}
 	base := trimSlash(cfg.BasePath)
+	var schemes map[string]map[string]any
+	if strategies != nil {
+		schemes = strategies.SecuritySchemes()
+	}
 	doc, err := openapi.Build(table.Routes(), openapi.Config{
 		OpenAPI:     oc.OpenAPIVersion,
 		Title:       oc.Title,
 		Version:     oc.Version,
 		Description: oc.Description,
 		BasePath:    base,
+
+		SecuritySchemes: schemes,
 	})
 	if err != nil {
 		return nil, err

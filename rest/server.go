@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/actions/authentication"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/sequence"
@@ -64,12 +65,15 @@ type ServerParams struct {
 	// Routes are documented at /openapi.json; without them, no document
 	// is served.
 	Routes *actions.RouteTable `optional:"true"`
+	// Strategies are the authentication strategies, whose documented
+	// schemes the document lists (see rest.WithAuthentication).
+	Strategies *authentication.Strategies `optional:"true"`
 }
 
 // NewServer builds the server and its API document; it listens only when
 // started. A route the document cannot describe fails here, naming it.
 func NewServer(p ServerParams) (*Server, error) {
-	docs, err := newAPIDocs(p.Config, p.Routes)
+	docs, err := newAPIDocs(p.Config, p.Routes, p.Strategies)
 	if err != nil {
 		return nil, err
 	}

@@ -40,22 +40,22 @@ const (
 	CodeUserProfileNotFound = "USER_PROFILE_NOT_FOUND"
 )
 
-// Module binds the authenticate action under its type, built by
-// [NewAction] from the strategies registered in [StrategiesGroup] and the
-// route table. rest.WithAuthentication installs it; an application that
+// Module provides the registered strategies ([StrategiesGroup]) as
+// *[Strategies] and binds the authenticate action under its type, built
+// by [NewActionOf] for the route table. rest.WithAuthentication installs it; an application that
 // calls the action from its own sequence installs it with [Register].
 func Module() fx.Option {
-	return loomctx.Bind(loomctx.KeyOf[Action](), func(in registered) (Action, error) {
-		return NewAction(in.Strategies, in.Table)
-	})
+	return fx.Options(
+		fx.Provide(func(in registered) (*Strategies, error) { return NewStrategies(in.Strategies) }),
+		loomctx.Bind(loomctx.KeyOf[Action](), NewActionOf),
+	)
 }
 
-// registered is what Module's action is built from.
+// registered are the strategies of [StrategiesGroup].
 type registered struct {
 	fx.In
 
 	Strategies []Strategy `group:"loom.authentication.strategies"`
-	Table      *actions.RouteTable
 }
 
 // Register adds strategies to [StrategiesGroup]: each is a [Strategy]
@@ -112,6 +112,20 @@ func (s *Strategies) Get(name string) (Strategy, bool) {
 // Names lists the strategies' names, sorted.
 func (s *Strategies) Names() []string { return slices.Clone(s.order) }
 
+// SecuritySchemes are the schemes of the [Documented] strategies, by
+// name, as the API document's components.securitySchemes writes them.
+func (s *Strategies) SecuritySchemes() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for name, st := range s.byName {
+		d, ok := st.(Documented)
+		if !ok {
+			continue
+		}
+		out[name] = d.SecurityScheme().object()
+	}
+	return out
+}
+
 // NewAction builds the authenticate action for the routes of table. A
 // route that names a strategy no registered one answers to fails here,
 // naming the route and the strategy, so the application does not start.
@@ -120,6 +134,11 @@ func NewAction(strategies []Strategy, table *actions.RouteTable) (Action, error)
 	if err != nil {
 		return nil, err
 	}
+	return NewActionOf(reg, table)
+}
+
+// NewActionOf is [NewAction] for strategies already indexed.
+func NewActionOf(reg *Strategies, table *actions.RouteTable) (Action, error) {
 	if err := Check(reg, table); err != nil {
 		return nil, err
 	}

@@ -52,6 +52,18 @@ type Scheme struct {
 	Description string
 }
 
+// object is the scheme as an OpenAPI Security Scheme Object.
+func (s Scheme) object() map[string]any {
+	o := map[string]any{"type": s.Type}
+	for k, v := range map[string]string{"scheme": s.Scheme, "bearerFormat": s.BearerFormat,
+		"in": s.In, "name": s.Name, "description": s.Description} {
+		if v != "" {
+			o[k] = v
+		}
+	}
+	return o
+}
+
 // Documented is a strategy that describes its credentials in the API
 // document, under its name in securitySchemes.
 type Documented interface {

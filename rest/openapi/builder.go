@@ -37,6 +37,11 @@ type Config struct {
 	// the paths of the document are relative to it and it is the URL of
 	// the default server.
 	BasePath string
+	// SecuritySchemes are components.securitySchemes, by name: the
+	// documented authentication strategies. An operation whose route
+	// declares strategies (controller.Authenticate) requires any one of
+	// those that are documented here.
+	SecuritySchemes map[string]map[string]any
 }
 
 // Version of the specification, as written in the document.

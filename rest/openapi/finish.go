@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/controller"
 )
 
@@ -68,6 +69,9 @@ func (b *builder) finish() (*Document, error) {
 				body["required"] = true
 			}
 		}
+		if sec := b.security(r); sec != nil {
+			o["security"] = sec
+		}
 		if err := b.finishResponse(o, op, schemas); err != nil {
 			return nil, err
 		}
@@ -108,9 +112,20 @@ func (b *builder) finish() (*Document, error) {
 		props := object(object(object(envelope, "properties"), "error"), "properties")
 		props["details"] = detailsSchema()
 	}
-	// No operation needs credentials: an empty list of requirements.
+	// An operation needs credentials only when it says so: an empty list
+	// of requirements.
 	doc["security"] = []any{}
+	if len(b.cfg.SecuritySchemes) > 0 {
+		sc := make(map[string]any, len(b.cfg.SecuritySchemes))
+		for name, s := range b.cfg.SecuritySchemes {
+			sc[name] = s
+		}
+		object(doc, "components")["securitySchemes"] = sc
+	}
 	if len(schemas) == 0 {
+		delete(object(doc, "components"), "schemas")
+	}
+	if len(object(doc, "components")) == 0 {
 		delete(doc, "components")
 	}
 	info := map[string]any{"title": b.cfg.Title, "version": b.cfg.Version}
@@ -119,6 +134,22 @@ func (b *builder) finish() (*Document, error) {
 	}
 	doc["info"] = info
 	return newDocument(doc, b.cfg)
+}
+
+// security is the operation's security requirements: any one of the
+// documented strategies its route declares, in its order; nil when the
+// route declares none, skips authentication or names none documented.
+func (b *builder) security(r *actions.Route) []any {
+	if r.SkipAuthentication {
+		return nil
+	}
+	var sec []any
+	for _, name := range r.Authentication {
+		if _, ok := b.cfg.SecuritySchemes[name]; ok {
+			sec = append(sec, map[string]any{name: []any{}})
+		}
+	}
+	return sec
 }
 
 func (b *builder) finishResponse(o map[string]any, op operation, schemas map[string]any) error {

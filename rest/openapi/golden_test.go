@@ -3,12 +3,15 @@ package openapi_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/loomhq/loom/rest/openapi"
+	"github.com/loomhq/loom/rest/openapi/internal/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden documents in testdata/")
@@ -67,7 +70,11 @@ func TestWriteDocuments(t *testing.T) {
 	}
 	for _, v := range []string{"3.0", "3.1"} {
 		doc := sampleDoc(t, openapi.Config{OpenAPI: v, BasePath: "/api"})
-		for name, data := range map[string][]byte{"sample-" + v + ".json": doc.JSON(), "sample-" + v + ".yaml": doc.YAML()} {
+		secured := securedDoc(t, v)
+		for name, data := range map[string][]byte{
+			"sample-" + v + ".json": doc.JSON(), "sample-" + v + ".yaml": doc.YAML(),
+			"secured-" + v + ".json": secured.JSON(),
+		} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -91,4 +98,45 @@ func firstDiff(want, got []byte) string {
 		}
 	}
 	return ""
+}
+
+// securedDoc is the sample's document with security schemes, and
+// operations that require one of two of them, one that skips
+// authentication and one that names an undocumented strategy.
+func securedDoc(t testing.TB, version string) *openapi.Document {
+	t.Helper()
+	routes := routesOf(t, sample.Controller{})
+	routes[0].Authentication = []string{"basic", "jwt"}
+	routes[1].Authentication = []string{"jwt"}
+	routes[2].Authentication, routes[2].SkipAuthentication = []string{"jwt"}, true
+	routes[3].Authentication = []string{"custom"}
+	doc, err := openapi.Build(routes, openapi.Config{OpenAPI: version, BasePath: "/api",
+		SecuritySchemes: map[string]map[string]any{
+			"basic": {"type": "http", "scheme": "basic"},
+			"jwt":   {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestSecurity_RequirementsOfTheDeclaredDocumentedStrategies(t *testing.T) {
+	d := tree(t, securedDoc(t, "3.0"))
+	schemes, _ := at(t, d, "components", "securitySchemes").(map[string]any)
+	if len(schemes) != 2 || schemes["jwt"] == nil || schemes["basic"] == nil {
+		t.Errorf("securitySchemes = %v", schemes)
+	}
+	if _, ok := at(t, d, "components", "schemas").(map[string]any); !ok {
+		t.Error("the schemas are gone")
+	}
+	routes := routesOf(t, sample.Controller{})
+	want := []string{`[map[basic:[]] map[jwt:[]]]`, `[map[jwt:[]]]`, `<nil>`, `<nil>`}
+	for i, w := range want {
+		r := routes[i]
+		op, _ := at(t, d, "paths", r.Path, strings.ToLower(r.Verb)).(map[string]any)
+		if got := fmt.Sprint(op["security"]); got != w {
+			t.Errorf("%s %s security = %s, want %s", r.Verb, r.Path, got, w)
+		}
+	}
 }
