@@ -299,6 +299,25 @@ func TestStrategy(t *testing.T) {
 			}
 		})
 	}
+	strict := jwt.NewStrategy(s, jwt.RequireHeader())
+	for header, want := range map[string]string{
+		"":                       jwt.MessageNoHeader,
+		"Basic YWxpY2U6c2VjcmV0": jwt.MessageNotBearer,
+		"Bearer a b":             jwt.MessageTooManyParts,
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/whoAmI", nil)
+		if header != "" {
+			r.Header.Set("Authorization", header)
+		}
+		if _, err := strict.Authenticate(r.Context(), r); err == nil || err.Error() != want || statusOf(err) != http.StatusUnauthorized {
+			t.Errorf("RequireHeader, %q: err = %v, want 401 %q", header, err, want)
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/whoAmI", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	if p, err := strict.Authenticate(r.Context(), r); err != nil || p.ID != "42" {
+		t.Errorf("RequireHeader, a good token: %v, %v", p, err)
+	}
 	sc := st.SecurityScheme()
 	if sc.Type != "http" || sc.Scheme != "bearer" || sc.BearerFormat != "JWT" {
 		t.Fatalf("SecurityScheme = %+v", sc)

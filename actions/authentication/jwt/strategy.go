@@ -16,6 +16,8 @@ const Name = "jwt"
 // Messages of the 401s the strategy answers a malformed Authorization
 // header with, LoopBack's JWTAuthenticationStrategy's.
 const (
+	MessageNoHeader     = "Authorization header not found."
+	MessageNotBearer    = "Authorization header is not of type 'Bearer'."
 	MessageTooManyParts = "Authorization header value has too many parts. It must follow the pattern: 'Bearer xx.yy.zz' where xx.yy.zz is a valid JWT token."
 )
 
@@ -25,20 +27,47 @@ const (
 // the strategy's, so the route's next strategy is tried; when it was the
 // only one the authenticate action answers 401. A Bearer header whose
 // token does not verify is answered 401 with LoopBack's message.
-func NewStrategy(s *Service) authentication.Documented {
-	return strategy{s: s}
+func NewStrategy(s *Service, opts ...StrategyOption) authentication.Documented {
+	st := strategy{s: s}
+	for _, o := range opts {
+		o(&st)
+	}
+	return st
 }
 
-type strategy struct{ s *Service }
+// StrategyOption changes how the strategy treats a request.
+type StrategyOption func(*strategy)
+
+// RequireHeader makes the strategy answer, as LoopBack's does, a request
+// without an Authorization header 401 [MessageNoHeader], and one of
+// another scheme 401 [MessageNotBearer], instead of passing it to the
+// route's next strategy: for an application whose routes JWT alone
+// authenticates.
+func RequireHeader() StrategyOption {
+	return func(s *strategy) { s.require = true }
+}
+
+type strategy struct {
+	s       *Service
+	require bool
+}
 
 // Name is "jwt".
 func (strategy) Name() string { return Name }
 
 // Authenticate verifies the request's bearer token.
 func (st strategy) Authenticate(_ context.Context, r *http.Request) (*authentication.Profile, error) {
-	token, ok, err := BearerToken(r.Header.Get("Authorization"))
-	if !ok || err != nil {
+	header := r.Header.Get("Authorization")
+	token, ok, err := BearerToken(header)
+	switch {
+	case err != nil:
 		return nil, err
+	case !ok && !st.require:
+		return nil, nil
+	case !ok && header == "":
+		return nil, httperr.Unauthorized(MessageNoHeader)
+	case !ok:
+		return nil, httperr.Unauthorized(MessageNotBearer)
 	}
 	return st.s.Verify(token)
 }
