@@ -9,6 +9,11 @@
 //	| RestBindings.SequenceActions.SEND           | [Send]               | [NewSend]        |
 //	| RestBindings.SequenceActions.REJECT         | [Reject]             | [NewReject]      |
 //	| RestBindings.SequenceActions.LOG_ERROR      | [LogError]           | [NewLogError]    |
+//	| AuthenticationBindings.AUTH_ACTION          | authentication.Action| NewAction (*)    |
+//
+// (*) In package actions/authentication: authentication.Module binds it,
+// and with rest.WithAuthentication the default sequence runs it after
+// findRoute.
 //
 // # Overriding an action
 //

@@ -278,15 +278,17 @@ func OperationID(id string) Option {
 // Authenticate declares the strategies that authenticate the route,
 // LoopBack 4's @authenticate('jwt', 'basic'): the authenticate action tries
 // them in order and the first profile wins. It replaces the controller's
-// declaration (see [Authenticated]). The names are the strategies' (see
-// authentication.Strategy); one no strategy answers to fails the
-// application's start.
+// declaration (see [Authenticated]); with no names the route skips
+// authentication, as with [SkipAuthentication]. The names are the
+// strategies' (see authentication.Strategy); one no strategy answers to
+// fails the application's start.
 //
 //	controller.Get("/whoAmI", c.WhoAmI, controller.Authenticate("jwt"))
 func Authenticate(strategies ...string) Option {
 	return optionFunc(func(r *Route) {
 		r.Authentication = append([]string{}, strategies...)
-		r.SkipAuthentication = false
+		// No names declares no authentication: the route skips it.
+		r.SkipAuthentication = len(strategies) == 0
 	})
 }
 

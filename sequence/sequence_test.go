@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/actions/authentication"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/sequence"
 )
@@ -93,4 +94,28 @@ func ExampleDefaultSequence() {
 	// invoke
 	// reject: invoke failed
 	// after
+}
+
+func TestDefaultSequence_AuthenticatesAfterFindRoute(t *testing.T) {
+	cases := []struct{ fail, want string }{
+		{"", "findRoute authenticate parseParams invoke send result:args"},
+		{"authenticate", "findRoute authenticate reject: authenticate failed"},
+		{"findRoute", "findRoute reject: findRoute failed"},
+	}
+	for _, c := range cases {
+		var trail []string
+		seq := tracing(&trail, c.fail)
+		seq.Authenticate = func(rc *loomctx.RequestContext) (*authentication.Profile, error) {
+			trail = append(trail, "authenticate")
+			if c.fail == "authenticate" {
+				return nil, errors.New("authenticate failed")
+			}
+			return &authentication.Profile{ID: "1"}, nil
+		}
+		rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		seq.Handle(rc)
+		if got := strings.Join(trail, " "); got != c.want {
+			t.Errorf("failing at %q: trail %q, want %q", c.fail, got, c.want)
+		}
+	}
 }

@@ -190,18 +190,23 @@ func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (
 		if p == nil {
 			continue
 		}
-		if p.Strategy == "" {
-			p.Strategy = name
+		// A copy: a strategy may hand out one profile to many requests.
+		own := *p
+		if own.Strategy == "" {
+			own.Strategy = name
 		}
-		ProfileKey.Set(rc, p)
-		return p, nil
+		ProfileKey.Set(rc, &own)
+		return &own, nil
 	}
-	challenge(rc.Response.Header(), reg, names)
-	if first == nil {
-		return nil, httperr.Unauthorized("User profile not returned from strategy's authenticate function").
-			WithCode(CodeUserProfileNotFound)
+	var err error = httperr.Unauthorized("User profile not returned from strategy's authenticate function").
+		WithCode(CodeUserProfileNotFound)
+	if first != nil {
+		err = unauthorized(first)
 	}
-	return nil, unauthorized(first)
+	if httperr.StatusOf(err) == http.StatusUnauthorized {
+		challenge(rc.Response.Header(), reg, names)
+	}
+	return nil, err
 }
 
 // unauthorized is err as a 401, unless it already says what status it

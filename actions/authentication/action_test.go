@@ -161,13 +161,13 @@ func TestAuthenticate_AStrategysStatusIsKept(t *testing.T) {
 		return nil, httperr.Forbidden("Account locked")
 	}}
 	app := resttest.Start(t,
-		rest.WithAuthentication(forbid),
+		rest.WithAuthentication(forbid, authentication.Basic(verifyBasic)),
 		rest.WithController(func() controller.Func {
-			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("f"))}}
+			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("f", "basic"))}}
 		}),
 	)
 	res := app.Get("/x")
-	if res.Status != 403 || !strings.Contains(res.Text(), "Account locked") {
+	if res.Status != 403 || !strings.Contains(res.Text(), "Account locked") || res.Header.Get("WWW-Authenticate") != "" {
 		t.Errorf("GET /x = %d %s, want 403 Account locked", res.Status, res.Body)
 	}
 }
@@ -285,4 +285,38 @@ func TestProfileFrom_WithProfile(t *testing.T) {
 	if p, ok := authentication.ProfileFrom(ctx); !ok || p.ID != "7" {
 		t.Errorf("ProfileFrom = %v, %v", p, ok)
 	}
+}
+
+// sharedProfile is handed to every request, as a strategy with a fixed
+// service account might.
+var sharedProfile = &authentication.Profile{ID: "service"}
+
+func TestAuthenticate_AStrategysProfileIsCopied(t *testing.T) {
+	shared := strategyFunc{"shared", func(*http.Request) (*authentication.Profile, error) { return sharedProfile, nil }}
+	app := resttest.Start(t,
+		rest.WithAuthentication(shared),
+		rest.WithController(func() controller.Func {
+			return controller.Func{Label: "C", List: []controller.Route{controller.Get("/x", who, controller.Authenticate("shared"))}}
+		}),
+	)
+	res := app.Get("/x")
+	var got whoAmI
+	res.JSON(t, &got)
+	if got.ID != "service" || got.Strategy != "shared" {
+		t.Errorf("GET /x = %s", res.Body)
+	}
+	if sharedProfile.Strategy != "" {
+		t.Error("the action wrote to the strategy's own profile")
+	}
+}
+
+func TestWithAuthentication_AStrategyConstructorsErrorFailsTheStartNamingIt(t *testing.T) {
+	_, err := rest.New(rest.WithAuthentication(newBrokenStrategy))
+	if err == nil || !strings.Contains(err.Error(), "newBrokenStrategy") || !strings.Contains(err.Error(), "no signing key") {
+		t.Errorf("New = %v, want newBrokenStrategy's error named", err)
+	}
+}
+
+func newBrokenStrategy() (authentication.Strategy, error) {
+	return nil, errors.New("no signing key")
 }
