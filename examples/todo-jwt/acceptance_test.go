@@ -300,7 +300,8 @@ func whoAmIAnswersTheUsersID(t *testing.T, c *client) {
 func whoAmIRefusesMissingBadAndExpiredTokens(t *testing.T, c *client) {
 	id, token := c.signUpAndLogIn(email, password)
 	expectError(t, c.do("GET", "/whoAmI", nil, ""), 401, jwt.MessageNoHeader)
-	expectError(t, c.do("GET", "/whoAmI", nil, "not.a.token"), 401, "Error verifying token : jwt malformed")
+	expectError(t, c.do("GET", "/whoAmI", nil, "not-a-token"), 401, "Error verifying token : jwt malformed")
+	expectError(t, c.do("GET", "/whoAmI", nil, "not.a.token"), 401, "Error verifying token : invalid token")
 	forger, err := jwt.New(jwt.Config{Secret: []byte("not the application's secret, 32+ bytes")})
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +327,13 @@ func whoAmIRefusesMissingBadAndExpiredTokens(t *testing.T, c *client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectError(t, c.do("GET", "/whoAmI", nil, none), 401, "Error verifying token : invalid algorithm")
+	expectError(t, c.do("GET", "/whoAmI", nil, none), 401, "Error verifying token : jwt signature is required")
+	hs512, err := gojwt.NewWithClaims(gojwt.SigningMethodHS512, gojwt.MapClaims{"id": id, "exp": time.Now().Add(time.Hour).Unix()}).
+		SignedString(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectError(t, c.do("GET", "/whoAmI", nil, hs512), 401, "Error verifying token : invalid algorithm")
 
 	r := c.Do("GET", "/whoAmI", nil, "Authorization", "Basic dGVzdDp0ZXN0")
 	expectError(t, r, 401, jwt.MessageNotBearer)

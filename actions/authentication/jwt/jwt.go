@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	gojwt "github.com/golang-jwt/jwt/v5"
@@ -177,11 +178,13 @@ func (s *Service) Verify(token string) (*authentication.Profile, error) {
 var (
 	errNull      = errors.New("'token' is null")
 	errMalformed = errors.New("jwt malformed")
+	errUnsigned  = errors.New("jwt signature is required")
 	errSignature = errors.New("invalid signature")
 	errAlgorithm = errors.New("invalid algorithm")
 	errExpired   = errors.New("jwt expired")
 	errNotActive = errors.New("jwt not active")
 	errNoID      = errors.New("jwt id claim is missing")
+	errNoExp     = errors.New("jwt exp claim is missing")
 	errInvalid   = errors.New("invalid token")
 )
 
@@ -191,15 +194,18 @@ func (s *Service) parse(token string) (*Claims, error) {
 	if token == "" {
 		return nil, errNull
 	}
-	if len(token) > MaxToken {
+	if len(token) > MaxToken || strings.Count(token, ".") != 2 {
 		return nil, errMalformed
+	}
+	if strings.HasSuffix(token, ".") {
+		return nil, errUnsigned // alg none, or a signature cut off
 	}
 	var c Claims
 	t, err := s.parser.ParseWithClaims(token, &c, s.key)
 	switch {
 	case err == nil:
 	case errors.Is(err, gojwt.ErrTokenMalformed):
-		return nil, errMalformed
+		return nil, errInvalid // three parts, but not base64url JSON
 	case errors.Is(err, gojwt.ErrTokenSignatureInvalid):
 		if t != nil && t.Method != nil && t.Method.Alg() != s.method.Alg() {
 			return nil, errAlgorithm // refused by the parser's valid methods
@@ -212,7 +218,7 @@ func (s *Service) parse(token string) (*Claims, error) {
 	case errors.Is(err, gojwt.ErrTokenNotValidYet), errors.Is(err, gojwt.ErrTokenUsedBeforeIssued):
 		return nil, errNotActive
 	case errors.Is(err, gojwt.ErrTokenRequiredClaimMissing):
-		return nil, errMalformed
+		return nil, errNoExp
 	default:
 		return nil, errInvalid
 	}

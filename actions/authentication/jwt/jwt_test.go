@@ -171,18 +171,22 @@ func TestVerifyRefuses(t *testing.T) {
 		{"empty", hs, "", "Error verifying token : 'token' is null"},
 		{"garbage", hs, "not-a-token", "Error verifying token : jwt malformed"},
 		{"too long", hs, strings.Repeat("a", jwt.MaxToken+1), "Error verifying token : jwt malformed"},
-		{"tampered", hs, tampered, "Error verifying token : jwt malformed"},
+		{"tampered", hs, tampered, "Error verifying token : invalid token"},
+		{"three parts of garbage", hs, "abc.def.ghi", "Error verifying token : invalid token"},
+		{"four parts", hs, good + ".x", "Error verifying token : jwt malformed"},
+		{"signature cut off", hs, parts[0] + "." + parts[1] + ".", "Error verifying token : jwt signature is required"},
 		{"wrong secret", hs, sign(gojwt.SigningMethodHS256, []byte("another secret of thirty-two byt"), claims(nil)), "Error verifying token : invalid signature"},
 		{"expired", hs, sign(gojwt.SigningMethodHS256, secret, claims(func(c *jwt.Claims) {
 			c.ExpiresAt = gojwt.NewNumericDate(now.Add(-time.Second))
 		})), "Error verifying token : jwt expired"},
-		{"no exp", hs, sign(gojwt.SigningMethodHS256, secret, claims(func(c *jwt.Claims) { c.ExpiresAt = nil })), "Error verifying token : jwt malformed"},
+		{"no exp", hs, sign(gojwt.SigningMethodHS256, secret, claims(func(c *jwt.Claims) { c.ExpiresAt = nil })), "Error verifying token : jwt exp claim is missing"},
 		{"not yet valid", hs, sign(gojwt.SigningMethodHS256, secret, claims(func(c *jwt.Claims) {
 			c.NotBefore = gojwt.NewNumericDate(now.Add(time.Minute))
 		})), "Error verifying token : jwt not active"},
 		{"no id", hs, sign(gojwt.SigningMethodHS256, secret, claims(func(c *jwt.Claims) { c.ID = "" })), "Error verifying token : jwt id claim is missing"},
-		{"alg none", hs, sign(gojwt.SigningMethodNone, gojwt.UnsafeAllowNoneSignatureType, claims(nil)), "Error verifying token : invalid algorithm"},
-		{"alg none on RS256", rs, sign(gojwt.SigningMethodNone, gojwt.UnsafeAllowNoneSignatureType, claims(nil)), "Error verifying token : invalid algorithm"},
+		{"alg none", hs, sign(gojwt.SigningMethodNone, gojwt.UnsafeAllowNoneSignatureType, claims(nil)), "Error verifying token : jwt signature is required"},
+		{"alg none on RS256", rs, sign(gojwt.SigningMethodNone, gojwt.UnsafeAllowNoneSignatureType, claims(nil)), "Error verifying token : jwt signature is required"},
+		{"alg none with a signature", hs, sign(gojwt.SigningMethodNone, gojwt.UnsafeAllowNoneSignatureType, claims(nil)) + "c2ln", "Error verifying token : invalid algorithm"},
 		{"HS384 on HS256", hs, sign(gojwt.SigningMethodHS384, secret, claims(nil)), "Error verifying token : invalid algorithm"},
 		// Algorithm confusion: an HS256 token whose secret is the RS256
 		// service's public key must not verify.
@@ -274,7 +278,7 @@ func TestStrategy(t *testing.T) {
 		{"lower-case bearer", "bearer " + token, "42", ""},
 		{"empty token", "Bearer ", "", "Error verifying token : 'token' is null"},
 		{"too many parts", "Bearer " + token + " extra", "", jwt.MessageTooManyParts},
-		{"bad token", "Bearer abc.def.ghi", "", "Error verifying token : jwt malformed"},
+		{"bad token", "Bearer abc.def.ghi", "", "Error verifying token : invalid token"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
