@@ -11,6 +11,7 @@ import (
 
 	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/actions/authentication/jwt"
+	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -111,6 +112,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithRepository(NewTodoRepository),
 		rest.WithRepository(NewUserRepository),
 		rest.WithRepository(NewUserCredentialsRepository),
+		rest.WithObserver(NewTableCheck, repository.DataSourceGroup),
 		rest.WithProviders(NewTokenService, NewUserService),
 		rest.WithAuthentication(func(s *jwt.Service) authentication.Strategy { return jwt.NewStrategy(s, jwt.RequireHeader()) }),
 		rest.WithController(NewTodoController),

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/loomhq/loom/rest"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -60,5 +66,25 @@ func TestRandomSecretPerStart(t *testing.T) {
 	}
 	if _, err := a.Verify(token); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An application on a database that was never migrated does not start,
+// and says what to run.
+func TestRefusesAnUnmigratedDatabase(t *testing.T) {
+	cfg := Config{Host: "127.0.0.1", DatabaseURL: "sqlite:" + filepath.Join(t.TempDir(), "empty.db"), JWTSecret: testSecret}
+	app, err := NewApplication(cfg, rest.WithLogger(zap.NewNop()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = app.Start(ctx)
+	if err == nil {
+		app.Stop(ctx)
+		t.Fatal("the application started on a database without tables")
+	}
+	if !strings.Contains(err.Error(), "no user table") || !strings.Contains(err.Error(), "migrate") {
+		t.Fatalf("err = %v, want the migrate hint", err)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/repository"
@@ -54,4 +56,26 @@ func Migrate(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("todo-jwt: migrate: %w", err)
 	}
 	return nil
+}
+
+// NewTableCheck makes the application refuse to start on a database that
+// was never migrated, instead of answering every signup with a 500: it
+// reads the user table once, after the data source started.
+func NewTableCheck(users *UserRepository) lifecycle.Hooks {
+	return lifecycle.Hooks{Name: "todo-jwt table check", OnStart: func(ctx context.Context) error {
+		_, err := users.Count(ctx, nil)
+		if err != nil && strings.Contains(err.Error(), "does not exist") {
+			return fmt.Errorf("todo-jwt: the database has no user table: run %q with the same DATABASE_URL first", migrateCommand())
+		}
+		return err
+	}}
+}
+
+// migrateCommand is the command that runs this program's migrate: go run
+// builds the program in a temporary folder, where it is not to be run.
+func migrateCommand() string {
+	if strings.Contains(os.Args[0], "go-build") {
+		return "go run . migrate"
+	}
+	return os.Args[0] + " migrate"
 }

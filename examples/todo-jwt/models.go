@@ -19,12 +19,11 @@ type Todo struct {
 // no password: that is in [UserCredentials], so a user read back or
 // listed can never carry it.
 type User struct {
-	ID                string  `json:"id" loom:"id"`
-	Realm             *string `json:"realm,omitempty"`
-	Username          *string `json:"username,omitempty"`
-	Email             string  `json:"email" validate:"required,email,max=254"`
-	EmailVerified     *bool   `json:"emailVerified,omitempty"`
-	VerificationToken *string `json:"-"`
+	ID            string  `json:"id" loom:"id"`
+	Realm         *string `json:"realm,omitempty"`
+	Username      *string `json:"username,omitempty"`
+	Email         string  `json:"email" validate:"required,email,max=254"`
+	EmailVerified *bool   `json:"emailVerified,omitempty"`
 }
 
 // UserCredentials is a user's password, as a bcrypt hash: LoopBack's
