@@ -3,6 +3,8 @@ package modelapi
 import (
 	"fmt"
 	"strings"
+
+	"github.com/loomhq/loom/controller/modelapi/acl"
 )
 
 // Convention is the REST convention a model's API follows: its paths,
@@ -47,6 +49,8 @@ type settings struct {
 	convention Convention
 	methods    any
 	maxStreams int
+	acls       []acl.Entry
+	ownerKey   string
 }
 
 func newSettings(opts []Option) settings {

@@ -1,0 +1,128 @@
+package modelapi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/loomhq/loom/actions/authentication"
+	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/controller/modelapi/acl"
+	"github.com/loomhq/loom/interceptor"
+	"github.com/loomhq/loom/repository"
+)
+
+// CodeAuthorizationRequired is the code of LoopBack 3's answer to a
+// request its ACLs deny.
+const CodeAuthorizationRequired = "AUTHORIZATION_REQUIRED"
+
+// ACLs guards the model's methods with LoopBack 3 ACL entries, checked
+// before each route's handler under the route's method name; relation
+// methods (prototype.__create__reviews) are checked against this, the
+// parent model's, entries. An entry's empty Model is the model's name. A
+// denial is LoopBack 3's 401 AUTHORIZATION_REQUIRED. Without ACLs the
+// model is open. Static roles are resolved by the [acl.RoleStore] in the
+// container, when there is one.
+func ACLs(entries ...acl.Entry) Option {
+	return optionFunc(func(s *settings) { s.acls = append(s.acls, entries...) })
+}
+
+// OwnerKey names what makes a user the $owner of an instance: a property
+// holding the user's id (publisherId), or a belongsTo relation to the
+// user model (its foreign key is used). The default is LoopBack 3's:
+// userId, else owner, when the model has such a property.
+func OwnerKey(name string) Option { return optionFunc(func(s *settings) { s.ownerKey = name }) }
+
+// authorizationRequired is LoopBack 3's answer to a denied request.
+func authorizationRequired() error {
+	return httperr.Unauthorized("Authorization Required").WithName("Error").WithCode(CodeAuthorizationRequired)
+}
+
+// ownerProperty is the property holding an instance's owner id; "" when
+// the model has none.
+func (b *base) ownerProperty() (string, error) {
+	key := b.settings.ownerKey
+	if key == "" {
+		for _, p := range []string{"userId", "owner"} {
+			if b.model.Property(p) != nil {
+				return p, nil
+			}
+		}
+		return "", nil
+	}
+	if b.model.Property(key) != nil {
+		return key, nil
+	}
+	rels, err := b.model.Relations()
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rels {
+		if r.Name == key && r.Kind == repository.BelongsTo {
+			return r.KeyFrom, nil
+		}
+	}
+	return "", fmt.Errorf("modelapi: %s: OwnerKey(%q): neither a property nor a belongsTo relation of the model", b.model.Name, key)
+}
+
+// aclInterceptor checks route r of the model against the model's
+// entries.
+func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (interceptor.Interceptor, error) {
+	owner, err := b.ownerProperty()
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]acl.Entry, len(b.settings.acls))
+	for i, e := range b.settings.acls {
+		if e.Model == "" {
+			e.Model = b.model.Name
+		}
+		entries[i] = e
+	}
+	checker := &acl.Checker{Entries: entries, Roles: roles}
+	req := acl.MethodAccessType(b.model.Name, r.Name, r.Verb)
+	return func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
+		ac := &acl.Context{Request: req}
+		if p, ok := authentication.ProfileFrom(ic); ok && p.ID != "" {
+			ac.Principals = append(ac.Principals, acl.Principal{Type: acl.User, ID: p.ID})
+			for _, role := range p.Roles {
+				ac.Principals = append(ac.Principals, acl.Principal{Type: acl.Role, ID: role})
+			}
+		}
+		if ic.Request != nil {
+			if id, ok := ic.Request.PathParams.Get("id"); ok {
+				ac.Owners = func(ctx context.Context) ([]string, error) { return b.owners(ctx, id, owner) }
+			}
+		}
+		perm, err := checker.Check(ic, ac)
+		if err != nil {
+			return nil, err
+		}
+		if perm != acl.Allow {
+			return nil, authorizationRequired()
+		}
+		return next()
+	}, nil
+}
+
+// owners are the owner ids of the instance whose id is text: none when
+// there is no such instance, as LoopBack 3's isOwner finds no owner, or
+// when the model has no owner property.
+func (b *base) owners(ctx context.Context, text, prop string) ([]string, error) {
+	key, err := b.parseKey(text)
+	if err != nil {
+		return nil, nil
+	}
+	ds, err := b.find(ctx, b.model, repository.Query{Where: repository.Eq(b.model.ID.Name, key), Limit: 1})
+	if err != nil || len(ds) == 0 {
+		return nil, err
+	}
+	if prop == "" {
+		return nil, nil
+	}
+	v := keyOf(ds[0], prop)
+	if v == nil {
+		return nil, nil
+	}
+	return []string{idText(v)}, nil
+}
