@@ -181,9 +181,9 @@ func Score(e Entry, r Request) int {
 
 // Resolve is LoopBack 3's ACL.resolvePermission: the permission of the
 // highest scored entry of entries (those whose principal the caller is)
-// for r. A wildcard request (property or access type "*") takes an
-// exactly matching entry, or else the strongest permission of the
-// matching ones. With no matching entry it is def, or ALLOW when def is
+// for r. A wildcard request (property or access type "*") takes, as
+// LoopBack 3 does, the first of the sorted entries that matches it
+// exactly or has a permission. With no matching entry it is def, or ALLOW when def is
 // "" (a model's defaultPermission).
 func Resolve(entries []Entry, r Request, def Permission) Permission {
 	type scored struct {
@@ -211,6 +211,7 @@ func Resolve(entries []Entry, r Request, def Permission) Permission {
 		}
 		if permissionOrder(c.e.Permission) > permissionOrder(perm) {
 			perm = c.e.Permission
+			break
 		}
 	}
 	if perm == Default || perm == "" {
