@@ -27,9 +27,24 @@ func ACLs(entries ...acl.Entry) Option {
 	return optionFunc(func(s *settings) { s.acls = append(s.acls, entries...) })
 }
 
+// AccessType declares the access type of the model's method name (its
+// own methods, added with [Methods]), as a LoopBack 3 remote method's
+// accessType does; undeclared, a method is READ when its verb is GET or
+// HEAD and EXECUTE otherwise.
+func AccessType(method string, t acl.AccessType) Option {
+	return optionFunc(func(s *settings) {
+		if s.accessTypes == nil {
+			s.accessTypes = map[string]acl.AccessType{}
+		}
+		s.accessTypes[method] = t
+	})
+}
+
 // OwnerKey names what makes a user the $owner of an instance: a property
 // holding the user's id (publisherId), or a belongsTo relation to the
-// user model (its foreign key is used). The default is LoopBack 3's:
+// user model (its foreign key is used); the id property ("id") makes
+// each user the owner of its own instance, as LoopBack 3's user model
+// is. The default is LoopBack 3's:
 // userId, else owner, when the model has such a property.
 func OwnerKey(name string) Option { return optionFunc(func(s *settings) { s.ownerKey = name }) }
 
@@ -72,6 +87,9 @@ func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (intercep
 	if err != nil {
 		return nil, err
 	}
+	if err := acl.Validate(b.settings.acls); err != nil {
+		return nil, fmt.Errorf("modelapi: %s: %w", b.model.Name, err)
+	}
 	entries := make([]acl.Entry, len(b.settings.acls))
 	for i, e := range b.settings.acls {
 		if e.Model == "" {
@@ -81,6 +99,9 @@ func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (intercep
 	}
 	checker := &acl.Checker{Entries: entries, Roles: roles}
 	req := acl.MethodAccessType(b.model.Name, r.Name, r.Verb)
+	if at, ok := b.settings.accessTypes[r.Name]; ok {
+		req.AccessType = at
+	}
 	return func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
 		ac := &acl.Context{Request: req}
 		if p, ok := authentication.ProfileFrom(ic); ok && p.ID != "" {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/loomhq/loom/actions/authentication"
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/modelapi"
 	"github.com/loomhq/loom/controller/modelapi/acl"
 	"github.com/loomhq/loom/interceptor"
@@ -203,4 +204,45 @@ func TestACLsOwnerKeyMustExist(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `OwnerKey("nobody")`) {
 		t.Fatalf("err %v", err)
 	}
+}
+
+func TestACLsEntriesAreChecked(t *testing.T) {
+	err := startErr(t, rest.WithModelAPI[Publisher, int](modelapi.ACLs(acl.Entry{AccessType: "READS", PrincipalType: acl.Role,
+		PrincipalID: acl.Everyone, Permission: acl.Allow})))
+	if err == nil || !strings.Contains(err.Error(), `access type "READS"`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A user model owns its own instances: OwnerKey("id"), LoopBack 3's
+// $owner on a User.
+func TestACLsOwnerByID(t *testing.T) {
+	a := startApp(t, withProfile(), rest.WithModelAPI[Publisher, int](modelapi.OwnerKey("id"), modelapi.ACLs(
+		acl.Entry{Property: "*", PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Deny},
+		acl.Entry{Property: "create", PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Allow},
+		acl.Entry{Property: "findById", PrincipalType: acl.Role, PrincipalID: acl.Owner, Permission: acl.Allow},
+	)))
+	p := object(t, a.Post("/Publishers", map[string]any{"email": "a@example.com"}), 200)
+	path := fmt.Sprintf("/Publishers/%d", idOf(t, p))
+	object(t, a.Get(path, as(fmt.Sprint(idOf(t, p)))...), 200)
+	authorizationRequired(t, a.Get(path, as(fmt.Sprint(idOf(t, p)+1))...))
+	authorizationRequired(t, a.Get("/Publishers"))
+}
+
+// A method's declared access type is what entries match.
+func TestACLsDeclaredAccessType(t *testing.T) {
+	start := func(opts ...modelapi.Option) *resttest.App {
+		return startApp(t, rest.WithModelAPI[Tag, int](append([]modelapi.Option{
+			modelapi.Methods(func() []controller.Route {
+				return []controller.Route{controller.Post("/status", shopStatus, controller.Name("status"))}
+			}),
+			modelapi.ACLs(acl.Entry{AccessType: acl.Write, PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Deny}),
+		}, opts...)...))
+	}
+	// POST makes it EXECUTE, which the WRITE entry does not match,
+	if r := start().Post("/Tags/status?hour=7", nil); r.Status != 200 {
+		t.Fatalf("undeclared: %d %s", r.Status, r.Body)
+	}
+	// unless it is declared WRITE.
+	authorizationRequired(t, start(modelapi.AccessType("status", acl.Write)).Post("/Tags/status?hour=7", nil))
 }

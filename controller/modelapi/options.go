@@ -51,6 +51,8 @@ type settings struct {
 	maxStreams int
 	acls       []acl.Entry
 	ownerKey   string
+	// accessTypes are the declared access types of methods, by name.
+	accessTypes map[string]acl.AccessType
 }
 
 func newSettings(opts []Option) settings {

@@ -43,6 +43,31 @@ type RoleStore interface {
 	InRole(ctx context.Context, role string, principals []Principal) (bool, error)
 }
 
+// Validate reports the first entry of entries that LoopBack 3 would not
+// understand: an unknown access type, principal type or permission, or
+// no principal.
+func Validate(entries []Entry) error {
+	for i, e := range entries {
+		switch e.AccessType {
+		case "", AllAccess, Read, Write, Execute, Replicate:
+		default:
+			return fmt.Errorf("acl: entry %d: access type %q is none of READ, WRITE, EXECUTE, REPLICATE, *", i, e.AccessType)
+		}
+		switch e.PrincipalType {
+		case Role, User, App:
+		default:
+			return fmt.Errorf("acl: entry %d: principal type %q is none of ROLE, USER, APP", i, e.PrincipalType)
+		}
+		if e.PrincipalID == "" {
+			return fmt.Errorf("acl: entry %d: no principal id", i)
+		}
+		if e.Permission != Allow && e.Permission != Deny {
+			return fmt.Errorf("acl: entry %d: permission %q is neither ALLOW nor DENY", i, e.Permission)
+		}
+	}
+	return nil
+}
+
 // Checker decides requests with a model's entries.
 type Checker struct {
 	// Entries are the model's ACL entries.

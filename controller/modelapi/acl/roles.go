@@ -14,6 +14,9 @@ type RoleModel struct {
 	Description string `json:"description,omitempty"`
 }
 
+// ModelName is LoopBack 3's name of the model, Role.
+func (RoleModel) ModelName() string { return "Role" }
+
 // RoleMapping is LoopBack 3's RoleMapping: a principal given a role.
 type RoleMapping struct {
 	ID            int    `json:"id,omitempty" loom:"id,generated"`
