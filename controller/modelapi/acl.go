@@ -19,7 +19,9 @@ const CodeAuthorizationRequired = "AUTHORIZATION_REQUIRED"
 // ACLs guards the model's methods with LoopBack 3 ACL entries, checked
 // before each route's handler under the route's method name; relation
 // methods (prototype.__create__reviews) are checked against this, the
-// parent model's, entries. An entry's empty Model is the model's name. A
+// parent model's, entries. As a LoopBack 3 model's static "acls", an
+// entry applies to the model whatever its Model, and to a method when it
+// names no method or the method's own name (an alias does not do). A
 // denial is LoopBack 3's 401 AUTHORIZATION_REQUIRED. Without ACLs the
 // model is open. Static roles are resolved by the [acl.RoleStore] in the
 // container, when there is one.
@@ -90,18 +92,21 @@ func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (intercep
 	if err := acl.Validate(b.settings.acls); err != nil {
 		return nil, fmt.Errorf("modelapi: %s: %w", b.model.Name, err)
 	}
-	entries := make([]acl.Entry, len(b.settings.acls))
-	for i, e := range b.settings.acls {
-		if e.Model == "" {
-			e.Model = b.model.Name
-		}
-		entries[i] = e
-	}
-	checker := &acl.Checker{Entries: entries, Roles: roles}
 	req := acl.MethodAccessType(b.model.Name, r.Name, r.Verb)
 	if at, ok := b.settings.accessTypes[r.Name]; ok {
 		req.AccessType = at
 	}
+	// The entries are a model's static ACLs, which LoopBack 3's
+	// getStaticACLs applies to the method only when they name it exactly
+	// (not by an alias) or name no method, and always to the model.
+	var entries []acl.Entry
+	for _, e := range b.settings.acls {
+		if e.Property == "" || e.Property == acl.All || e.Property == req.Property {
+			e.Model = b.model.Name
+			entries = append(entries, e)
+		}
+	}
+	checker := &acl.Checker{Entries: entries, Roles: roles}
 	return func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
 		ac := &acl.Context{Request: req}
 		if p, ok := authentication.ProfileFrom(ic); ok && p.ID != "" {

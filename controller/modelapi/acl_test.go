@@ -246,3 +246,20 @@ func TestACLsDeclaredAccessType(t *testing.T) {
 	// unless it is declared WRITE.
 	authorizationRequired(t, start(modelapi.AccessType("status", acl.Write)).Post("/Tags/status?hour=7", nil))
 }
+
+// A model's ACLs name methods by their own names, as LoopBack 3's static
+// ACLs do: an alias guards nothing (loopback 3.28.0 answers ALLOW for a
+// static DENY on destroyById and DENY for one on deleteById).
+func TestACLsNameMethodsNotAliases(t *testing.T) {
+	deny := func(method string) modelapi.Option {
+		return modelapi.ACLs(acl.Entry{Property: method, PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Deny})
+	}
+	a := startApp(t, rest.WithModelAPI[Tag, int](deny("destroyById")))
+	tag := object(t, a.Post("/Tags", map[string]any{"name": "wifi"}), 200)
+	if r := a.Delete(fmt.Sprintf("/Tags/%d", idOf(t, tag))); r.Status != 200 {
+		t.Fatalf("alias: %d %s", r.Status, r.Body)
+	}
+	b := startApp(t, rest.WithModelAPI[Tag, int](deny("deleteById")))
+	tag = object(t, b.Post("/Tags", map[string]any{"name": "wifi"}), 200)
+	authorizationRequired(t, b.Delete(fmt.Sprintf("/Tags/%d", idOf(t, tag))))
+}
