@@ -9,6 +9,8 @@ import (
 
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/controller/modelapi/acl"
+	"github.com/loomhq/loom/interceptor"
 )
 
 // routeMaker is an [Exposed] that builds its own endpoints.
@@ -20,8 +22,9 @@ type routeMaker interface {
 // buildController builds the controller of model t from the registry:
 // its own endpoints, one set per relation (built by the target's entry,
 // which knows the target's Go types), its methods; less the disabled
-// ones; under its base path, with its error conventions.
-func buildController(t reflect.Type, name string, all []Exposed, methods []controller.Route) (controller.Controller, error) {
+// ones; under its base path, with its error conventions; guarded by its
+// ACLs, whose static roles roles resolves.
+func buildController(t reflect.Type, name string, all []Exposed, methods []controller.Route, roles acl.RoleStore) (controller.Controller, error) {
 	byType := make(map[reflect.Type]Exposed, len(all))
 	for _, x := range all {
 		mt := x.Model().Type
@@ -81,6 +84,13 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 			r.API.OperationID = name + "." + r.Name + "__" + strings.ToLower(r.Verb) + pathSuffix(r.Path)
 		}
 		seen[r.Name] = true
+		if len(b.settings.acls) > 0 {
+			check, err := b.aclInterceptor(*r, roles)
+			if err != nil {
+				return nil, err
+			}
+			r.Interceptors = append([]interceptor.Interceptor{check}, r.Interceptors...)
+		}
 	}
 	c := controller.Func{Label: name, List: routes}
 	if b.settings.convention != LoopBack3 || b.settings.private {

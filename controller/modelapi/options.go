@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/loomhq/loom/controller/modelapi/acl"
 	"github.com/loomhq/loom/repository"
 )
 
@@ -50,6 +51,10 @@ type settings struct {
 	convention Convention
 	methods    any
 	maxStreams int
+	acls       []acl.Entry
+	ownerKey   string
+	// accessTypes are the declared access types of methods, by name.
+	accessTypes map[string]acl.AccessType
 }
 
 func newSettings(opts []Option) settings {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/controller/modelapi/acl"
 	"github.com/loomhq/loom/repository"
 )
 
@@ -127,12 +128,13 @@ func newEntry[T any, ID comparable](m *repository.Model, s settings, path string
 }
 
 // controllerConstructor builds the constructor of model t's controller,
-// which takes the whole registry and, when methodsTag is set, the
-// model's own methods.
+// which takes the whole registry, the container's role store if any
+// and, when methodsTag is set, the model's own methods.
 func controllerConstructor(t reflect.Type, name, methodsTag string) any {
 	fields := []reflect.StructField{
 		{Name: "In", Type: reflect.TypeFor[fx.In](), Anonymous: true},
 		{Name: "All", Type: reflect.TypeFor[[]Exposed](), Tag: Group},
+		{Name: "Roles", Type: reflect.TypeFor[acl.RoleStore](), Tag: `optional:"true"`},
 	}
 	if methodsTag != "" {
 		fields = append(fields, reflect.StructField{Name: "Methods", Type: reflect.TypeFor[[]controller.Route](), Tag: reflect.StructTag(methodsTag)})
@@ -143,9 +145,10 @@ func controllerConstructor(t reflect.Type, name, methodsTag string) any {
 		all := args[0].Field(1).Interface().([]Exposed)
 		var methods []controller.Route
 		if methodsTag != "" {
-			methods = args[0].Field(2).Interface().([]controller.Route)
+			methods = args[0].Field(3).Interface().([]controller.Route)
 		}
-		c, err := buildController(t, name, all, methods)
+		roles, _ := args[0].Field(2).Interface().(acl.RoleStore)
+		c, err := buildController(t, name, all, methods, roles)
 		var ctrl controller.Controller
 		if c != nil {
 			ctrl = c
