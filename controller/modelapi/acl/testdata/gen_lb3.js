@@ -1,5 +1,7 @@
 // Generates testdata/lb3_resolve.json with loopback@3.28.0's ACL.getMatchingScore and resolvePermission.
-const loopback = require('/work/lb3/node_modules/loopback');
+// Run with loopback@3.28.0 installed where node finds it:
+//   npm install loopback@3.28.0 && node gen_lb3.js lb3_resolve.json
+const loopback = require('loopback');
 const app = loopback();
 app.dataSource('db', {connector: 'memory'});
 const ACL = loopback.ACL;
