@@ -21,7 +21,8 @@ const whoAmIBlock = `//div[contains(@class,"opblock-get")][.//*[@data-path="/who
 // TestExplorer_AuthorizeSendsTheTokenInHeadlessChromium drives the API
 // Explorer in a real browser: a token typed into the jwt scheme's field
 // of the Authorize dialog goes with "Try it out" to an operation that
-// needs it, and without it the same request is refused. .ci/run installs
+// needs it, and without it (before authorizing, or after a reload) the
+// same request is refused. .ci/run installs
 // chromium and chromium-driver and sets LOOM_REQUIRE_CHROMIUM.
 func TestExplorer_AuthorizeSendsTheTokenInHeadlessChromium(t *testing.T) {
 	browser := browsertest.Open(t)
@@ -72,12 +73,22 @@ func TestExplorer_AuthorizeSendsTheTokenInHeadlessChromium(t *testing.T) {
 	if !strings.HasPrefix(status, "200") || body != id {
 		t.Errorf("with the token the page shows %q %q, want 200 %q", status, body, id)
 	}
-	// and the server received the token, as a bearer token, that time
-	// only.
+
+	// and when the page is loaded again, the token is forgotten: the page
+	// keeps it in memory only (no persistAuthorization),
+	browser.Navigate(srv.URL + "/explorer/")
+	status, body = execute(browser)
+	t.Logf("after a reload the page shows %q %q", status, body)
+	if !strings.HasPrefix(status, "401") {
+		t.Errorf("after a reload the page shows %q %q, want a 401", status, body)
+	}
+
+	// and the server received the token, as a bearer token, with the
+	// authorized request only.
 	mu.Lock()
 	defer mu.Unlock()
-	if len(sent) != 2 || sent[0] != "" || sent[1] != "Bearer "+token {
-		t.Errorf("GET /whoAmI received Authorization %q, want none, then the bearer token", sent)
+	if len(sent) != 3 || sent[0] != "" || sent[1] != "Bearer "+token || sent[2] != "" {
+		t.Errorf("GET /whoAmI received Authorization %q, want none, the bearer token, none", sent)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -105,6 +106,7 @@ func StartDriver(tb TB, path string) string {
 			return "http://127.0.0.1:" + m[1]
 		}
 	}
+	_ = cmd.Wait() // for the rest of its stderr
 	tb.Fatalf("browsertest: %s exited before it was ready:\n%s\n%s", path, strings.Join(seen, "\n"), stderr.String())
 	return ""
 }
@@ -132,8 +134,8 @@ func Open(tb TB) *Session {
 		tb.Fatalf("browsertest: %v", err)
 	}
 	tb.Cleanup(func() { _ = os.RemoveAll(profile) })
-	url := StartDriver(tb, driver)
-	return NewSession(tb, url, ChromeOptions(browser, profile))
+	endpoint := StartDriver(tb, driver)
+	return NewSession(tb, endpoint, ChromeOptions(browser, profile))
 }
 
 // Session is a browser session of a WebDriver endpoint.
@@ -262,7 +264,7 @@ func (e *Element) Text() string {
 func (e *Element) Attribute(name string) string {
 	e.s.tb.Helper()
 	var value *string
-	e.act(http.MethodGet, "/attribute/"+name, nil, &value)
+	e.act(http.MethodGet, "/attribute/"+url.PathEscape(name), nil, &value)
 	if value == nil {
 		return ""
 	}
@@ -287,8 +289,12 @@ func (s *Session) call(method, url string, body, into any) {
 // Error is a WebDriver error: its code ("no such element", …) and
 // message.
 type Error struct {
-	Status  int
-	Code    string `json:"error"`
+	// Status is the HTTP status of the answer.
+	Status int `json:"-"`
+	// Code is the WebDriver error code; "unknown error" when the answer
+	// is not WebDriver's.
+	Code string `json:"error"`
+	// Message is the endpoint's explanation, or the answer's body.
 	Message string `json:"message"`
 }
 
