@@ -65,6 +65,9 @@ func TestExplorer_AuthorizeSendsTheTokenInHeadlessChromium(t *testing.T) {
 	jwtScheme := browser.FindXPath(`//div[contains(@class,"modal-ux")]//div[contains(@class,"auth-container")][.//h4[contains(normalize-space(.),"jwt")]]`)
 	jwtScheme.Find(`input[aria-label="auth-bearer-value"]`).SendKeys(token)
 	jwtScheme.Find("button.modal-btn.authorize").Click()
+	if got := jwtScheme.Find("h6").Text(); got != "Authorized" {
+		t.Errorf("after Authorize the jwt scheme says %q, want Authorized", got)
+	}
 	jwtScheme.Find("button.btn-done").Click()
 	status, body = execute(browser)
 	t.Logf("with the token the page shows %q %q", status, body)
@@ -96,7 +99,7 @@ func TestExplorer_AuthorizeSendsTheTokenInHeadlessChromium(t *testing.T) {
 // answers the status and body the page shows.
 func execute(browser *browsertest.Session) (status, body string) {
 	op := browser.FindXPath(whoAmIBlock)
-	op.Find(".opblock-summary").Click()
+	op.Find("button.opblock-summary-control").Click()
 	op.Find("button.try-out__btn").Click()
 	op.Find("button.execute").Click()
 	live := op.Find(".live-responses-table .response")
