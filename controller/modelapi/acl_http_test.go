@@ -473,3 +473,19 @@ func TestACLsBeforeRemoteHooks(t *testing.T) {
 		}
 	}
 }
+
+// The API document says a model's operations take the strategies'
+// credentials or none.
+func TestAuthenticateDocumentsOptionalCredentials(t *testing.T) {
+	a := startOn(t, aclStore(t, ""), rest.WithModelAPI[Doc, int](authenticated), rest.WithModelAPI[Member, int](modelapi.Private()))
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	a.Get("/openapi.json").JSON(t, &doc)
+	got := doc.Paths["/Docs/{id}"]["get"].Security
+	if len(got) != 2 || got[0]["basic"] == nil || len(got[1]) != 0 {
+		t.Errorf("GET /Docs/{id} security = %v, want basic or nothing", got)
+	}
+}
