@@ -94,9 +94,9 @@ type RouteTable struct {
 // NewRouteTable compiles the routes of controllers: each route's
 // parameter decoder is built, its interceptor chain composed (the route's
 // Guard, then the registry's globals, the controller's, the route's) and
-// its path registered. An invalid template, two routes on one verb and path, or an
-// input type the decoder cannot read fail here, naming the route. reg may
-// be nil: no global interceptors.
+// its path registered. An invalid template, two routes on one verb and
+// path, or an input type the decoder cannot read fail here, naming the
+// route. reg may be nil: no global interceptors.
 func NewRouteTable(opts Options, controllers []controller.Controller, reg *interceptor.Registry) (*RouteTable, error) {
 	t := &RouteTable{
 		router:   newRouter[*Route](opts.StrictTrailingSlash),
