@@ -64,6 +64,17 @@ func (r *Route) Invoke(ctx context.Context, args any) (any, error) {
 	return r.project.apply(args, res), nil
 }
 
+// guarded is the interceptor that runs guard before the rest of the
+// chain.
+func guarded(guard interceptor.BeforeHook) interceptor.Interceptor {
+	return func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
+		if err := guard(ic); err != nil {
+			return nil, err
+		}
+		return next()
+	}
+}
+
 // callHandler is the end of the route's chain.
 func (r *Route) callHandler(ic *interceptor.InvocationContext) (any, error) {
 	if len(ic.Args) != 1 {
@@ -81,11 +92,11 @@ type RouteTable struct {
 }
 
 // NewRouteTable compiles the routes of controllers: each route's
-// parameter decoder is built, its interceptor chain composed (the
-// registry's globals, the controller's, the route's) and its path
-// registered. An invalid template, two routes on one verb and path, or an
-// input type the decoder cannot read fail here, naming the route. reg may
-// be nil: no global interceptors.
+// parameter decoder is built, its interceptor chain composed (the route's
+// Guard, then the registry's globals, the controller's, the route's) and
+// its path registered. An invalid template, two routes on one verb and
+// path, or an input type the decoder cannot read fail here, naming the
+// route. reg may be nil: no global interceptors.
 func NewRouteTable(opts Options, controllers []controller.Controller, reg *interceptor.Registry) (*RouteTable, error) {
 	t := &RouteTable{
 		router:   newRouter[*Route](opts.StrictTrailingSlash),
@@ -170,6 +181,14 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType())}
 	if chain := reg.Chain(interceptor.FromRoute, r.callHandler, cr.Interceptors...); chain.Len() > 0 {
 		r.chain = chain
+	}
+	if cr.Guard != nil {
+		// The guard is outside the whole chain, globals included.
+		inner := r.callHandler
+		if r.chain != nil {
+			inner = r.chain.Invoke
+		}
+		r.chain = interceptor.Compose(inner, guarded(cr.Guard))
 	}
 	if err := t.router.add(cr.Verb, cr.Path, r); err != nil {
 		var conflict *conflictError

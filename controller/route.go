@@ -52,6 +52,12 @@ type Route struct {
 	// Interceptors wrap the handler: the controller's (see [Intercepted]),
 	// then the route's own (see [Intercept]), after the global ones.
 	Interceptors []interceptor.Interceptor
+	// Guard, when set, checks every call before any interceptor runs,
+	// the global ones (remote hooks) included: an error it returns is
+	// the answer, and no interceptor or handler runs. An API's
+	// authorization sets it, as the model API's ACLs do, which LoopBack 3
+	// checks before its beforeRemote hooks.
+	Guard interceptor.BeforeHook
 	// Strict, when set, overrides the strict setting of the body's model
 	// for this route; see [Strict].
 	Strict *bool
@@ -73,6 +79,9 @@ type Route struct {
 	// SkipAuthentication lets the route through unauthenticated, whatever
 	// the controller declares; see [SkipAuthentication].
 	SkipAuthentication bool
+	// AuthenticationOptional lets a request the route's strategies do not
+	// authenticate through anonymously, instead of answering 401.
+	AuthenticationOptional bool
 
 	handler handler
 }

@@ -234,3 +234,37 @@ func TestHTTP_ABeforeHookSeesTheRequestAndCanRefuse(t *testing.T) {
 		t.Errorf("got %d %s", status, body)
 	}
 }
+
+// A route's Guard runs before every interceptor, the global ones
+// included; its refusal is the answer, and nothing else runs.
+func TestHTTP_ARoutesGuardRunsBeforeTheGlobals(t *testing.T) {
+	j := &journal{}
+	r := controller.Get("/guarded", func(context.Context, nameInput) (string, error) {
+		j.add("handler")
+		return "ok", nil
+	}, controller.Name("guarded"), controller.Intercept(j.tracer("route")))
+	r.Guard = func(ic *interceptor.InvocationContext) error {
+		j.add("guard")
+		if ic.Request.Request.URL.Query().Get("name") == "eve" {
+			return httperr.Forbidden("not eve")
+		}
+		return nil
+	}
+	url := startUsers(t, j,
+		rest.WithInterceptors(interceptor.NewGlobal(j.tracer("global"), "")),
+		rest.WithController(func() controller.Func {
+			return controller.Func{Label: "Guarded", List: []controller.Route{r}}
+		}))
+	if status, _ := get(t, url+"/guarded?name=ada"); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	if got, want := j.take(), "guard global> route> handler <route <global"; got != want {
+		t.Errorf("allowed\n got  %s\n want %s", got, want)
+	}
+	if status, body := get(t, url+"/guarded?name=eve"); status != 403 || !strings.Contains(body, "not eve") {
+		t.Fatalf("refused: %d %s", status, body)
+	}
+	if got := j.take(); got != "guard" {
+		t.Errorf("refused: %q ran", got)
+	}
+}

@@ -22,7 +22,9 @@ import (
 // authentication, passes with no profile: (nil, nil). Otherwise the
 // answer is a 401 error, which the sequence rejects: the first error a
 // strategy returned or, when every strategy said "not mine",
-// USER_PROFILE_NOT_FOUND.
+// USER_PROFILE_NOT_FOUND. A route whose authentication is optional
+// (controller.Route's AuthenticationOptional) passes with no profile
+// instead: (nil, nil).
 type Action func(rc *loomctx.RequestContext) (*Profile, error)
 
 // StrategiesGroup is the fx value group strategies are registered in
@@ -147,7 +149,19 @@ func NewActionOf(reg *Strategies, table *actions.RouteTable) (Action, error) {
 		if !ok || route.SkipAuthentication || len(route.Authentication) == 0 {
 			return nil, nil
 		}
-		return authenticate(rc, reg, route.Authentication)
+		p, err := authenticate(rc, reg, route.Authentication)
+		switch {
+		case err == nil:
+			return p, nil
+		case route.AuthenticationOptional:
+			// The request goes on anonymously: the route serves anyone,
+			// and a dead or unknown credential is ignored.
+			return nil, nil
+		}
+		if httperr.StatusOf(err) == http.StatusUnauthorized {
+			challenge(rc.Response.Header(), reg, route.Authentication)
+		}
+		return nil, err
 	}, nil
 }
 
@@ -175,7 +189,8 @@ func orNone(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// authenticate runs the named strategies in order.
+// authenticate runs the named strategies in order: the first profile,
+// or the error to refuse the request with.
 func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (*Profile, error) {
 	var first error
 	for _, name := range names {
@@ -202,9 +217,6 @@ func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (
 		WithCode(CodeUserProfileNotFound)
 	if first != nil {
 		err = unauthorized(first)
-	}
-	if httperr.StatusOf(err) == http.StatusUnauthorized {
-		challenge(rc.Response.Header(), reg, names)
 	}
 	return nil, err
 }

@@ -320,3 +320,43 @@ func TestWithAuthentication_AStrategyConstructorsErrorFailsTheStartNamingIt(t *t
 func newBrokenStrategy() (authentication.Strategy, error) {
 	return nil, errors.New("no signing key")
 }
+
+// A route whose authentication is optional serves a request its
+// strategies do not authenticate as anonymous: no credentials, another
+// strategy's, or wrong ones.
+func TestAuthenticate_OptionalLetsTheAnonymousThrough(t *testing.T) {
+	optional := func(r controller.Route) controller.Route {
+		r.AuthenticationOptional = true
+		return r
+	}
+	app := resttest.Start(t,
+		rest.WithAuthentication(headerStrategy{"a", "X-A"}, authentication.Basic(verifyBasic)),
+		rest.WithController(func() controller.Func {
+			return controller.Func{Label: "C", List: []controller.Route{
+				optional(controller.Get("/x", who, controller.Name("x"), controller.Authenticate("a", "basic"))),
+			}}
+		}),
+	)
+	cases := []struct {
+		name   string
+		header []string
+		want   whoAmI
+	}{
+		{"no credentials", nil, whoAmI{}},
+		{"a strategy's error", []string{"X-A", "bad"}, whoAmI{}},
+		{"malformed credentials", []string{"Authorization", "Basic !!"}, whoAmI{}},
+		{"a wrong password", []string{"Authorization", basicHeader("ann:wrong")}, whoAmI{}},
+		{"a profile still counts", []string{"X-A", "ann"}, whoAmI{ID: "ann", Strategy: "a"}},
+		{"after another's error", []string{"X-A", "bad", "Authorization", basicHeader("ann:secret")}, whoAmI{ID: "1", Strategy: "basic"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := app.Get("/x", c.header...)
+			var got whoAmI
+			res.JSON(t, &got)
+			if res.Status != 200 || got != c.want || res.Header.Get("WWW-Authenticate") != "" {
+				t.Errorf("GET /x = %d %s (WWW-Authenticate %q), want 200 %+v", res.Status, res.Body, res.Header.Get("WWW-Authenticate"), c.want)
+			}
+		})
+	}
+}

@@ -14,8 +14,9 @@
 // interceptor's InvocationContext. When none returns a profile the
 // request is answered 401: with the first strategy error's message, or
 // with LoopBack 4's USER_PROFILE_NOT_FOUND when every strategy said "not
-// mine". A route that names a strategy nobody registered fails the
-// application's start.
+// mine"; a route whose authentication is optional (controller.Route's
+// AuthenticationOptional) goes on anonymously instead. A route that
+// names a strategy nobody registered fails the application's start.
 //
 // rest.WithAuthentication registers strategies and has the default
 // sequence run the action; a sequence of one's own installs [Module] and

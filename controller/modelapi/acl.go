@@ -17,7 +17,11 @@ import (
 const CodeAuthorizationRequired = "AUTHORIZATION_REQUIRED"
 
 // ACLs guards the model's methods with LoopBack 3 ACL entries, checked
-// before each route's handler under the route's method name; relation
+// under each route's method name before anything else of the call runs:
+// before every interceptor, the global ones and remote hooks included
+// (LoopBack 3 authorizes a call before its beforeRemote hooks), so a
+// denied call runs no hook. The caller is the profile the request was
+// authenticated as (see [Authenticate]); relation
 // methods (prototype.__create__reviews) are checked against this, the
 // parent model's, entries. As a LoopBack 3 model's static "acls", an
 // entry applies to the model whatever its Model, and to a method when it
@@ -27,6 +31,22 @@ const CodeAuthorizationRequired = "AUTHORIZATION_REQUIRED"
 // container, when there is one.
 func ACLs(entries ...acl.Entry) Option {
 	return optionFunc(func(s *settings) { s.acls = append(s.acls, entries...) })
+}
+
+// Authenticate names the strategies that authenticate the model's
+// requests (see authentication.Strategy), tried in order, so that its
+// ACLs know the caller: the first profile is the USER principal, and
+// its Roles are ROLE principals. As in LoopBack 3, authentication never
+// refuses a request by itself: one that no strategy authenticates,
+// because it carries no credentials or credentials a strategy rejects (a
+// dead token), is served as anonymous, and the ACLs decide. It sets the
+// model's routes' Authentication and AuthenticationOptional, except on a
+// method (see [Methods]) that declares its own authentication.
+//
+//	rest.WithAuthentication(authentication.Basic(verify)),
+//	rest.WithModelAPI[Review, int](modelapi.Authenticate("basic"), modelapi.ACLs(reviewACLs...)),
+func Authenticate(strategies ...string) Option {
+	return optionFunc(func(s *settings) { s.authentication = append([]string{}, strategies...) })
 }
 
 // AccessType declares the access type of the model's method name (its
@@ -82,9 +102,12 @@ func (b *base) ownerProperty() (string, error) {
 	return "", fmt.Errorf("modelapi: %s: OwnerKey(%q): neither a property nor a belongsTo relation of the model", b.model.Name, key)
 }
 
-// aclInterceptor checks route r of the model against the model's
-// entries.
-func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (interceptor.Interceptor, error) {
+// aclGuard checks route r of the model against the model's entries. It
+// is the route's Guard, so it runs before every interceptor, remote hooks
+// included: LoopBack 3 authorizes a call (strong-remoting's auth phase)
+// before its beforeRemote hooks, so a denied call runs none, and no
+// afterRemote hook sees it.
+func (b *base) aclGuard(r controller.Route, roles acl.RoleStore) (interceptor.BeforeHook, error) {
 	owner, err := b.ownerProperty()
 	if err != nil {
 		return nil, err
@@ -107,7 +130,7 @@ func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (intercep
 		}
 	}
 	checker := &acl.Checker{Entries: entries, Roles: roles}
-	return func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
+	return func(ic *interceptor.InvocationContext) error {
 		ac := &acl.Context{Request: req}
 		if p, ok := authentication.ProfileFrom(ic); ok && p.ID != "" {
 			ac.Principals = append(ac.Principals, acl.Principal{Type: acl.User, ID: p.ID})
@@ -122,12 +145,12 @@ func (b *base) aclInterceptor(r controller.Route, roles acl.RoleStore) (intercep
 		}
 		perm, err := checker.Check(ic, ac)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if perm != acl.Allow {
-			return nil, authorizationRequired()
+			return authorizationRequired()
 		}
-		return next()
+		return nil
 	}, nil
 }
 

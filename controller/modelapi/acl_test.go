@@ -2,6 +2,8 @@ package modelapi_test
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,7 +12,6 @@ import (
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/modelapi"
 	"github.com/loomhq/loom/controller/modelapi/acl"
-	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/repository/memory"
@@ -57,26 +58,34 @@ var (
 	}
 )
 
-// withProfile authenticates the test's requests: the X-Test-User header
-// is the profile's id, X-Test-Roles its comma-separated roles. It is the
-// one place that knows how a profile reaches the request.
+// withProfile authenticates the test's requests with HTTP Basic: the
+// user name is the profile's id, the password its comma-separated roles;
+// the password "wrong" is refused. The models name the strategy with
+// [authenticated]. It is the one place that knows how a profile reaches
+// the request.
 func withProfile() rest.Option {
-	return rest.WithInterceptors(interceptor.Global{Name: "test-profile", Interceptor: func(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
-		if ic.Request == nil {
-			return next()
+	return rest.WithAuthentication(authentication.Basic(func(_ context.Context, user, password string) (*authentication.Profile, error) {
+		if password == "wrong" {
+			return nil, errors.New("Invalid user name or password")
 		}
-		if id := ic.Request.Request.Header.Get("X-Test-User"); id != "" {
-			p := &authentication.Profile{ID: id, Strategy: "test"}
-			if roles := ic.Request.Request.Header.Get("X-Test-Roles"); roles != "" {
-				p.Roles = strings.Split(roles, ",")
-			}
-			ic.Context = authentication.WithProfile(ic.Context, p)
+		p := &authentication.Profile{ID: user}
+		if password != "" {
+			p.Roles = strings.Split(password, ",")
 		}
-		return next()
-	}})
+		return p, nil
+	}))
 }
 
-func as(user string) []string { return []string{"X-Test-User", user} }
+// authenticated is the models' option that authenticates their requests
+// with withProfile's strategy.
+var authenticated = modelapi.Authenticate("basic")
+
+// as is the header of a request by user; asWith's carries roles too.
+func as(user string) []string { return asWith(user, "") }
+
+func asWith(user, roles string) []string {
+	return []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+roles))}
+}
 
 // startACL starts the shop API with the ACLs on a store (memory, or the
 // PostgreSQL of url), with role mappings on the same store; user 12 is a
@@ -121,8 +130,8 @@ func startACL(t *testing.T, url string, owner string) *resttest.App {
 		rest.WithDataSource("db", func() repository.Connector { return conn }),
 		rest.WithProviders(func() acl.RoleStore { return roles }),
 		withProfile(),
-		rest.WithModelAPI[Shop, int](modelapi.Path("/api/Shops"), modelapi.ACLs(shopACLs...)),
-		rest.WithModelAPI[ShopReview, int](modelapi.Path("/api/ShopReviews"), modelapi.ACLs(reviewACLs...), modelapi.OwnerKey(owner)),
+		rest.WithModelAPI[Shop, int](modelapi.Path("/api/Shops"), authenticated, modelapi.ACLs(shopACLs...)),
+		rest.WithModelAPI[ShopReview, int](modelapi.Path("/api/ShopReviews"), authenticated, modelapi.ACLs(reviewACLs...), modelapi.OwnerKey(owner)),
 		rest.WithModelAPI[Publisher, int](modelapi.Private()),
 	)
 }
@@ -192,7 +201,7 @@ func testACLs(t *testing.T, a *resttest.App) {
 	t.Run("a static role the profile carries", func(t *testing.T) {
 		other := object(t, a.Post("/api/ShopReviews", map[string]any{"comments": "x", "publisherId": 1}, as("1")...), 200)
 		p := fmt.Sprintf("/api/ShopReviews/%d", idOf(t, other))
-		if r := a.Delete(p, "X-Test-User", "5", "X-Test-Roles", "moderator"); r.Status != 200 {
+		if r := a.Delete(p, asWith("5", "moderator")...); r.Status != 200 {
 			t.Fatalf("moderator by profile: %d %s", r.Status, r.Body)
 		}
 	})
@@ -217,7 +226,7 @@ func TestACLsEntriesAreChecked(t *testing.T) {
 // A user model owns its own instances: OwnerKey("id"), LoopBack 3's
 // $owner on a User.
 func TestACLsOwnerByID(t *testing.T) {
-	a := startApp(t, withProfile(), rest.WithModelAPI[Publisher, int](modelapi.OwnerKey("id"), modelapi.ACLs(
+	a := startApp(t, withProfile(), rest.WithModelAPI[Publisher, int](authenticated, modelapi.OwnerKey("id"), modelapi.ACLs(
 		acl.Entry{Property: "*", PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Deny},
 		acl.Entry{Property: "create", PrincipalType: acl.Role, PrincipalID: acl.Everyone, Permission: acl.Allow},
 		acl.Entry{Property: "findById", PrincipalType: acl.Role, PrincipalID: acl.Owner, Permission: acl.Allow},

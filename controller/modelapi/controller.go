@@ -84,12 +84,16 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 			r.API.OperationID = name + "." + r.Name + "__" + strings.ToLower(r.Verb) + pathSuffix(r.Path)
 		}
 		seen[r.Name] = true
+		if len(b.settings.authentication) > 0 && r.Authentication == nil && !r.SkipAuthentication {
+			r.Authentication = slices.Clone(b.settings.authentication)
+			r.AuthenticationOptional = true
+		}
 		if len(b.settings.acls) > 0 {
-			check, err := b.aclInterceptor(*r, roles)
+			check, err := b.aclGuard(*r, roles)
 			if err != nil {
 				return nil, err
 			}
-			r.Interceptors = append([]interceptor.Interceptor{check}, r.Interceptors...)
+			r.Guard = then(check, r.Guard)
 		}
 	}
 	c := controller.Func{Label: name, List: routes}
@@ -97,6 +101,20 @@ func buildController(t reflect.Type, name string, all []Exposed, methods []contr
 		return c, nil
 	}
 	return mounted{c, lb3Mounts(name, b.path)}, nil
+}
+
+// then is the guard that runs first, then second when first lets the
+// call through; second may be nil.
+func then(first, second interceptor.BeforeHook) interceptor.BeforeHook {
+	if second == nil {
+		return first
+	}
+	return func(ic *interceptor.InvocationContext) error {
+		if err := first(ic); err != nil {
+			return err
+		}
+		return second(ic)
+	}
 }
 
 // mounted is a model's controller that owns its base path and its REST

@@ -55,6 +55,8 @@ type settings struct {
 	ownerKey   string
 	// accessTypes are the declared access types of methods, by name.
 	accessTypes map[string]acl.AccessType
+	// authentication names the strategies of the model's routes.
+	authentication []string
 }
 
 func newSettings(opts []Option) settings {

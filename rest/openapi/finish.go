@@ -137,8 +137,9 @@ func (b *builder) finish() (*Document, error) {
 }
 
 // security is the operation's security requirements: any one of the
-// documented strategies its route declares, in its order; nil when the
-// route declares none, skips authentication or names none documented.
+// documented strategies its route declares, in its order, or none when
+// its authentication is optional; nil when the route declares none,
+// skips authentication or names none documented.
 func (b *builder) security(r *actions.Route) []any {
 	if r.SkipAuthentication {
 		return nil
@@ -148,6 +149,11 @@ func (b *builder) security(r *actions.Route) []any {
 		if _, ok := b.cfg.SecuritySchemes[name]; ok {
 			sec = append(sec, map[string]any{name: []any{}})
 		}
+	}
+	if len(sec) > 0 && r.AuthenticationOptional {
+		// The empty requirement: the operation is also served without
+		// credentials.
+		sec = append(sec, map[string]any{})
 	}
 	return sec
 }

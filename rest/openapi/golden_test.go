@@ -102,7 +102,8 @@ func firstDiff(want, got []byte) string {
 
 // securedDoc is the sample's document with security schemes, and
 // operations that require one of two of them, one that skips
-// authentication and one that names an undocumented strategy.
+// authentication, one that names an undocumented strategy and one whose
+// authentication is optional.
 func securedDoc(t testing.TB, version string) *openapi.Document {
 	t.Helper()
 	routes := routesOf(t, sample.Controller{})
@@ -110,6 +111,7 @@ func securedDoc(t testing.TB, version string) *openapi.Document {
 	routes[1].Authentication = []string{"jwt"}
 	routes[2].Authentication, routes[2].SkipAuthentication = []string{"jwt"}, true
 	routes[3].Authentication = []string{"custom"}
+	routes[4].Authentication, routes[4].AuthenticationOptional = []string{"jwt"}, true
 	doc, err := openapi.Build(routes, openapi.Config{OpenAPI: version, BasePath: "/api",
 		SecuritySchemes: map[string]map[string]any{
 			"basic": {"type": "http", "scheme": "basic"},
@@ -131,7 +133,7 @@ func TestSecurity_RequirementsOfTheDeclaredDocumentedStrategies(t *testing.T) {
 		t.Error("the schemas are gone")
 	}
 	routes := routesOf(t, sample.Controller{})
-	want := []string{`[map[basic:[]] map[jwt:[]]]`, `[map[jwt:[]]]`, `<nil>`, `<nil>`}
+	want := []string{`[map[basic:[]] map[jwt:[]]]`, `[map[jwt:[]]]`, `<nil>`, `<nil>`, `[map[jwt:[]] map[]]`}
 	for i, w := range want {
 		r := routes[i]
 		op, _ := at(t, d, "paths", r.Path, strings.ToLower(r.Verb)).(map[string]any)

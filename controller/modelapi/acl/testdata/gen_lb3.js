@@ -19,6 +19,10 @@ const sets = {
     E('*','*','ROLE','$related','DENY')],
   exec: [E('*','EXECUTE','ROLE','$everyone','DENY'), E('find','*','ROLE','$everyone','ALLOW'),
     E('*','WRITE','ROLE','$everyone','ALLOW')],
+  // one entry of each principal kind, alternating permissions, so that
+  // each kind's precedence over the one below it decides a caller
+  kinds: [E('*','*','ROLE','$everyone','ALLOW'), E('*','*','ROLE','$authenticated','DENY'),
+    E('*','*','ROLE','$owner','ALLOW'), E('*','*','ROLE','admin','DENY'), E('*','*','USER','7','ALLOW')],
   othermodel: [{model:'CoffeeShop',property:'*',accessType:'*',principalType:'ROLE',principalId:'$everyone',permission:'DENY'},
     {model:'*',property:'find',accessType:'*',principalType:'ROLE',principalId:'$everyone',permission:'DENY'}],
 };
