@@ -24,7 +24,8 @@ import (
 // strategy returned or, when every strategy said "not mine",
 // USER_PROFILE_NOT_FOUND. A route whose authentication is optional
 // (controller.Route's AuthenticationOptional) passes with no profile
-// instead: (nil, nil).
+// instead, (nil, nil), when the answer would be a 401; a strategy's
+// other errors (a 403, a 503 from a store that is down) still fail it.
 type Action func(rc *loomctx.RequestContext) (*Profile, error)
 
 // StrategiesGroup is the fx value group strategies are registered in
@@ -153,9 +154,10 @@ func NewActionOf(reg *Strategies, table *actions.RouteTable) (Action, error) {
 		switch {
 		case err == nil:
 			return p, nil
-		case route.AuthenticationOptional:
+		case route.AuthenticationOptional && httperr.StatusOf(err) == http.StatusUnauthorized:
 			// The request goes on anonymously: the route serves anyone,
-			// and a dead or unknown credential is ignored.
+			// and a dead or unknown credential is ignored. Any other
+			// failure (a store that is down: 503) is still the answer.
 			return nil, nil
 		}
 		if httperr.StatusOf(err) == http.StatusUnauthorized {

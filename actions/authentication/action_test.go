@@ -31,6 +31,8 @@ func (s headerStrategy) Authenticate(_ context.Context, r *http.Request) (*authe
 		return nil, nil
 	case "bad":
 		return nil, errors.New(s.name + " credentials are wrong")
+	case "down":
+		return nil, httperr.New(http.StatusServiceUnavailable, "the credential store is down")
 	}
 	return &authentication.Profile{ID: v}, nil
 }
@@ -358,5 +360,10 @@ func TestAuthenticate_OptionalLetsTheAnonymousThrough(t *testing.T) {
 				t.Errorf("GET /x = %d %s (WWW-Authenticate %q), want 200 %+v", res.Status, res.Body, res.Header.Get("WWW-Authenticate"), c.want)
 			}
 		})
+	}
+	// A strategy that cannot decide (its store is down) is not a wrong
+	// credential: the request is not served as anonymous.
+	if res := app.Get("/x", "X-A", "down"); res.Status != http.StatusServiceUnavailable {
+		t.Errorf("GET /x with a failing strategy = %d %s, want 503", res.Status, res.Body)
 	}
 }
