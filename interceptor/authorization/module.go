@@ -8,7 +8,6 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/actions/authentication"
-	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/interceptor"
 )
@@ -96,7 +95,7 @@ func newEngine(in engineIn) (*Engine, error) {
 type Engine struct {
 	opts        Options
 	authorizers []Authorizer // Roles, then the registered ones
-	plans       map[loomctx.RouteInfo]*plan
+	plans       map[*actions.Route]*plan
 }
 
 // plan is what a route's authorization needs, resolved at start-up; a nil
@@ -120,7 +119,7 @@ func NewEngine(o Options, authorizers ...Authorizer) (*Engine, error) {
 		}
 		all = append(all, a)
 	}
-	return &Engine{opts: o, authorizers: all, plans: map[loomctx.RouteInfo]*plan{}}, nil
+	return &Engine{opts: o, authorizers: all, plans: map[*actions.Route]*plan{}}, nil
 }
 
 // Compile resolves the metadata and the authorizers of every route of
@@ -142,7 +141,7 @@ func (e *Engine) Compile(table *actions.RouteTable, controllers []controller.Con
 		md := Metadata{}.merge(a.Authorization())
 		byName[name] = &md
 	}
-	plans := make(map[loomctx.RouteInfo]*plan, len(table.Routes()))
+	plans := make(map[*actions.Route]*plan, len(table.Routes()))
 	for _, r := range table.Routes() {
 		p, err := e.plan(&r.Route, byName[r.Controller])
 		if err != nil {
@@ -184,15 +183,16 @@ func (e *Engine) plan(r *controller.Route, ctrl *Metadata) (*plan, error) {
 // authenticate first, [Options.DefaultStatusCodeForDeny] (403) to an
 // authenticated one.
 func (e *Engine) Intercept(ic *interceptor.InvocationContext, next interceptor.Next) (any, error) {
-	p, ok := e.plans[ic.Route]
+	r, isRoute := ic.Route.(*actions.Route)
+	if !isRoute {
+		// Not a route of the table: nothing declares its authorization.
+		return next()
+	}
+	p, ok := e.plans[r]
 	if !ok {
-		// A route the engine did not compile, such as one invoked by a
-		// pipeline of one's own: resolved now, without its controller's
-		// declaration, which only the route table's controllers give.
-		r, isRoute := ic.Route.(*actions.Route)
-		if !isRoute {
-			return next()
-		}
+		// A route the engine did not compile, such as one of a table of
+		// one's own: resolved now, without its controller's declaration,
+		// which only the compiled controllers give.
 		var err error
 		if p, err = e.plan(&r.Route, nil); err != nil {
 			return nil, fmt.Errorf("authorization: route %s: %w", r.OperationID(), err)
