@@ -201,6 +201,13 @@ func TestAuthorize_DefaultOptions(t *testing.T) {
 	if res := app.Get("/failing", as("ann")...); !strings.Contains(res.Text(), "The policy store is down") {
 		t.Errorf("failing voter: %s", res.Body)
 	}
+	// A 401 says how to authenticate; a 403 does not.
+	if got := app.Get("/members").Header.Values("WWW-Authenticate"); len(got) != 1 || got[0] != `Basic realm="loom", charset="UTF-8"` {
+		t.Errorf("anonymous: WWW-Authenticate %q", got)
+	}
+	if got := app.Get("/admin", as("bob")...).Header.Values("WWW-Authenticate"); len(got) != 0 {
+		t.Errorf("denied: WWW-Authenticate %q", got)
+	}
 }
 
 func TestAuthorize_AllowPrecedence(t *testing.T) {

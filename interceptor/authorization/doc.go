@@ -32,7 +32,9 @@
 // with [Options.DefaultStatusCodeForDeny] in place of 403 when set. An
 // anonymous caller (no profile: the route does not authenticate, or skips
 // authentication) is answered 401 instead: it has to authenticate before
-// anything can be allowed to it, where LoopBack 4 answers 403 either way.
+// anything can be allowed to it, where LoopBack 4 answers 403 either way;
+// the 401 carries the WWW-Authenticate challenges of the route's (or the
+// application's) HTTP strategies.
 // A caller whose credentials fail authentication never reaches
 // authorization: the authenticate action answers 401 first.
 //

@@ -3,6 +3,7 @@ package authorization
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.uber.org/fx"
 
@@ -74,8 +75,9 @@ func supply(a Authorizer) fx.Option {
 type engineIn struct {
 	fx.In
 
-	Options     Options      `optional:"true"`
-	Authorizers []Authorizer `group:"loom.authorization.authorizers"`
+	Options     Options                    `optional:"true"`
+	Authorizers []Authorizer               `group:"loom.authorization.authorizers"`
+	Strategies  *authentication.Strategies `optional:"true"`
 }
 
 type compileIn struct {
@@ -87,7 +89,12 @@ type compileIn struct {
 }
 
 func newEngine(in engineIn) (*Engine, error) {
-	return NewEngine(in.Options, in.Authorizers...)
+	e, err := NewEngine(in.Options, in.Authorizers...)
+	if err != nil {
+		return nil, err
+	}
+	e.strategies = in.Strategies
+	return e, nil
 }
 
 // Engine is the authorization interceptor and what it resolved for each
@@ -96,6 +103,7 @@ type Engine struct {
 	opts        Options
 	authorizers []Authorizer // Roles, then the registered ones
 	plans       map[*actions.Route]*plan
+	strategies  *authentication.Strategies // for the challenges of a 401; may be nil
 }
 
 // plan is what a route's authorization needs, resolved at start-up; a nil
@@ -103,6 +111,7 @@ type Engine struct {
 type plan struct {
 	md          *Metadata
 	authorizers []Authorizer // the route's voters, then the engine's
+	challenges  []string     // WWW-Authenticate values of a 401
 }
 
 // NewEngine returns the interceptor of o, with the [Roles] authorizer
@@ -172,7 +181,46 @@ func (e *Engine) plan(r *controller.Route, ctrl *Metadata) (*plan, error) {
 	}
 	authorizers := make([]Authorizer, 0, len(md.Voters)+len(e.authorizers))
 	authorizers = append(append(authorizers, md.Voters...), e.authorizers...)
-	return &plan{md: md, authorizers: authorizers}, nil
+	return &plan{md: md, authorizers: authorizers, challenges: e.challenges(r)}, nil
+}
+
+// challenges are the WWW-Authenticate values that tell an anonymous
+// caller of r how to authenticate (RFC 9110, section 11.6.1): those of the
+// strategies r names (it may name some and skip them), else of every
+// registered one, for the strategies that send credentials in an HTTP
+// scheme.
+func (e *Engine) challenges(r *controller.Route) []string {
+	if e.strategies == nil {
+		return nil
+	}
+	names := r.Authentication
+	if len(names) == 0 {
+		names = e.strategies.Names()
+	}
+	var out []string
+	for _, name := range names {
+		st, ok := e.strategies.Get(name)
+		if !ok {
+			continue
+		}
+		d, ok := st.(authentication.Documented)
+		if !ok {
+			continue
+		}
+		sc := d.SecurityScheme()
+		if !strings.EqualFold(sc.Type, "http") || sc.Scheme == "" {
+			continue
+		}
+		switch c := strings.ToLower(sc.Scheme); c {
+		case "basic":
+			out = append(out, `Basic realm="loom", charset="UTF-8"`)
+		case "bearer":
+			out = append(out, "Bearer")
+		default:
+			out = append(out, sc.Scheme)
+		}
+	}
+	return out
 }
 
 // Intercept is the authorization interceptor, LoopBack 4's
@@ -212,6 +260,11 @@ func (e *Engine) Intercept(ic *interceptor.InvocationContext, next interceptor.N
 		return nil, err
 	}
 	if d == Deny {
+		if !authenticated && ic.Request != nil {
+			for _, c := range p.challenges {
+				ic.Request.Response.Header().Add("WWW-Authenticate", c)
+			}
+		}
 		return nil, denied(e.opts, !authenticated)
 	}
 	return next()
