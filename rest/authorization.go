@@ -14,7 +14,8 @@ import (
 // *authorization.Metadata) (authorization.Decision, error), or a
 // constructor returning an Authorizer, whose parameters are injected.
 // Give it once; more authorizers are registered with
-// rest.WithFx(authorization.Register(...)).
+// rest.WithFx(authorization.Register(...)). An application whose routes
+// or controllers declare authorization without it does not start.
 //
 //	rest.WithAuthorization(authorization.Options{}, ownerOnly)
 func WithAuthorization(o authorization.Options, authorizers ...any) Option {

@@ -5,8 +5,26 @@ import (
 )
 
 // metadataKey is the key of a route's declaration in
-// controller.Route.Metadata.
+// controller.Route.Metadata. It is a controller.Enforced: an application
+// that does not install [Module] does not start.
 type metadataKey struct{}
+
+// enforcer is the option that installs [Module], named in the start-up
+// error of an application that declares authorization without it.
+const enforcer = "rest.WithAuthorization"
+
+func (metadataKey) Declares() string   { return "authorization" }
+func (metadataKey) EnforcedBy() string { return enforcer }
+
+// Declares is "authorization": with [Metadata.EnforcedBy], it makes
+// Metadata a controller.Enforced, so that a controller declaring its
+// routes' authorization ([Authorized]) in an application that does not
+// install [Module] stops it from starting, as a route's [Authorize] does.
+func (Metadata) Declares() string { return "authorization" }
+
+// EnforcedBy is "rest.WithAuthorization", the option that installs
+// [Module]; see [Metadata.Declares].
+func (Metadata) EnforcedBy() string { return enforcer }
 
 // Authorize declares the route's authorization, LoopBack 4's
 // @authorize(md) on a method. Declarations on one route add up: roles,

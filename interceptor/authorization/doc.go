@@ -44,5 +44,9 @@
 // authorizers. The check runs as a global interceptor in [Group], after
 // the authenticate action and before the controller's and the route's
 // own interceptors; each route's metadata and authorizers are resolved
-// once, when the application starts ([Engine.Compile]).
+// once, when the application starts ([Engine.Compile]). An application
+// that declares authorization (on a route, or a controller's [Authorized])
+// without installing it does not start: rest.New fails with an
+// actions.UnenforcedError naming the declaration and
+// rest.WithAuthorization, instead of serving the routes unguarded.
 package authorization

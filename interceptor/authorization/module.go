@@ -30,10 +30,12 @@ const Group = "authorization"
 // metadata (its own, its controller's or the default) and authorizers are
 // resolved once; a request pays for its route's authorizers only.
 //
-// rest.WithAuthorization installs it; without it, the metadata routes
-// declare is not enforced.
+// rest.WithAuthorization installs it. An application whose routes or
+// controllers declare authorization without it does not start (see
+// actions.Enforces): its declarations would not be enforced.
 func Module() fx.Option {
 	return fx.Options(
+		actions.Enforces(enforcer),
 		fx.Provide(newEngine),
 		interceptor.Provide(func(e *Engine) interceptor.Global {
 			return interceptor.NewGlobal(e.Intercept, Group, interceptor.Named("authorization"),
