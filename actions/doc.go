@@ -52,4 +52,10 @@
 // GET /todos/count and GET /todos/{id} live side by side) and each route's
 // input type gets its decoder (package params). Per request, only the
 // lookup, the decoding and the call remain.
+//
+// A route or a controller may declare what something else must enforce
+// (a controller.Enforced, such as interceptor/authorization's
+// declarations). What enforces it registers with [Enforces]; [Module]
+// refuses to start an application that declares what nothing registered
+// enforces, with an [*UnenforcedError].
 package actions

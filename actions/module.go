@@ -12,9 +12,12 @@ const ControllersGroup = `group:"loom.controllers"`
 // Module binds the route table and every default action under its own type,
 // so an application can override any of them. It needs an [Options] value
 // and a *zap.Logger in the container; the REST application supplies both.
+// It refuses to start an application whose routes or controllers declare
+// what nothing enforces (see [Enforces]).
 func Module() fx.Option {
 	return fx.Options(
 		fx.Provide(fx.Annotate(NewRouteTable, fx.ParamTags(``, ControllersGroup, `optional:"true"`))),
+		fx.Invoke(fx.Annotate(checkEnforced, fx.ParamTags(``, ControllersGroup, EnforcersGroup))),
 		loomctx.Bind(loomctx.KeyOf[FindRoute](), NewFindRoute),
 		loomctx.Bind(loomctx.KeyOf[ParseParams](), NewParseParams),
 		loomctx.Bind(loomctx.KeyOf[InvokeMethod](), NewInvokeMethod),

@@ -41,4 +41,11 @@
 // under it that no route matches is answered with, in place of the default
 // 404 or 405: LoopBack 3's REST root answers "There is no method to handle
 // GET /Nopes".
+//
+// # Metadata
+//
+// Extensions declare what they need on a route with [WithMetadata], under
+// a key of their own, as LoopBack 4's decorators do. A key that
+// implements [Enforced] must be enforced by something the application
+// installs: an application that declares it without that does not start.
 package controller

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -82,6 +83,11 @@ type Route struct {
 	// AuthenticationOptional lets a request the route's strategies do not
 	// authenticate through anonymously, instead of answering 401.
 	AuthenticationOptional bool
+	// Metadata holds what extensions declare on the route, by key, as
+	// LoopBack 4's decorators store metadata for its MetadataInspector:
+	// interceptor/authorization keeps its @authorize declaration here. Set
+	// it with [WithMetadata]; the controller package never reads it.
+	Metadata map[any]any
 
 	handler handler
 }
@@ -306,6 +312,21 @@ func Authenticate(strategies ...string) Option {
 // @authenticate.skip().
 func SkipAuthentication() Option {
 	return optionFunc(func(r *Route) { r.SkipAuthentication = true })
+}
+
+// WithMetadata sets the route's metadata under key (see [Route.Metadata])
+// to update(prev), prev being the value already there or nil, so that an
+// extension's options add up: key is the extension's own unexported type.
+// The route gets a map of its own; routes declared alike share none.
+//
+//	controller.WithMetadata(cacheKey{}, func(any) any { return time.Minute })
+func WithMetadata(key any, update func(prev any) any) Option {
+	return optionFunc(func(r *Route) {
+		m := make(map[any]any, len(r.Metadata)+1)
+		maps.Copy(m, r.Metadata)
+		m[key] = update(r.Metadata[key])
+		r.Metadata = m
+	})
 }
 
 // Deprecated marks the operation deprecated in the API document.
