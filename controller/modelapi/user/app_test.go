@@ -1,0 +1,191 @@
+package user_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver, for sqltest's schemas
+
+	"github.com/loomhq/loom/actions/authentication"
+	"github.com/loomhq/loom/actions/authentication/token"
+	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/controller/modelapi/user"
+	"github.com/loomhq/loom/interceptor"
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+	"github.com/loomhq/loom/repository/sql"
+	"github.com/loomhq/loom/repository/sql/sqltest"
+	"github.com/loomhq/loom/rest"
+	"github.com/loomhq/loom/rest/resttest"
+)
+
+// Customer is the user model of the tests.
+type Customer struct {
+	ID int `json:"id,omitempty" loom:"id,generated"`
+	user.Base
+}
+
+// clock is a settable clock, shared by the throttle and the token store.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// optionalToken authenticates every route by the token strategy,
+// optionally: a request without a token, or with a dead one, is served
+// anonymously and the ACLs decide.
+func optionalToken(s *authentication.Strategies) interceptor.Global {
+	st, _ := s.Get("token")
+	return interceptor.Before("**", func(ic *interceptor.InvocationContext) error {
+		if ic.Request == nil {
+			return nil
+		}
+		if _, ok := authentication.ProfileFrom(ic); ok {
+			return nil
+		}
+		if p, err := st.Authenticate(ic, ic.Request.Request); err == nil && p != nil {
+			authentication.ProfileKey.Set(ic.Request, p)
+		}
+		return nil
+	}, interceptor.Named("optional token"))
+}
+
+// fixture is an application with Customer as its user model.
+type fixture struct {
+	*resttest.App
+	mail  *user.MemoryMailer
+	clock *clock
+}
+
+// setup configures an application; extra options come last.
+type setup struct {
+	conn     func() (repository.Connector, error)
+	opts     user.Options
+	clock    *clock
+	mail     *user.MemoryMailer
+	restOpts []rest.Option
+}
+
+func memoryStore() func() (repository.Connector, error) {
+	conn := memory.New(memory.Options{})
+	return func() (repository.Connector, error) { return conn, nil }
+}
+
+func startApp(t *testing.T, s setup) *fixture {
+	t.Helper()
+	if s.conn == nil {
+		s.conn = memoryStore()
+	}
+	if s.clock == nil {
+		s.clock = newClock()
+	}
+	if s.mail == nil {
+		s.mail = &user.MemoryMailer{}
+	}
+	s.opts.Now = s.clock.Now
+	s.opts.Mailer = s.mail
+	s.opts.Cost = 4 // bcrypt.MinCost: the tests check behaviour, not strength
+	opts := append([]rest.Option{
+		rest.WithDataSource("db", s.conn),
+		rest.WithAuthentication(user.TokenStrategy(user.TokenOptions{Store: token.StoreOptions{Now: s.clock.Now}})),
+		rest.WithInterceptorProvider(optionalToken),
+		rest.WithModelAPI[Customer, int](modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)),
+	}, s.restOpts...)
+	return &fixture{App: resttest.Start(t, opts...), mail: s.mail, clock: s.clock}
+}
+
+// stores are the stores the acceptance tests run on: memory and, with
+// LOOM_TEST_POSTGRES_URL, a PostgreSQL schema of the test's own.
+func stores(t *testing.T) map[string]func(t *testing.T) func() (repository.Connector, error) {
+	return map[string]func(t *testing.T) func() (repository.Connector, error){
+		"memory": func(*testing.T) func() (repository.Connector, error) { return memoryStore() },
+		"postgres": func(t *testing.T) func() (repository.Connector, error) {
+			url := sqltest.PostgresURL(t, "usertest")
+			return func() (repository.Connector, error) { return sql.FromURL(url, sql.Options{AutoMigrate: true}) }
+		},
+	}
+}
+
+// auth is the header pair that sends tok.
+func auth(tok string) []string { return []string{"Authorization", tok} }
+
+type errorBody struct {
+	Error struct {
+		StatusCode int    `json:"statusCode"`
+		Name       string `json:"name"`
+		Message    string `json:"message"`
+		Code       string `json:"code"`
+	} `json:"error"`
+}
+
+func wantError(t *testing.T, r *resttest.Response, status int, code, message string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	var e errorBody
+	r.JSON(t, &e)
+	if e.Error.Code != code || (message != "" && e.Error.Message != message) {
+		t.Fatalf("error %+v, want code %q message %q", e.Error, code, message)
+	}
+}
+
+func wantStatus(t *testing.T, r *resttest.Response, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+}
+
+// signup creates a customer and answers its id.
+func (f *fixture) signup(t *testing.T, body map[string]any) int {
+	t.Helper()
+	r := f.Post("/api/Customers", body)
+	wantStatus(t, r, 200)
+	var c struct {
+		ID int `json:"id"`
+	}
+	r.JSON(t, &c)
+	if strings.Contains(r.Text(), "password") {
+		t.Fatalf("the signup answered the password: %s", r.Body)
+	}
+	return c.ID
+}
+
+type loginAnswer struct {
+	ID      string          `json:"id"`
+	TTL     int64           `json:"ttl"`
+	Created string          `json:"created"`
+	UserID  int             `json:"userId"`
+	User    json.RawMessage `json:"user"`
+}
+
+// login logs in and answers the token.
+func (f *fixture) login(t *testing.T, body map[string]any) loginAnswer {
+	t.Helper()
+	r := f.Post("/api/Customers/login", body)
+	wantStatus(t, r, 200)
+	var a loginAnswer
+	r.JSON(t, &a)
+	return a
+}
+
+var _ = http.StatusOK
