@@ -10,7 +10,7 @@ import (
 //	type Reviewer struct {
 //		ID int `json:"id,omitempty" loom:"id,generated"`
 //		user.Base
-//		Reviews []Review `json:"reviews,omitempty" loom:"hasMany,foreignKey=publisherId"`
+//		Reviews []Review `json:"reviews,omitempty" loom:"hasMany,keyTo=publisherId"`
 //	}
 //
 // Its properties are LoopBack 3's: realm, username, email (required,

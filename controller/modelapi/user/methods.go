@@ -52,6 +52,16 @@ type AccessToken[T any, ID any] struct {
 	User *T `json:"user,omitempty"`
 }
 
+// MarshalJSON writes the token as LoopBack 3 does, created with its
+// milliseconds always written (2026-01-02T03:04:05.060Z).
+func (t AccessToken[T, ID]) MarshalJSON() ([]byte, error) {
+	type plain AccessToken[T, ID]
+	return json.Marshal(struct {
+		plain
+		Created string `json:"created"`
+	}{plain(t), t.Created.UTC().Format("2006-01-02T15:04:05.000Z07:00")})
+}
+
 // The inputs of the methods.
 type (
 	bodyArgs struct {
@@ -465,11 +475,11 @@ func (k *kit[T, ID]) confirm(ctx context.Context, in confirmArgs) (controller.No
 		}
 	}
 	if u == nil {
-		return controller.NoContent{}, httperr.NotFound("User not found: "+in.UID).WithName("Error").WithCode(CodeUserNotFound)
+		return controller.NoContent{}, httperr.NotFound("User not found: " + in.UID).WithName("Error").WithCode(CodeUserNotFound)
 	}
 	b := any(u).(Model).UserBase()
 	if b.VerificationToken == "" || !equalTokens(b.VerificationToken, in.Token) {
-		return controller.NoContent{}, httperr.BadRequest("Invalid token: "+in.Token).WithName("Error").WithCode(CodeInvalidToken)
+		return controller.NoContent{}, httperr.BadRequest("Invalid token: " + in.Token).WithName("Error").WithCode(CodeInvalidToken)
 	}
 	p := repository.PatchOf[T](map[string]any{"emailVerified": true}).Set("verificationToken", "")
 	if err := dp.repo.UpdateByID(ctx, id, p); err != nil {
@@ -533,7 +543,7 @@ func (k *kit[T, ID]) verify(ctx context.Context, in verifyArgs) (controller.NoCo
 		}
 	}
 	if u == nil {
-		return controller.NoContent{}, httperr.NotFound("could not find a model with id "+in.ID).WithName("Error").WithCode(modelapi.CodeModelNotFound)
+		return controller.NoContent{}, httperr.NotFound("could not find a model with id " + in.ID).WithName("Error").WithCode(modelapi.CodeModelNotFound)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

@@ -226,4 +226,3 @@ func ForwardedFor(header string, hops int) func(*http.Request) string {
 		return list[len(list)-hops]
 	}
 }
-
