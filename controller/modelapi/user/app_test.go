@@ -1,8 +1,10 @@
 package user_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +75,7 @@ type fixture struct {
 	*resttest.App
 	mail  *user.MemoryMailer
 	clock *clock
+	conn  func() (repository.Connector, error)
 }
 
 // setup configures an application; extra options come last.
@@ -109,12 +112,12 @@ func startApp(t *testing.T, s setup) *fixture {
 		rest.WithInterceptorProvider(optionalToken),
 		rest.WithModelAPI[Customer, int](modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)),
 	}, s.restOpts...)
-	return &fixture{App: resttest.Start(t, opts...), mail: s.mail, clock: s.clock}
+	return &fixture{App: resttest.Start(t, opts...), mail: s.mail, clock: s.clock, conn: s.conn}
 }
 
 // stores are the stores the acceptance tests run on: memory and, with
 // LOOM_TEST_POSTGRES_URL, a PostgreSQL schema of the test's own.
-func stores(t *testing.T) map[string]func(t *testing.T) func() (repository.Connector, error) {
+func stores(*testing.T) map[string]func(t *testing.T) func() (repository.Connector, error) {
 	return map[string]func(t *testing.T) func() (repository.Connector, error){
 		"memory": func(*testing.T) func() (repository.Connector, error) { return memoryStore() },
 		"postgres": func(t *testing.T) func() (repository.Connector, error) {
@@ -186,6 +189,50 @@ func (f *fixture) login(t *testing.T, body map[string]any) loginAnswer {
 	var a loginAnswer
 	r.JSON(t, &a)
 	return a
+}
+
+// get sends a GET with tok, when not "".
+func (f *fixture) get(path, tok string) *resttest.Response {
+	if tok == "" {
+		return f.Get(path)
+	}
+	return f.Get(path, auth(tok)...)
+}
+
+// self is GET /api/Customers/{id} with tok.
+func (f *fixture) self(id int, tok string) *resttest.Response {
+	return f.get("/api/Customers/"+strconv.Itoa(id), tok)
+}
+
+// tokens is a store over the application's data source, to look at the
+// tokens it keeps.
+func (f *fixture) tokens(t *testing.T) *token.Store {
+	t.Helper()
+	conn, err := f.conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, ok := conn.(*sql.Connector); ok {
+		if err := sc.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = sc.Stop(context.Background()) })
+	}
+	st, err := token.NewStore(conn, token.StoreOptions{Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// mailTo is the last mail sent to addr.
+func (f *fixture) mailTo(t *testing.T, addr string) user.Message {
+	t.Helper()
+	m, ok := f.mail.Last(addr)
+	if !ok {
+		t.Fatalf("no mail was sent to %s", addr)
+	}
+	return m
 }
 
 var _ = http.StatusOK
