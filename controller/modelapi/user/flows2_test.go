@@ -230,7 +230,9 @@ func TestLoginThrottling(t *testing.T) {
 	f := startApp(t, setup{opts: user.Options{Throttle: user.Throttle{PerAccount: 2, PerAddress: 5, Window: time.Minute}}})
 	f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
 	f.signup(t, map[string]any{"email": "bob@example.com", "password": "secret"})
-	ann := func(pw string) *resttest.Response { return f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": pw}) }
+	ann := func(pw string) *resttest.Response {
+		return f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": pw})
+	}
 
 	// A success clears the account's failures.
 	wantStatus(t, ann("wrong"), 401)

@@ -94,4 +94,3 @@ func TestMessageBytes(t *testing.T) {
 		t.Fatal("addrOf")
 	}
 }
-
