@@ -32,6 +32,10 @@ type Config struct {
 	DatabaseURL string
 	// Schema is the PostgreSQL schema of the tables.
 	Schema string
+	// PasswordCost is the bcrypt cost of the reviewers' passwords; 0 is
+	// LoopBack 3's 10. Tests lower it: they check behaviour, not
+	// strength.
+	PasswordCost int
 }
 
 // New builds the application: the four models' APIs under /api, in
@@ -51,7 +55,7 @@ func New(cfg Config, opts ...rest.Option) (*rest.Application, error) {
 			modelapi.ACLs(CoffeeShopACLs()...)),
 		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews"), modelapi.ACLs(ReviewACLs()...),
 			modelapi.OwnerKey("reviewer"), modelapi.BeforeWrite(reviewCreated(time.Now))),
-		rest.WithModelAPI[Reviewer, int](modelapi.Path("/api/Reviewers"), user.API[Reviewer, int](user.Options{}),
+		rest.WithModelAPI[Reviewer, int](modelapi.Path("/api/Reviewers"), user.API[Reviewer, int](user.Options{Cost: cfg.PasswordCost}),
 			modelapi.ACLs(ReviewerACLs()...), modelapi.Disable("prototype.verify")),
 		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags"), modelapi.ACLs(TagACLs()...)),
 		rest.WithController(NewRoot),

@@ -52,7 +52,7 @@ func pgSchema(t *testing.T, url string) string {
 
 func start(t *testing.T, s store) *resttest.App {
 	t.Helper()
-	app, err := shopapp.New(shopapp.Config{DatabaseURL: s.url, Schema: s.schema})
+	app, err := shopapp.New(shopapp.Config{DatabaseURL: s.url, Schema: s.schema, PasswordCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
