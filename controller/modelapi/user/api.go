@@ -181,30 +181,39 @@ func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 		}
 		d["password"], _ = json.Marshal(hash)
 	}
-	if w.Create || !(sent || hasKey(d, "email")) {
+	_, emailSent := d["email"]
+	if w.Create || !(sent || emailSent) {
 		return nil
 	}
 	// LoopBack 3 revokes a user's other sessions when the password or the
-	// email changes.
+	// email changes, and a changed email is no longer verified.
 	dp := k.ready.Load()
 	if dp == nil || w.ID == nil {
+		return nil
+	}
+	revoke := sent
+	if emailSent {
+		old, err := dp.repo.FindByID(ctx, w.ID.(ID), nil)
+		if err != nil && !repository.IsNotFound(err) {
+			return err
+		}
+		if old != nil && any(old).(Model).UserBase().Email != stringOf(d["email"]) {
+			revoke = true
+			if k.opts.EmailVerificationRequired {
+				d["emailVerified"] = json.RawMessage("false")
+			}
+		}
+	}
+	if !revoke {
 		return nil
 	}
 	keep := ""
 	if t, ok := token.TokenFrom(ctx); ok {
 		keep = t.ID
 	}
-	if !sent {
-		old, err := dp.repo.FindByID(ctx, w.ID.(ID), nil)
-		if err != nil || any(old).(Model).UserBase().Email == stringOf(d["email"]) {
-			return nil
-		}
-	}
 	_, err := dp.store.DeleteUser(ctx, idString(w.ID), keep)
 	return err
 }
-
-func hasKey(d repository.Data, k string) bool { _, ok := d[k]; return ok }
 
 // stringOf is raw's string; "" when it is none.
 func stringOf(raw json.RawMessage) string {

@@ -84,6 +84,7 @@ type setup struct {
 	opts     user.Options
 	clock    *clock
 	mail     *user.MemoryMailer
+	noMailer bool
 	restOpts []rest.Option
 }
 
@@ -104,7 +105,9 @@ func startApp(t *testing.T, s setup) *fixture {
 		s.mail = &user.MemoryMailer{}
 	}
 	s.opts.Now = s.clock.Now
-	s.opts.Mailer = s.mail
+	if !s.noMailer {
+		s.opts.Mailer = s.mail
+	}
 	s.opts.Cost = 4 // bcrypt.MinCost: the tests check behaviour, not strength
 	opts := append([]rest.Option{
 		rest.WithDataSource("db", s.conn),

@@ -262,3 +262,31 @@ func TestLoginThrottling(t *testing.T) {
 	f.clock.Add(time.Minute)
 	wantStatus(t, f.Post("/api/Customers/login", map[string]any{"email": "bob@example.com", "password": "secret"}), 200)
 }
+
+func TestChangingTheEmailUnverifiesItAndRevokesTheOtherTokens(t *testing.T) {
+	f := startApp(t, setup{opts: user.Options{EmailVerificationRequired: true}})
+	id := f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	wantStatus(t, f.Post("/api/Customers/"+strconv.Itoa(id)+"/verify", nil), 204)
+	wantStatus(t, f.Get(strings.TrimPrefix(confirmLink.FindString(f.mailTo(t, "ann@example.com").Text), f.URL())), 204)
+	a := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	b := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+
+	wantStatus(t, f.Patch("/api/Customers/"+strconv.Itoa(id), map[string]any{"email": "ann@example.com", "username": "ann"}, auth(a.ID)...), 200)
+	wantStatus(t, f.self(id, b.ID), 200) // the same email: nothing revoked
+
+	r := f.Patch("/api/Customers/"+strconv.Itoa(id), map[string]any{"email": "anne@example.com"}, auth(a.ID)...)
+	wantStatus(t, r, 200)
+	if !strings.Contains(r.Text(), `"emailVerified":false`) {
+		t.Fatalf("a changed email is still verified: %s", r.Body)
+	}
+	wantStatus(t, f.self(id, a.ID), 200)
+	wantStatus(t, f.self(id, b.ID), 401)
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"email": "anne@example.com", "password": "secret"}), 401, user.CodeLoginFailedEmailNotVerified, "")
+}
+
+func TestWithoutAMailerVerifyIs503AndResetSendsNothing(t *testing.T) {
+	f := startApp(t, setup{noMailer: true})
+	id := f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	wantStatus(t, f.Post("/api/Customers/"+strconv.Itoa(id)+"/verify", nil), 503)
+	wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": "ann@example.com"}), 204)
+}
