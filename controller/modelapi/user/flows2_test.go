@@ -290,3 +290,27 @@ func TestWithoutAMailerVerifyIs503AndResetSendsNothing(t *testing.T) {
 	wantStatus(t, f.Post("/api/Customers/"+strconv.Itoa(id)+"/verify", nil), 503)
 	wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": "ann@example.com"}), 204)
 }
+
+func TestResetAndVerifyMailsAreThrottled(t *testing.T) {
+	f := startApp(t, setup{opts: user.Options{Throttle: user.Throttle{PerAccount: 2, Window: time.Minute}}})
+	id := f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	for _, email := range []string{"ann@example.com", "nobody@example.com"} {
+		wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": email}), 204)
+		wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": email}), 204)
+		r := f.Post("/api/Customers/reset", map[string]any{"email": email})
+		wantError(t, r, 429, user.CodeMailThrottled, "")
+		if r.Header.Get("Retry-After") != "60" {
+			t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+	}
+	if n := len(f.mail.Sent()); n != 2 {
+		t.Fatalf("%d mails sent, want 2", n)
+	}
+	verify := "/api/Customers/" + strconv.Itoa(id) + "/verify"
+	wantStatus(t, f.Post(verify, nil), 204)
+	wantStatus(t, f.Post(verify, nil), 204)
+	wantError(t, f.Post(verify, nil), 429, user.CodeMailThrottled, "")
+	f.clock.Add(time.Minute)
+	wantStatus(t, f.Post(verify, nil), 204)
+	wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": "ann@example.com"}), 204)
+}

@@ -202,10 +202,7 @@ func (k *kit[T, ID]) login(ctx context.Context, in loginArgs) (*AccessToken[T, I
 	}
 	now := k.opts.Now()
 	if t := k.throttle.check(account, address, now); t != nil {
-		if rc, ok := loomctx.FromContext(ctx); ok {
-			rc.Response.Header().Set("Retry-After", strconv.FormatInt(t.retryAfter, 10))
-		}
-		return nil, t.httpError()
+		return nil, t.httpError(ctx)
 	}
 	u, err := dp.repo.FindOne(ctx, &repository.Filter[T]{Where: where})
 	if err != nil {
@@ -369,6 +366,9 @@ func (k *kit[T, ID]) resetPassword(ctx context.Context, in bodyArgs) (controller
 	email, ok := str(m, "email")
 	if !ok || email == "" {
 		return controller.NoContent{}, httperr.BadRequest("Email is required").WithName("Error").WithCode(CodeEmailRequired)
+	}
+	if t := k.throttle.mail("reset\x00"+email, k.opts.Now()); t != nil {
+		return controller.NoContent{}, t.httpError(ctx)
 	}
 	where := repository.Eq("email", email)
 	if realm, _ := str(m, "realm"); realm != "" {
@@ -534,6 +534,9 @@ func (k *kit[T, ID]) verify(ctx context.Context, in verifyArgs) (controller.NoCo
 	}
 	if dp.mailer == nil {
 		return controller.NoContent{}, httperr.ServiceUnavailable("No mailer is configured to send the verification mail.").WithName("Error")
+	}
+	if t := k.throttle.mail("verify\x00"+in.ID, k.opts.Now()); t != nil {
+		return controller.NoContent{}, t.httpError(ctx)
 	}
 	id, ok := parseID[ID](in.ID)
 	var u *T

@@ -2,6 +2,7 @@ package user
 
 import (
 	"container/list"
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
 )
 
@@ -31,7 +33,9 @@ const (
 // address, within Window, every login of that account or from that
 // address is a 429 LOGIN_THROTTLED with Retry-After until the window
 // (which starts at the first failure) ends. A successful login clears
-// its account's failures. The zero value is the defaults: 5 per account,
+// its account's failures. The reset and verification mails are limited
+// the same way, PerAccount per Window for one email (or user), known or
+// not: past it a 429 MAIL_THROTTLED, so that nobody can flood a mailbox. The zero value is the defaults: 5 per account,
 // 20 per address, 15 minutes.
 //
 // The client address is the connection's remote address; behind a proxy
@@ -157,6 +161,9 @@ func (l *limiter) size() int {
 // throttler is a [Throttle] at work.
 type throttler struct {
 	accounts, addresses *limiter
+	// mails counts the reset and verification mails asked for, per
+	// address or user, with the per-account limit.
+	mails *limiter
 }
 
 func newThrottler(t Throttle) *throttler {
@@ -164,7 +171,23 @@ func newThrottler(t Throttle) *throttler {
 	return &throttler{
 		accounts:  newLimiter(t.PerAccount, t.Window, t.MaxKeys),
 		addresses: newLimiter(t.PerAddress, t.Window, t.MaxKeys),
+		mails:     newLimiter(t.PerAccount, t.Window, t.MaxKeys),
 	}
+}
+
+// CodeMailThrottled is the code of the 429 a reset or verification
+// request past the [Throttle]'s per-account limit is answered with.
+const CodeMailThrottled = "MAIL_THROTTLED"
+
+// mail counts one mail asked for key at now; past the per-account limit
+// it answers a 429 (whether or not the account exists, so that the
+// answer tells nothing about it).
+func (t *throttler) mail(key string, now time.Time) *throttled {
+	if wait, blocked := t.mails.blocked(key, now); blocked {
+		return &throttled{retryAfter: max(int64(math.Ceil(wait.Seconds())), 1), code: CodeMailThrottled}
+	}
+	t.mails.fail(key, now)
+	return nil
 }
 
 // check answers a 429 when the account or the address is past its limit.
@@ -180,19 +203,30 @@ func (t *throttler) check(account, address string, now time.Time) *throttled {
 	if secs < 1 {
 		secs = 1
 	}
-	return &throttled{retryAfter: secs}
+	return &throttled{retryAfter: secs, code: CodeLoginThrottled}
 }
 
-// throttled is the 429 of a throttled login.
-type throttled struct{ retryAfter int64 }
+// throttled is the 429 of a throttled login or mail.
+type throttled struct {
+	retryAfter int64
+	code       string
+}
 
 func (e *throttled) Error() string {
-	return "Too many failed login attempts; try again in " + strconv.FormatInt(e.retryAfter, 10) + " seconds."
+	what := "failed login attempts"
+	if e.code == CodeMailThrottled {
+		what = "mails asked for"
+	}
+	return "Too many " + what + "; try again in " + strconv.FormatInt(e.retryAfter, 10) + " seconds."
 }
 
-// httpError is e as the envelope's error.
-func (e *throttled) httpError() error {
-	return httperr.New(http.StatusTooManyRequests, e.Error()).WithName("Error").WithCode(CodeLoginThrottled)
+// httpError is e as the envelope's error, its Retry-After set on ctx's
+// response.
+func (e *throttled) httpError(ctx context.Context) error {
+	if rc, ok := loomctx.FromContext(ctx); ok {
+		rc.Response.Header().Set("Retry-After", strconv.FormatInt(e.retryAfter, 10))
+	}
+	return httperr.New(http.StatusTooManyRequests, e.Error()).WithName("Error").WithCode(e.code)
 }
 
 // RemoteAddress is the default [Options.ClientAddress]: the host of the
