@@ -62,6 +62,37 @@ func (t AccessToken[T, ID]) MarshalJSON() ([]byte, error) {
 	}{plain(t), t.Created.UTC().Format("2006-01-02T15:04:05.000Z07:00")})
 }
 
+// Credentials are the body of a login, as the API document shows it.
+type Credentials struct {
+	// Email or Username names the user.
+	Email    string `json:"email,omitempty"`
+	Username string `json:"username,omitempty"`
+	// Realm is the user's realm, when the users have realms.
+	Realm string `json:"realm,omitempty"`
+	// Password is the user's password.
+	Password string `json:"password"`
+	// TTL is how long the token should live, in seconds: two weeks when
+	// absent, a year at most.
+	TTL int64 `json:"ttl,omitempty"`
+}
+
+// PasswordChange is the body of a password change.
+type PasswordChange struct {
+	OldPassword string `json:"oldPassword"`
+	NewPassword string `json:"newPassword"`
+}
+
+// ResetRequest is the body of a password reset request.
+type ResetRequest struct {
+	Email string `json:"email"`
+	Realm string `json:"realm,omitempty"`
+}
+
+// NewPassword is the body of setting a password with a reset token.
+type NewPassword struct {
+	NewPassword string `json:"newPassword"`
+}
+
 // The inputs of the methods.
 type (
 	bodyArgs struct {
@@ -92,13 +123,17 @@ type (
 func (k *kit[T, ID]) routes() []controller.Route {
 	body := controller.BodyLimit(maxBody)
 	routes := []controller.Route{
-		modelapi.Remote("login", k.login, modelapi.HTTP("POST", "/login"), modelapi.RouteOptions(body),
+		modelapi.Remote("login", k.login, modelapi.HTTP("POST", "/login"),
+			modelapi.RouteOptions(body, controller.RequestModelOf[Credentials](controller.ModelAsIs)),
 			modelapi.Description("Login a user with username/email and password.")),
-		modelapi.Remote("changePassword", k.changePassword, modelapi.HTTP("POST", "/change-password"), modelapi.RouteOptions(body),
+		modelapi.Remote("changePassword", k.changePassword, modelapi.HTTP("POST", "/change-password"),
+			modelapi.RouteOptions(body, controller.RequestModelOf[PasswordChange](controller.ModelAsIs)),
 			modelapi.Description("Change a user's password.")),
-		modelapi.Remote("resetPassword", k.resetPassword, modelapi.HTTP("POST", "/reset"), modelapi.RouteOptions(body),
+		modelapi.Remote("resetPassword", k.resetPassword, modelapi.HTTP("POST", "/reset"),
+			modelapi.RouteOptions(body, controller.RequestModelOf[ResetRequest](controller.ModelAsIs)),
 			modelapi.Description("Reset password for a user with email.")),
-		modelapi.Remote("setPassword", k.setPassword, modelapi.HTTP("POST", "/reset-password"), modelapi.RouteOptions(body),
+		modelapi.Remote("setPassword", k.setPassword, modelapi.HTTP("POST", "/reset-password"),
+			modelapi.RouteOptions(body, controller.RequestModelOf[NewPassword](controller.ModelAsIs)),
 			modelapi.Description("Reset user's password via a password-reset token.")),
 		modelapi.Remote("confirm", k.confirm, modelapi.HTTP("GET", "/confirm"),
 			modelapi.Description("Confirm a user registration with identity verification token.")),
