@@ -247,7 +247,7 @@ func (k *kit[T, ID]) login(ctx context.Context, in loginArgs) (*AccessToken[T, I
 	if u != nil {
 		hash = any(u).(Model).UserBase().Password
 	}
-	if !CheckPassword(hash, password) {
+	if !checkPasswordAt(hash, password, k.opts.Cost) {
 		k.throttle.accounts.fail(account, now)
 		k.throttle.addresses.fail(address, now)
 		return nil, loginFailed()
@@ -376,7 +376,7 @@ func (k *kit[T, ID]) changePassword(ctx context.Context, in bodyArgs) (controlle
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	if !CheckPassword(any(u).(Model).UserBase().Password, oldPassword) {
+	if !checkPasswordAt(any(u).(Model).UserBase().Password, oldPassword, k.opts.Cost) {
 		return controller.NoContent{}, httperr.BadRequest("Invalid current password").WithName("Error").WithCode(CodeInvalidPassword)
 	}
 	keep := ""

@@ -52,23 +52,38 @@ func HashPassword(plain string, cost int) (string, error) {
 	return string(h), nil
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash []byte
-)
+// dummies are the hashes an unknown user's login is compared with, one
+// per bcrypt cost, made on first use.
+var dummies sync.Map // cost → []byte
+
+// dummyHash is the fixed hash of cost.
+func dummyHash(cost int) []byte {
+	if h, ok := dummies.Load(cost); ok {
+		return h.([]byte)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte("loom: no such user"), cost)
+	if err != nil {
+		h, _ = bcrypt.GenerateFromPassword([]byte("loom: no such user"), DefaultCost)
+	}
+	dummies.Store(cost, h)
+	return h
+}
 
 // CheckPassword reports whether plain is the password whose bcrypt hash
 // is hash. An empty hash (no such user) still costs one comparison,
-// against a fixed hash, so that the time taken does not tell whether a
-// user exists.
-func CheckPassword(hash, plain string) bool {
-	h := []byte(hash)
-	if len(h) == 0 || len(plain) > MaxPasswordBytes {
-		dummyOnce.Do(func() {
-			dummyHash, _ = bcrypt.GenerateFromPassword([]byte("loom: no such user"), DefaultCost)
-		})
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(plain[:min(len(plain), MaxPasswordBytes)]))
+// against a fixed hash of [DefaultCost], so that the time taken does not
+// tell whether a user exists.
+func CheckPassword(hash, plain string) bool { return checkPasswordAt(hash, plain, DefaultCost) }
+
+// checkPasswordAt is [CheckPassword] with the dummy hash of cost, the
+// cost of the application's hashes.
+func checkPasswordAt(hash, plain string, cost int) bool {
+	if cost == 0 {
+		cost = DefaultCost
+	}
+	if hash == "" || len(plain) > MaxPasswordBytes {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(cost), []byte(plain[:min(len(plain), MaxPasswordBytes)]))
 		return false
 	}
-	return bcrypt.CompareHashAndPassword(h, []byte(plain)) == nil
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(plain)) == nil
 }
