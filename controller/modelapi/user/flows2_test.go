@@ -314,3 +314,19 @@ func TestResetAndVerifyMailsAreThrottled(t *testing.T) {
 	wantStatus(t, f.Post(verify, nil), 204)
 	wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": "ann@example.com"}), 204)
 }
+
+func TestLoginArguments(t *testing.T) {
+	f := startApp(t, setup{})
+	f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret", "realm": "shop", "username": "ann"})
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"username": "ann", "realm": "other", "password": "secret"}), 401, user.CodeLoginFailed, "")
+	f.login(t, map[string]any{"username": "ann", "realm": "shop", "password": "secret"})
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": "secret", "ttl": -1}), 400, "INVALID_TTL", "")
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": "secret", "ttl": "abc"}), 400, "INVALID_TTL", "")
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"email": 7, "password": "secret"}), 400, "INVALID_EMAIL", "Invalid email")
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"username": true, "password": "secret"}), 400, "INVALID_USERNAME", "Invalid username")
+	wantError(t, f.Post("/api/Customers/login", "[1]"), 400, "", "Value is not an object.")
+	wantError(t, f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": strings.Repeat("x", 20<<10)}), 413, "", "")
+	if a := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret", "ttl": "120"}); a.TTL != 120 {
+		t.Fatalf("a numeric string ttl: %d", a.TTL)
+	}
+}
