@@ -330,3 +330,22 @@ func TestLoginArguments(t *testing.T) {
 		t.Fatalf("a numeric string ttl: %d", a.TTL)
 	}
 }
+
+func TestMessagesOfOnesOwn(t *testing.T) {
+	f := startApp(t, setup{opts: user.Options{From: "shop@example.com",
+		ResetMessage: func(email, token, link string) user.Message {
+			return user.Message{Subject: "Forgot your password?", Text: "code " + token, HTML: "<b>" + token + "</b>"}
+		},
+		VerifyMessage: func(email, link string) user.Message {
+			return user.Message{From: "hello@example.com", Subject: "Welcome", Text: link}
+		}}})
+	id := f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	wantStatus(t, f.Post("/api/Customers/reset", map[string]any{"email": "ann@example.com"}), 204)
+	if m := f.mailTo(t, "ann@example.com"); m.Subject != "Forgot your password?" || m.From != "shop@example.com" || !strings.HasPrefix(m.Text, "code ") {
+		t.Fatalf("reset mail %+v", m)
+	}
+	wantStatus(t, f.Post("/api/Customers/"+strconv.Itoa(id)+"/verify", nil), 204)
+	if m := f.mailTo(t, "ann@example.com"); m.Subject != "Welcome" || m.From != "hello@example.com" || !confirmLink.MatchString(m.Text) {
+		t.Fatalf("verify mail %+v", m)
+	}
+}

@@ -429,11 +429,28 @@ func (k *kit[T, ID]) resetPassword(ctx context.Context, in bodyArgs) (controller
 	if link != "" {
 		link += sep(link) + "access_token=" + url.QueryEscape(t.ID)
 	}
-	text := "Use this code to set a new password within " + strconv.FormatInt(k.opts.ResetTTL/60, 10) + " minutes: " + t.ID
-	if link != "" {
-		text = "Open this link to set a new password within " + strconv.FormatInt(k.opts.ResetTTL/60, 10) + " minutes: " + link
+	var msg Message
+	if k.opts.ResetMessage != nil {
+		msg = k.opts.ResetMessage(b.Email, t.ID, link)
+	} else {
+		minutes := strconv.FormatInt(k.opts.ResetTTL/60, 10)
+		msg = Message{Subject: "Password reset", Text: "Use this code to set a new password within " + minutes + " minutes: " + t.ID}
+		if link != "" {
+			msg.Text = "Open this link to set a new password within " + minutes + " minutes: " + link
+		}
 	}
-	return controller.NoContent{}, dp.mailer.Send(ctx, Message{To: b.Email, From: k.opts.From, Subject: "Password reset", Text: text})
+	return controller.NoContent{}, k.send(ctx, dp.mailer, b.Email, msg)
+}
+
+// send sends m to the user whose email is to, filling in To and From.
+func (k *kit[T, ID]) send(ctx context.Context, mailer Mailer, to string, m Message) error {
+	if m.To == "" {
+		m.To = to
+	}
+	if m.From == "" {
+		m.From = k.opts.From
+	}
+	return mailer.Send(ctx, m)
 }
 
 // sep is ? or &, to add a query parameter to link.
@@ -605,6 +622,9 @@ func (k *kit[T, ID]) verify(ctx context.Context, in verifyArgs) (controller.NoCo
 	}
 	link += sep(link) + q.Encode()
 	b := any(u).(Model).UserBase()
-	return controller.NoContent{}, dp.mailer.Send(ctx, Message{To: b.Email, From: k.opts.From, Subject: "Thanks for Registering",
-		Text: "Please verify your email by opening this link in a web browser:\n\t" + link})
+	m := Message{Subject: "Thanks for Registering", Text: "Please verify your email by opening this link in a web browser:\n\t" + link}
+	if k.opts.VerifyMessage != nil {
+		m = k.opts.VerifyMessage(b.Email, link)
+	}
+	return controller.NoContent{}, k.send(ctx, dp.mailer, b.Email, m)
 }

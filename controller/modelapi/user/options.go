@@ -42,6 +42,14 @@ type Options struct {
 	// password: the reset mail links to it with ?access_token=<reset
 	// token>, which the page sends to POST /reset-password.
 	ResetURL string
+	// ResetMessage composes the reset mail from the user's email, the
+	// reset token and the link (ResetURL with the token; "" without
+	// ResetURL); nil is a plain-text mail. An empty To or From is filled
+	// in.
+	ResetMessage func(email, token, link string) Message
+	// VerifyMessage composes the verification mail from the user's email
+	// and the link that confirms it; nil is LoopBack 3's text.
+	VerifyMessage func(email, link string) Message
 	// VerifyURL is the absolute URL of the model's GET /confirm, which
 	// the verification mail links to with uid, token and redirect; ""
 	// takes the request's scheme and host and the model's path.
