@@ -3,6 +3,7 @@ package user
 import (
 	"container/list"
 	"context"
+	"crypto/sha256"
 	"math"
 	"net"
 	"net/http"
@@ -92,6 +93,14 @@ func newLimiter(max int, window time.Duration, cap int) *limiter {
 	return &limiter{max: max, window: window, cap: cap, keys: map[string]*list.Element{}, order: list.New()}
 }
 
+// digest is the key a limiter tracks for key: its SHA-256, so that a
+// tracked key is 32 bytes however long the email or the header it comes
+// from.
+func digest(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return string(sum[:])
+}
+
 // current is key's bucket if its window is still open at now; an ended
 // one is dropped. Called with mu held.
 func (l *limiter) current(key string, now time.Time) *bucket {
@@ -113,6 +122,7 @@ func (l *limiter) blocked(key string, now time.Time) (time.Duration, bool) {
 	if l.max < 0 || key == "" {
 		return 0, false
 	}
+	key = digest(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.current(key, now)
@@ -127,6 +137,7 @@ func (l *limiter) fail(key string, now time.Time) {
 	if l.max < 0 || key == "" {
 		return
 	}
+	key = digest(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b := l.current(key, now); b != nil {
@@ -143,6 +154,7 @@ func (l *limiter) fail(key string, now time.Time) {
 
 // reset forgets key's failures.
 func (l *limiter) reset(key string) {
+	key = digest(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if el, ok := l.keys[key]; ok {
