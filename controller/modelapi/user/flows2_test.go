@@ -349,3 +349,17 @@ func TestMessagesOfOnesOwn(t *testing.T) {
 		t.Fatalf("verify mail %+v", m)
 	}
 }
+
+func TestGuessingTheCurrentPasswordIsThrottled(t *testing.T) {
+	f := startApp(t, setup{opts: user.Options{Throttle: user.Throttle{PerAccount: 2, Window: time.Minute}}})
+	f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	a := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	change := func(old string) *resttest.Response {
+		return f.Post("/api/Customers/change-password", map[string]any{"oldPassword": old, "newPassword": "new"}, auth(a.ID)...)
+	}
+	wantStatus(t, change("guess1"), 400)
+	wantStatus(t, change("guess2"), 400)
+	wantError(t, change("secret"), 429, user.CodeLoginThrottled, "")
+	f.clock.Add(time.Minute)
+	wantStatus(t, change("secret"), 204)
+}

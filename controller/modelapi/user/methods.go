@@ -369,6 +369,12 @@ func (k *kit[T, ID]) changePassword(ctx context.Context, in bodyArgs) (controlle
 	if !ok {
 		return controller.NoContent{}, userNotFound(p.ID)
 	}
+	// Guessing the current password with a stolen token is throttled as
+	// guessing it at login is.
+	account, now := "change\x00"+p.ID, k.opts.Now()
+	if t := k.throttle.check(account, "", now); t != nil {
+		return controller.NoContent{}, t.httpError(ctx)
+	}
 	u, err := dp.repo.FindByID(ctx, id, nil)
 	if repository.IsNotFound(err) {
 		return controller.NoContent{}, userNotFound(p.ID)
@@ -377,8 +383,10 @@ func (k *kit[T, ID]) changePassword(ctx context.Context, in bodyArgs) (controlle
 		return controller.NoContent{}, err
 	}
 	if !checkPasswordAt(any(u).(Model).UserBase().Password, oldPassword, k.opts.Cost) {
+		k.throttle.accounts.fail(account, now)
 		return controller.NoContent{}, httperr.BadRequest("Invalid current password").WithName("Error").WithCode(CodeInvalidPassword)
 	}
+	k.throttle.accounts.reset(account)
 	keep := ""
 	if t, ok := token.TokenFrom(ctx); ok {
 		keep = t.ID
