@@ -70,6 +70,17 @@ func Writable(props ...string) Option {
 	})
 }
 
+// DeleteHook runs after the model's deleteById deleted the instance
+// whose id is id: LoopBack 3's "after delete" observer of that method (a
+// user model revokes the deleted user's tokens). An error is the answer,
+// the instance being already gone.
+type DeleteHook func(ctx context.Context, id any) error
+
+// AfterDelete adds a hook run after deleteById deleted an instance.
+func AfterDelete(hook DeleteHook) Option {
+	return optionFunc(func(s *settings) { s.deleteHooks = append(s.deleteHooks, hook) })
+}
+
 // beforeWrite runs the model's write hooks on d.
 func (b *base) beforeWrite(ctx context.Context, method string, d repository.Data, create, partial bool, id any) error {
 	if len(b.settings.writeHooks) == 0 {

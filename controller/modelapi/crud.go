@@ -367,7 +367,16 @@ func (e *entry[T, ID]) patchAttributes(ctx context.Context, in idBodyInput[ID]) 
 }
 
 func (e *entry[T, ID]) deleteByID(ctx context.Context, in idInput[ID]) (repository.Count, error) {
-	return e.repo.DeleteAll(ctx, repository.Eq(e.b.model.ID.Name, in.ID))
+	n, err := e.repo.DeleteAll(ctx, repository.Eq(e.b.model.ID.Name, in.ID))
+	if err != nil || n.Count == 0 {
+		return n, err
+	}
+	for _, h := range e.b.settings.deleteHooks {
+		if err := h(ctx, in.ID); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 func (e *entry[T, ID]) updateAll(ctx context.Context, in whereBodyInput[T]) (repository.Count, error) {

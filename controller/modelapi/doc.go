@@ -69,7 +69,8 @@
 // streams. [BeforeWrite] runs a hook on each object a write method reads
 // from a request body (LoopBack 3's beforeRemote on the data, or a
 // setter), [Writable] lets a body set a hidden property (a password the
-// hook hashes), and [Combine] makes one option of several, as a kit such
+// hook hashes), [AfterDelete] runs a hook once deleteById deleted an
+// instance, and [Combine] makes one option of several, as a kit such
 // as controller/modelapi/user hands an application.
 //
 // # Errors

@@ -59,6 +59,8 @@ type settings struct {
 	writeHooks []WriteHook
 	// writable are the hidden properties a request body may set.
 	writable map[string]bool
+	// deleteHooks run after deleteById deleted an instance.
+	deleteHooks []DeleteHook
 }
 
 func newSettings(opts []Option) settings {

@@ -93,3 +93,30 @@ func TestBeforeWriteAndWritable(t *testing.T) {
 		t.Fatalf("hooks ran for %q, want %q", got, want)
 	}
 }
+
+func TestAfterDelete(t *testing.T) {
+	var mu sync.Mutex
+	var deleted []any
+	a := resttest.Start(t,
+		rest.WithDataSource("db", func() (repository.Connector, error) { return memory.New(memory.Options{}), nil }),
+		rest.WithModelAPI[Account, int](modelapi.AfterDelete(func(_ context.Context, id any) error {
+			mu.Lock()
+			defer mu.Unlock()
+			deleted = append(deleted, id)
+			return nil
+		})),
+	)
+	if r := a.Post("/Accounts", map[string]any{"name": "a"}); r.Status != 200 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	for _, path := range []string{"/Accounts/1", "/Accounts/1", "/Accounts/7"} {
+		if r := a.Delete(path); r.Status != 200 {
+			t.Fatalf("DELETE %s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(deleted) != 1 || deleted[0] != 1 {
+		t.Fatalf("the hook ran for %v, want once for 1", deleted)
+	}
+}

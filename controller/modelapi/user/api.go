@@ -80,6 +80,7 @@ func API[T any, ID comparable](opts Options) modelapi.Option {
 		modelapi.OwnerKey("id"),
 		modelapi.Writable("password"),
 		modelapi.BeforeWrite(k.beforeWrite),
+		modelapi.AfterDelete(k.afterDelete),
 		modelapi.Methods(k.constructor()),
 	)
 }
@@ -212,6 +213,16 @@ func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 		keep = t.ID
 	}
 	_, err := dp.store.DeleteUser(ctx, idString(w.ID), keep)
+	return err
+}
+
+// afterDelete revokes a deleted user's tokens, as LoopBack 3 does.
+func (k *kit[T, ID]) afterDelete(ctx context.Context, id any) error {
+	dp, err := k.deps()
+	if err != nil {
+		return err
+	}
+	_, err = dp.store.DeleteUser(ctx, idString(id), "")
 	return err
 }
 

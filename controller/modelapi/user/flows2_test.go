@@ -363,3 +363,18 @@ func TestGuessingTheCurrentPasswordIsThrottled(t *testing.T) {
 	f.clock.Add(time.Minute)
 	wantStatus(t, change("secret"), 204)
 }
+
+func TestDeletingAUserRevokesItsTokens(t *testing.T) {
+	f := startApp(t, setup{})
+	id := f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	a := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	b := f.login(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	r := f.Delete("/api/Customers/"+strconv.Itoa(id), auth(a.ID)...)
+	wantStatus(t, r, 200)
+	if r.Text() != `{"count":1}` {
+		t.Fatalf("DELETE answered %s", r.Body)
+	}
+	for _, tok := range []string{a.ID, b.ID} {
+		wantError(t, f.Post("/api/Customers/logout", nil, auth(tok)...), 401, "", "accessToken is required to logout")
+	}
+}
