@@ -153,7 +153,11 @@ func entityDetails(m *Model, d Data) []Detail {
 		if p := m.byName[name]; p.Required && !p.ID {
 			presence(p)
 		}
-		for _, c := range m.valid.plan.Field(name).Checks {
+		f := m.valid.plan.Field(name)
+		if f == nil {
+			continue // a hidden property (json:"-"), which only presence checks
+		}
+		for _, c := range f.Checks {
 			for _, det := range c.Run(d[name], "/"+name) {
 				details = append(details, Detail(det))
 			}

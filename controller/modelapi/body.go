@@ -2,6 +2,7 @@ package modelapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,85 @@ import (
 	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/repository"
 )
+
+// Write is one object a write method of the model is about to store, as
+// read from the request body: what a [WriteHook] sees and may change.
+type Write struct {
+	// Method is the LoopBack 3 name of the method writing: create,
+	// replaceOrCreate, patchOrCreate, upsertWithWhere, replaceById,
+	// prototype.patchAttributes or updateAll.
+	Method string
+	// Data is the object, its values made lenient (numeric strings of
+	// number properties are numbers). The hook may change it in place:
+	// set, replace or delete properties.
+	Data repository.Data
+	// Create is set when the object is stored as a new instance.
+	Create bool
+	// Partial is set when only the properties Data holds change (a
+	// patch); otherwise Data replaces the whole instance.
+	Partial bool
+	// ID is the id of the instance written, when the method knows it
+	// before writing (replaceById, patchAttributes, upserts of an
+	// existing id); nil otherwise.
+	ID any
+}
+
+// WriteHook runs on each object a write method of the model reads from
+// the request body, before it is validated and stored: LoopBack 3's
+// beforeRemote hook on the request's data, or a model setter (a user
+// model hashes its password here). An error stops the method and is the
+// answer.
+type WriteHook func(ctx context.Context, w *Write) error
+
+// BeforeWrite adds a hook run on every object the model's own write
+// methods (create, with each element of an array; the upserts;
+// replaceById; patchAttributes; updateAll) read from a request body,
+// before validation, in the order the hooks were given. Relation methods
+// of other models that write this model's instances do not run it, as
+// LoopBack 3's remote hooks do not.
+func BeforeWrite(hook WriteHook) Option {
+	return optionFunc(func(s *settings) { s.writeHooks = append(s.writeHooks, hook) })
+}
+
+// Writable lets a request body set hidden properties (loom:"hidden"):
+// hidden properties are never answered and, unless named here, never
+// taken from a client either. A user model's password is one: sent at
+// signup, stored (hashed by a [BeforeWrite] hook), never answered.
+func Writable(props ...string) Option {
+	return optionFunc(func(s *settings) {
+		if s.writable == nil {
+			s.writable = map[string]bool{}
+		}
+		for _, p := range props {
+			s.writable[p] = true
+		}
+	})
+}
+
+// DeleteHook runs after the model's deleteById deleted the instance
+// whose id is id: LoopBack 3's "after delete" observer of that method (a
+// user model revokes the deleted user's tokens). An error is the answer,
+// the instance being already gone.
+type DeleteHook func(ctx context.Context, id any) error
+
+// AfterDelete adds a hook run after deleteById deleted an instance.
+func AfterDelete(hook DeleteHook) Option {
+	return optionFunc(func(s *settings) { s.deleteHooks = append(s.deleteHooks, hook) })
+}
+
+// beforeWrite runs the model's write hooks on d.
+func (b *base) beforeWrite(ctx context.Context, method string, d repository.Data, create, partial bool, id any) error {
+	if len(b.settings.writeHooks) == 0 {
+		return nil
+	}
+	w := &Write{Method: method, Data: d, Create: create, Partial: partial, ID: id}
+	for _, h := range b.settings.writeHooks {
+		if err := h(ctx, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // maxArrayCreate caps the instances one POST of an array creates.
 const maxArrayCreate = 1000
@@ -137,25 +217,25 @@ func (b *base) checkNoID(d repository.Data) error {
 // Names match exactly, properties the model does not declare go to its
 // catch-all field when it keeps them, and hidden properties are not the
 // client's to set.
-func decodeEntity[T any](m *repository.Model, d repository.Data) (T, error) {
+func decodeEntity[T any](m *repository.Model, d repository.Data, writable map[string]bool) (T, error) {
 	var t T
 	// Validated as sent, where unset, null and "" differ as they do for
 	// juggler; decoding into T would blur them.
 	if err := m.Validate(d); err != nil {
 		return t, err
 	}
-	if err := m.Decode(withoutHidden(m, d), &t); err != nil {
+	if err := m.Decode(withoutHidden(m, d, writable), &t); err != nil {
 		return t, typeError(m, d, err)
 	}
 	return t, nil
 }
 
-// withoutHidden is d without m's hidden properties; d itself when it has
-// none.
-func withoutHidden(m *repository.Model, d repository.Data) repository.Data {
+// withoutHidden is d without m's hidden properties, less the writable
+// ones; d itself when it has none.
+func withoutHidden(m *repository.Model, d repository.Data, writable map[string]bool) repository.Data {
 	var out repository.Data
 	for _, p := range m.Properties {
-		if _, sent := d[p.Name]; !p.Hidden || !sent {
+		if _, sent := d[p.Name]; !p.Hidden || !sent || writable[p.Name] {
 			continue
 		}
 		if out == nil {
@@ -170,15 +250,29 @@ func withoutHidden(m *repository.Model, d repository.Data) repository.Data {
 }
 
 // decodePatch turns d into a patch of T; the patch checks each value
-// against its property.
-func decodePatch[T any](m *repository.Model, d repository.Data) (repository.Patch[T], error) {
+// against its property. The writable hidden properties d sets are set
+// on the patch as they are.
+func decodePatch[T any](m *repository.Model, d repository.Data, writable map[string]bool) (repository.Patch[T], error) {
 	var p repository.Patch[T]
+	var hidden repository.Data
+	for name := range writable {
+		if raw, ok := d[name]; ok {
+			if hidden == nil {
+				hidden, d = repository.Data{}, d.Clone()
+			}
+			hidden[name] = raw
+			delete(d, name)
+		}
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return p, err
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
 		return p, typeError(m, d, err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(hidden)) {
+		p = p.Set(name, hidden[name])
 	}
 	return p, nil
 }

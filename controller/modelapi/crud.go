@@ -125,7 +125,7 @@ func (e *entry[T, ID]) newEntity(d repository.Data) (T, error) {
 		var zero T
 		return zero, err
 	}
-	return decodeEntity[T](e.b.model, d)
+	return decodeEntity[T](e.b.model, d, e.b.settings.writable)
 }
 
 func (e *entry[T, ID]) create(ctx context.Context, in bodyInput) (any, error) {
@@ -135,6 +135,9 @@ func (e *entry[T, ID]) create(ctx context.Context, in bodyInput) (any, error) {
 	}
 	ts := make([]T, len(list))
 	for i, d := range list {
+		if err := e.b.beforeWrite(ctx, "create", d, true, false, nil); err != nil {
+			return nil, err
+		}
 		if ts[i], err = e.newEntity(d); err != nil {
 			return nil, err
 		}
@@ -160,8 +163,8 @@ func (e *entry[T, ID]) create(ctx context.Context, in bodyInput) (any, error) {
 }
 
 func (e *entry[T, ID]) replaceOrCreate(ctx context.Context, in bodyInput) (*T, error) {
-	return e.upsert(ctx, in.Body, func(id ID, d repository.Data) error {
-		t, err := decodeEntity[T](e.b.model, d)
+	return e.upsert(ctx, "replaceOrCreate", false, in.Body, func(id ID, d repository.Data) error {
+		t, err := decodeEntity[T](e.b.model, d, e.b.settings.writable)
 		if err != nil {
 			return err
 		}
@@ -170,13 +173,13 @@ func (e *entry[T, ID]) replaceOrCreate(ctx context.Context, in bodyInput) (*T, e
 }
 
 func (e *entry[T, ID]) patchOrCreate(ctx context.Context, in bodyInput) (*T, error) {
-	return e.upsert(ctx, in.Body, func(id ID, d repository.Data) error { return e.patch(ctx, id, d) }, updateNotFound)
+	return e.upsert(ctx, "patchOrCreate", true, in.Body, func(id ID, d repository.Data) error { return e.patch(ctx, id, d) }, updateNotFound)
 }
 
 // upsert creates body's instance when it has no id, and otherwise writes
 // it with write and answers the stored instance: an upsert never creates
 // a given id (forceId), so a missing one is missing(id).
-func (e *entry[T, ID]) upsert(ctx context.Context, body json.RawMessage, write func(ID, repository.Data) error,
+func (e *entry[T, ID]) upsert(ctx context.Context, method string, partial bool, body json.RawMessage, write func(ID, repository.Data) error,
 	missing func(any) error) (*T, error) {
 	d, err := e.b.readObject(body)
 	if err != nil {
@@ -184,6 +187,13 @@ func (e *entry[T, ID]) upsert(ctx context.Context, body json.RawMessage, write f
 	}
 	id, ok, err := e.idOfData(d)
 	if err != nil {
+		return nil, err
+	}
+	var hookID any
+	if ok {
+		hookID = id
+	}
+	if err := e.b.beforeWrite(ctx, method, d, !ok, partial && ok, hookID); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -211,7 +221,7 @@ func (e *entry[T, ID]) createOne(ctx context.Context, d repository.Data) (*T, er
 func (e *entry[T, ID]) patch(ctx context.Context, id ID, d repository.Data) error {
 	d = d.Clone()
 	delete(d, e.b.model.ID.Name)
-	p, err := decodePatch[T](e.b.model, d)
+	p, err := decodePatch[T](e.b.model, d, e.b.settings.writable)
 	if err != nil {
 		return err
 	}
@@ -229,10 +239,16 @@ func (e *entry[T, ID]) upsertWithWhere(ctx context.Context, in whereBodyInput[T]
 	}
 	switch len(found) {
 	case 0:
+		if err := e.b.beforeWrite(ctx, "upsertWithWhere", d, true, false, nil); err != nil {
+			return nil, err
+		}
 		return e.createOne(ctx, d)
 	case 1:
 		id, err := e.idOf(&found[0])
 		if err != nil {
+			return nil, err
+		}
+		if err := e.b.beforeWrite(ctx, "upsertWithWhere", d, false, true, id); err != nil {
 			return nil, err
 		}
 		if err := e.patch(ctx, id, d); err != nil {
@@ -302,7 +318,10 @@ func (e *entry[T, ID]) replaceByID(ctx context.Context, in idBodyInput[ID]) (*T,
 	}
 	d = d.Clone()
 	delete(d, e.b.model.ID.Name)
-	t, err := decodeEntity[T](e.b.model, d)
+	if err := e.b.beforeWrite(ctx, "replaceById", d, false, false, in.ID); err != nil {
+		return nil, err
+	}
+	t, err := decodeEntity[T](e.b.model, d, e.b.settings.writable)
 	if err != nil {
 		return nil, err
 	}
@@ -335,6 +354,9 @@ func (e *entry[T, ID]) patchAttributes(ctx context.Context, in idBodyInput[ID]) 
 		return nil, httperr.BadRequest(fmt.Sprintf("id cannot be updated from %s to %s when forceId is set to true",
 			idText(in.ID), idText(id))).WithName("Error")
 	}
+	if err := e.b.beforeWrite(ctx, "prototype.patchAttributes", d, false, true, in.ID); err != nil {
+		return nil, err
+	}
 	if err := e.patch(ctx, in.ID, d); err != nil {
 		if repository.IsNotFound(err) {
 			return nil, instanceNotFound(in.ID)
@@ -345,7 +367,16 @@ func (e *entry[T, ID]) patchAttributes(ctx context.Context, in idBodyInput[ID]) 
 }
 
 func (e *entry[T, ID]) deleteByID(ctx context.Context, in idInput[ID]) (repository.Count, error) {
-	return e.repo.DeleteAll(ctx, repository.Eq(e.b.model.ID.Name, in.ID))
+	n, err := e.repo.DeleteAll(ctx, repository.Eq(e.b.model.ID.Name, in.ID))
+	if err != nil || n.Count == 0 {
+		return n, err
+	}
+	for _, h := range e.b.settings.deleteHooks {
+		if err := h(ctx, in.ID); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 func (e *entry[T, ID]) updateAll(ctx context.Context, in whereBodyInput[T]) (repository.Count, error) {
@@ -354,7 +385,10 @@ func (e *entry[T, ID]) updateAll(ctx context.Context, in whereBodyInput[T]) (rep
 		return repository.Count{}, err
 	}
 	delete(d, e.b.model.ID.Name)
-	p, err := decodePatch[T](e.b.model, d)
+	if err := e.b.beforeWrite(ctx, "updateAll", d, false, true, nil); err != nil {
+		return repository.Count{}, err
+	}
+	p, err := decodePatch[T](e.b.model, d, e.b.settings.writable)
 	if err != nil {
 		return repository.Count{}, err
 	}

@@ -66,7 +66,12 @@
 // the model's own endpoints out, [Conventions] chooses [LoopBack3] or
 // [LoopBack4] (@loopback/rest-crud's endpoints and statuses), [Methods]
 // adds the model's own methods and [MaxChangeStreams] caps the open change
-// streams.
+// streams. [BeforeWrite] runs a hook on each object a write method reads
+// from a request body (LoopBack 3's beforeRemote on the data, or a
+// setter), [Writable] lets a body set a hidden property (a password the
+// hook hashes), [AfterDelete] runs a hook once deleteById deleted an
+// instance, and [Combine] makes one option of several, as a kit such
+// as controller/modelapi/user hands an application.
 //
 // # Errors
 //

@@ -49,7 +49,7 @@ type settings struct {
 	disabled   []string
 	private    bool
 	convention Convention
-	methods    any
+	methods    []any
 	maxStreams int
 	acls       []acl.Entry
 	ownerKey   string
@@ -57,6 +57,12 @@ type settings struct {
 	accessTypes map[string]acl.AccessType
 	// authentication names the strategies of the model's routes.
 	authentication []string
+	// writeHooks run on each object a write method reads.
+	writeHooks []WriteHook
+	// writable are the hidden properties a request body may set.
+	writable map[string]bool
+	// deleteHooks run after deleteById deleted an instance.
+	deleteHooks []DeleteHook
 }
 
 func newSettings(opts []Option) settings {
@@ -100,9 +106,23 @@ func Conventions(c Convention) Option { return optionFunc(func(s *settings) { s.
 // constructor's parameters are injected and it returns []controller.Route
 // (optionally with an error). Their paths are relative to the model's base
 // path, their names LoopBack 3's method names; they are served under the
-// model's controller name, with its error conventions.
+// model's controller name, with its error conventions. Methods may be
+// given more than once (a kit such as controller/modelapi/user adds its
+// own): the routes of every constructor add up.
 func Methods(constructor any) Option {
-	return optionFunc(func(s *settings) { s.methods = constructor })
+	return optionFunc(func(s *settings) { s.methods = append(s.methods, constructor) })
+}
+
+// Combine makes one option of several, so that a kit can hand an
+// application a single option that sets many things.
+func Combine(opts ...Option) Option {
+	return optionFunc(func(s *settings) {
+		for _, o := range opts {
+			if o != nil {
+				o.apply(s)
+			}
+		}
+	})
 }
 
 // MaxChangeStreams caps the change streams the model serves at once

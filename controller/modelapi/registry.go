@@ -73,12 +73,12 @@ func Provide[T any, ID comparable](opts ...Option) fx.Option {
 		}
 		return fx.Options(out...)
 	}
-	methodsTag := ""
-	if s.methods != nil {
-		methodsTag = `name:"modelapi.methods.` + m.Name + `"`
-		out = append(out, fx.Provide(fx.Annotate(s.methods, fx.ResultTags(methodsTag))))
+	methodsTags := make([]string, len(s.methods))
+	for i, ctor := range s.methods {
+		methodsTags[i] = `name:"modelapi.methods.` + m.Name + "." + strconv.Itoa(i) + `"`
+		out = append(out, fx.Provide(fx.Annotate(ctor, fx.ResultTags(methodsTags[i]))))
 	}
-	out = append(out, fx.Provide(fx.Annotate(controllerConstructor(reflect.TypeFor[T](), m.Name, methodsTag),
+	out = append(out, fx.Provide(fx.Annotate(controllerConstructor(reflect.TypeFor[T](), m.Name, methodsTags),
 		fx.ResultTags(actions.ControllersGroup))))
 	return fx.Options(out...)
 }
@@ -129,23 +129,23 @@ func newEntry[T any, ID comparable](m *repository.Model, s settings, path string
 
 // controllerConstructor builds the constructor of model t's controller,
 // which takes the whole registry, the container's role store if any
-// and, when methodsTag is set, the model's own methods.
-func controllerConstructor(t reflect.Type, name, methodsTag string) any {
+// and the model's own methods, one list per tag of methodsTags.
+func controllerConstructor(t reflect.Type, name string, methodsTags []string) any {
 	fields := []reflect.StructField{
 		{Name: "In", Type: reflect.TypeFor[fx.In](), Anonymous: true},
 		{Name: "All", Type: reflect.TypeFor[[]Exposed](), Tag: Group},
 		{Name: "Roles", Type: reflect.TypeFor[acl.RoleStore](), Tag: `optional:"true"`},
 	}
-	if methodsTag != "" {
-		fields = append(fields, reflect.StructField{Name: "Methods", Type: reflect.TypeFor[[]controller.Route](), Tag: reflect.StructTag(methodsTag)})
+	for i, tag := range methodsTags {
+		fields = append(fields, reflect.StructField{Name: "Methods" + strconv.Itoa(i), Type: reflect.TypeFor[[]controller.Route](), Tag: reflect.StructTag(tag)})
 	}
 	in := reflect.StructOf(fields)
 	ft := reflect.FuncOf([]reflect.Type{in}, []reflect.Type{reflect.TypeFor[controller.Controller](), reflect.TypeFor[error]()}, false)
 	return reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
 		all := args[0].Field(1).Interface().([]Exposed)
 		var methods []controller.Route
-		if methodsTag != "" {
-			methods = args[0].Field(3).Interface().([]controller.Route)
+		for i := range methodsTags {
+			methods = append(methods, args[0].Field(3+i).Interface().([]controller.Route)...)
 		}
 		roles, _ := args[0].Field(2).Interface().(acl.RoleStore)
 		c, err := buildController(t, name, all, methods, roles)

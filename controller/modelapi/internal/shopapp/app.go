@@ -2,6 +2,7 @@ package shopapp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -9,8 +10,11 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/loomhq/loom/actions/authentication/token"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/controller/modelapi/acl"
+	"github.com/loomhq/loom/controller/modelapi/user"
 	"github.com/loomhq/loom/interceptor"
 	"github.com/loomhq/loom/lifecycle"
 	"github.com/loomhq/loom/repository"
@@ -27,21 +31,31 @@ type Config struct {
 	DatabaseURL string
 	// Schema is the PostgreSQL schema of the tables.
 	Schema string
+	// PasswordCost is the bcrypt cost of the reviewers' passwords; 0 is
+	// LoopBack 3's 10. Tests lower it: they check behaviour, not
+	// strength.
+	PasswordCost int
 }
 
-// New builds the application: the three models' APIs under /api, in
+// New builds the application: the four models' APIs under /api, in
 // LoopBack 3's conventions, over the db data source, with the remote
-// methods and hooks of LoopBack 3's app, seeded when the store is empty.
+// methods, hooks and ACLs of LoopBack 3's app and its access tokens,
+// seeded when the store is empty.
 func New(cfg Config, opts ...rest.Option) (*rest.Application, error) {
 	base := []rest.Option{
 		rest.WithConfig(rest.Config{Host: "127.0.0.1", Port: cfg.Port}),
 		rest.WithDataSource("db", func() (repository.Connector, error) {
 			return sql.FromURL(cfg.DatabaseURL, sql.Options{Schema: cfg.Schema, AutoMigrate: true})
 		}),
+		rest.WithAuthentication(user.TokenStrategy(user.TokenOptions{})),
 		rest.WithRepository(NewShops),
-		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops"), modelapi.Methods(NewMethods)),
-		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews")),
-		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags")),
+		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops"), modelapi.Authenticate("token"), modelapi.Methods(NewMethods),
+			modelapi.ACLs(CoffeeShopACLs()...)),
+		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews"), modelapi.Authenticate("token"), modelapi.ACLs(ReviewACLs()...),
+			modelapi.OwnerKey("reviewer"), modelapi.BeforeWrite(reviewCreated(time.Now))),
+		rest.WithModelAPI[Reviewer, int](modelapi.Path("/api/Reviewers"), user.API[Reviewer, int](user.Options{Cost: cfg.PasswordCost}),
+			modelapi.ACLs(ReviewerACLs()...), modelapi.Disable("prototype.verify")),
+		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags"), modelapi.Authenticate("token"), modelapi.ACLs(TagACLs()...)),
 		rest.WithController(NewRoot),
 		rest.WithObserver(NewSeed, "seed"),
 		rest.WithObserverGroups(repository.DataSourceGroup, "seed"),
@@ -51,6 +65,81 @@ func New(cfg Config, opts ...rest.Option) (*rest.Application, error) {
 		),
 	}
 	return rest.New(append(base, opts...)...)
+}
+
+// reviewCreated is Review.beforeRemote('create'): a review is dated now
+// and published by the caller, whatever the client sent, each element of
+// an array too.
+func reviewCreated(now func() time.Time) modelapi.WriteHook {
+	return func(ctx context.Context, w *modelapi.Write) error {
+		if w.Method != "create" {
+			return nil
+		}
+		date, err := json.Marshal(DateOf(now()))
+		if err != nil {
+			return err
+		}
+		w.Data["date"] = date
+		delete(w.Data, "publisherId")
+		if t, ok := token.TokenFrom(ctx); ok {
+			if id, err := strconv.Atoi(t.UserID); err == nil {
+				w.Data["publisherId"] = json.RawMessage(strconv.Itoa(id))
+			}
+		}
+		return nil
+	}
+}
+
+// allow and deny are ACL entries of a role.
+func allow(role, method string, at acl.AccessType) acl.Entry {
+	return acl.Entry{PrincipalType: acl.Role, PrincipalID: role, Permission: acl.Allow, Property: method, AccessType: at}
+}
+
+func deny(role, method string, at acl.AccessType) acl.Entry {
+	return acl.Entry{PrincipalType: acl.Role, PrincipalID: role, Permission: acl.Deny, Property: method, AccessType: at}
+}
+
+// CoffeeShopACLs are CoffeeShop's: everyone reads; the review and tag
+// relation methods that write need a login, and those that change or
+// delete reviews through the shop are denied.
+func CoffeeShopACLs() []acl.Entry {
+	out := []acl.Entry{allow(acl.Everyone, "", acl.Read)}
+	for _, m := range []string{"__create__reviews", "__updateById__reviews", "__destroyById__reviews", "__delete__reviews",
+		"__create__tags", "__updateById__tags", "__destroyById__tags", "__delete__tags"} {
+		out = append(out, deny(acl.Everyone, m, ""))
+	}
+	for _, m := range []string{"__create__reviews", "__create__tags", "__updateById__tags", "__destroyById__tags", "__delete__tags"} {
+		out = append(out, allow(acl.Authenticated, m, ""))
+	}
+	return out
+}
+
+// ReviewACLs are Review's: everyone reads, a logged-in reviewer creates,
+// the publisher writes.
+func ReviewACLs() []acl.Entry {
+	return []acl.Entry{
+		deny(acl.Everyone, acl.All, ""),
+		allow(acl.Everyone, "", acl.Read),
+		allow(acl.Authenticated, "create", ""),
+		allow(acl.Owner, "", acl.Write),
+	}
+}
+
+// ReviewerACLs are Reviewer's, besides the User's: a reviewer reads its
+// own reviews.
+func ReviewerACLs() []acl.Entry {
+	return []acl.Entry{
+		allow(acl.Owner, "__get__reviews", acl.Read),
+		allow(acl.Owner, "__count__reviews", acl.Read),
+	}
+}
+
+// TagACLs are Tag's: everyone reads, a logged-in user writes.
+func TagACLs() []acl.Entry {
+	return []acl.Entry{
+		deny(acl.Everyone, "", acl.Write),
+		allow(acl.Authenticated, "", acl.Write),
+	}
 }
 
 // ShopsParams asks for the db data source.

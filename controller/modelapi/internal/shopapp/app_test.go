@@ -52,51 +52,39 @@ func pgSchema(t *testing.T, url string) string {
 
 func start(t *testing.T, s store) *resttest.App {
 	t.Helper()
-	app, err := shopapp.New(shopapp.Config{DatabaseURL: s.url, Schema: s.schema})
+	app, err := shopapp.New(shopapp.Config{DatabaseURL: s.url, Schema: s.schema, PasswordCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return resttest.Adopt(t, app)
 }
 
-// suiteCases are the cases of LoopBack 3's Coffee Shop suite that the
-// application serves: every case but those that sign up or log in a
-// Reviewer, LoopBack 3's User, which this application does not have.
-var suiteCases = []string{
-	"create_returns_200_with_generated_id", "create_echoes_only_sent_properties", "create_array_body_returns_array",
-	"create_empty_array_returns_empty_array", "create_coerces_numeric_string", "create_malformed_json_400",
-	"find_by_id_returns_instance", "find_by_id_missing_404", "head_existing_200_empty", "head_missing_404_empty",
-	"exists_false_for_missing", "upsert_put_without_id_creates", "upsert_put_unknown_id_404",
-	"upsert_patch_without_id_creates", "upsert_patch_unknown_id_404", "upsert_patch_validates_422",
-	"replace_or_create_with_id_replaces", "replace_or_create_unknown_id_404", "upsert_with_where_updates_single_match",
-	"upsert_with_where_multiple_matches_400", "replace_by_id_missing_404", "replace_by_id_post_replace_route",
-	"replace_by_id_changed_id_400", "patch_by_id_merges", "patch_by_id_missing_404", "patch_by_id_changed_id_400",
-	"delete_by_id_returns_count", "delete_by_id_missing_count_0", "update_all_returns_count", "update_all_exploded_where",
-	"count_with_where", "count_exploded_where", "find_one_no_match_404", "tag_find_lists_seed_tags",
-	"find_filter_json_where", "find_filter_exploded_percent_encoded_brackets", "find_default_order_is_id_ascending",
-	"find_order_exploded_asc", "find_order_without_direction_is_asc", "find_order_invalid_direction_400", "find_limit",
-	"find_offset_is_skip_alias", "find_limit_numeric_string_in_json", "find_limit_negative_400", "find_skip_invalid_400",
-	"find_fields_array_json", "find_fields_exploded_repeated", "find_malformed_filter_json_400",
-	"find_filter_json_not_object_400", "find_by_id_malformed_filter_400", "count_malformed_where_400",
-	"where_equality_shorthand", "where_eq", "where_neq_string_includes_missing", "where_gt", "where_lt", "where_lte",
-	"where_inq", "where_nin", "where_like_percent_wildcard", "where_like_underscore_wildcard", "where_nlike",
-	"where_ilike", "where_regexp_string", "where_regexp_with_flags", "where_neq_null", "where_or",
-	"where_multiple_keys_are_anded", "where_string_value_coerced_to_number", "where_exploded_inq_repeated_key",
-	"where_exploded_between_indexed", "where_between_needs_two_values_400", "where_inq_not_array_400",
-	"near_max_distance_kilometers", "near_default_unit_is_miles", "near_unit_degrees", "near_min_distance",
-	"near_exploded_query", "near_with_skip_and_limit", "include_seed_tags", "rel_find_reviews_unknown_shop_404",
-	"rel_count_reviews_unknown_shop_404", "rel_belongs_to_unknown_review_404", "habtm_link_returns_through_record",
-	"habtm_link_is_idempotent", "habtm_exists_head", "habtm_unlink_204", "habtm_get_linked_by_fk",
-	"habtm_get_unlinked_by_fk_404", "habtm_join_model_not_exposed_404", "coffee_shop_writes_open_to_anonymous",
-	"status_open_hours", "status_without_hour_uses_server_clock", "status_hour_out_of_range_400",
-	"status_hour_not_a_number_400", "status_hour_leading_zero_coerced", "nearby_orders_by_distance",
-	"nearby_default_max_50km", "nearby_here_as_string", "nearby_here_as_json", "nearby_missing_here_400",
-	"nearby_invalid_lat_400", "nearby_incomplete_point_400", "nearby_max_not_a_number_400", "hook_x_hook_on_204_unlink",
-	"hook_no_x_hook_on_static_methods", "hook_x_result_count_on_find", "hook_x_result_count_only_on_find",
-	"error_unknown_method_on_model_404", "error_api_root_404", "error_production_envelope_keys", "error_nosniff_header",
-	"root_status_document", "seed_coffee_shops", "validation_uniqueness_on_update", "validation_uniqueness_own_name_ok",
-	"validation_length_max_422", "validation_length_bounds_inclusive", "validation_null_name", "validation_empty_name",
-	"validation_inclusion_allows_listed_blank_and_null", "validation_multiple_properties", "validation_replace_by_id_422",
+// excluded are the cases of LoopBack 3's Coffee Shop suite the
+// application does not run, each with the reason: none today. The quirk
+// cases, where LoopBack 3 is odd and Loom answers better, are not in the
+// suite's public copy.
+var excluded = map[string]string{}
+
+// suiteCases are the cases of the suite, from its --list, less the
+// excluded ones.
+func suiteCases(t *testing.T, python, suite string) []string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), python, suite, "http://127.0.0.1:1", "--list").Output()
+	if err != nil {
+		t.Fatalf("the suite's --list: %v", err)
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || excluded[fields[0]] != "" {
+			continue
+		}
+		names = append(names, fields[0])
+	}
+	if len(names) == 0 {
+		t.Fatalf("the suite lists no case:\n%s", out)
+	}
+	return names
 }
 
 // suitePath finds LoopBack 3's Coffee Shop suite: $LOOM_SHARED, else the
@@ -133,10 +121,11 @@ func TestLB3Suite(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 is not installed: the Coffee Shop suite needs it")
 	}
+	cases := suiteCases(t, python, suite)
 	for _, s := range stores(t) {
 		t.Run(s.name, func(t *testing.T) {
 			app := start(t, s)
-			out, err := exec.CommandContext(t.Context(), python, suite, app.URL(), "--only", strings.Join(suiteCases, ",")).CombinedOutput()
+			out, err := exec.CommandContext(t.Context(), python, suite, app.URL(), "--only", strings.Join(cases, ",")).CombinedOutput()
 			m := summary.FindSubmatch(out)
 			if m == nil {
 				t.Fatalf("the suite did not finish (%v):\n%s", err, out)
@@ -150,8 +139,8 @@ func TestLB3Suite(t *testing.T) {
 				}
 				t.Errorf("%s passed, %s failed:\n%s", m[1], m[2], strings.Join(failed, "\n"))
 			}
-			if n := atoi(m[1]) + atoi(m[2]); n != len(suiteCases) {
-				t.Errorf("the suite ran %d cases, want %d", n, len(suiteCases))
+			if n := atoi(m[1]) + atoi(m[2]); n != len(cases) {
+				t.Errorf("the suite ran %d cases, want %d", n, len(cases))
 			}
 		})
 	}
@@ -233,13 +222,14 @@ func TestChangeStream(t *testing.T) {
 	for _, s := range stores(t) {
 		t.Run(s.name, func(t *testing.T) {
 			app := start(t, s)
+			tok := login(t, app, "streams@example.com")
 			next := changeStream(t, app.URL()+"/api/Tags/change-stream")
 			var tag struct {
 				ID int `json:"id"`
 			}
-			expect(t, app.Post("/api/Tags", map[string]any{"name": "decaf"}), 200, "POST /api/Tags").JSON(t, &tag)
-			expect(t, app.Patch(fmt.Sprintf("/api/Tags/%d", tag.ID), map[string]any{"name": "half-caf"}), 200, "PATCH")
-			expect(t, app.Delete(fmt.Sprintf("/api/Tags/%d", tag.ID)), 200, "DELETE")
+			expect(t, app.Post("/api/Tags", map[string]any{"name": "decaf"}, tok...), 200, "POST /api/Tags").JSON(t, &tag)
+			expect(t, app.Patch(fmt.Sprintf("/api/Tags/%d", tag.ID), map[string]any{"name": "half-caf"}, tok...), 200, "PATCH")
+			expect(t, app.Delete(fmt.Sprintf("/api/Tags/%d", tag.ID), tok...), 200, "DELETE")
 			for _, want := range []struct{ typ, name string }{{"create", "decaf"}, {"update", "half-caf"}, {"remove", ""}} {
 				c := next()
 				if c.Type != want.typ || c.Target != tag.ID || c.Where.ID != tag.ID {
@@ -268,11 +258,13 @@ func TestChangeStreamAcrossInstances(t *testing.T) {
 	one := start(t, s)
 	other := start(t, s)
 	next := changeStream(t, other.URL()+"/api/Tags/change-stream")
+	// A token issued by the other instance is accepted by the one.
+	tok := login(t, other, "instances@example.com")
 
 	var tag struct {
 		ID int `json:"id"`
 	}
-	expect(t, one.Post("/api/Tags", map[string]any{"name": "decaf"}), 200, "POST /api/Tags").JSON(t, &tag)
+	expect(t, one.Post("/api/Tags", map[string]any{"name": "decaf"}, tok...), 200, "POST /api/Tags").JSON(t, &tag)
 	c := next()
 	if c.Type != "create" || c.Target != tag.ID || c.Data == nil || c.Data.Name != "decaf" {
 		t.Fatalf("the other instance's stream saw %+v, want the create of tag %d", c, tag.ID)

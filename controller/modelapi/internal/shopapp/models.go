@@ -1,8 +1,10 @@
 package shopapp
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/loomhq/loom/controller/modelapi/user"
 	"github.com/loomhq/loom/repository"
 	"github.com/loomhq/loom/repository/rules"
 )
@@ -33,14 +35,24 @@ func (CoffeeShop) Validations() []rules.Validation {
 	}
 }
 
-// Review is a review of a coffee shop.
+// Review is a review of a coffee shop, published by a reviewer.
 type Review struct {
 	ID           int         `json:"id,omitempty" loom:"id,generated"`
-	Date         *time.Time  `json:"date,omitempty"`
+	Date         *Date       `json:"date,omitempty"`
 	Rating       *float64    `json:"rating,omitempty"`
 	Comments     string      `json:"comments" validate:"required"`
 	CoffeeShopID *int        `json:"coffeeShopId,omitempty"`
+	PublisherID  *int        `json:"publisherId,omitempty"`
 	CoffeeShop   *CoffeeShop `json:"coffeeShop,omitempty" loom:"belongsTo"`
+	Reviewer     *Reviewer   `json:"reviewer,omitempty" loom:"belongsTo,keyFrom=publisherId"`
+}
+
+// Reviewer is LoopBack 3's Reviewer, a User: it signs up, logs in and
+// publishes reviews.
+type Reviewer struct {
+	ID int `json:"id,omitempty" loom:"id,generated"`
+	user.Base
+	Reviews []Review `json:"reviews,omitempty" loom:"hasMany,keyTo=publisherId"`
 }
 
 // Tag labels coffee shops.
@@ -55,4 +67,32 @@ type CoffeeShopTag struct {
 	ID           int `json:"id,omitempty" loom:"id,generated"`
 	CoffeeShopID int `json:"coffeeShopId"`
 	TagID        int `json:"tagId"`
+}
+
+// Date is a date as LoopBack 3 answers one: ISO 8601 in UTC with its
+// milliseconds always written (2026-01-02T03:04:05.060Z). Stored as that
+// text, dates sort as times do.
+type Date time.Time
+
+// dateLayout is LoopBack 3's date format.
+const dateLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// DateOf is t as a Date, to the millisecond.
+func DateOf(t time.Time) Date { return Date(t.UTC().Truncate(time.Millisecond)) }
+
+// MarshalText writes the date in LoopBack 3's format.
+func (d Date) MarshalText() ([]byte, error) {
+	return []byte(time.Time(d).UTC().Format(dateLayout)), nil
+}
+
+// UnmarshalText reads an ISO 8601 date: a date and time with a zone, or
+// a date alone (midnight UTC).
+func (d *Date) UnmarshalText(b []byte) error {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+		if t, err := time.Parse(layout, string(b)); err == nil {
+			*d = DateOf(t)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not an ISO 8601 date", b)
 }
