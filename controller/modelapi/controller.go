@@ -3,6 +3,7 @@ package modelapi
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -140,7 +141,7 @@ func lb3Mounts(model, path string) []controller.Mount {
 	}
 	mounts := []controller.Mount{
 		{Prefix: path, NotFound: func(r *http.Request, rest string) error {
-			return httperr.NotFound(fmt.Sprintf("Shared class %q has no method handling %s %s", model, r.Method, rest)).
+			return httperr.NotFound(fmt.Sprintf("Shared class %q has no method handling %s %s", model, r.Method, redactToken(rest))).
 				WithName("Error")
 		}},
 	}
@@ -150,8 +151,26 @@ func lb3Mounts(model, path string) []controller.Mount {
 		return mounts
 	}
 	return append(mounts, controller.Mount{Prefix: root, NotFound: func(r *http.Request, rest string) error {
-		return httperr.NotFound(fmt.Sprintf("There is no method to handle %s %s", r.Method, rest)).WithName("Error")
+		return httperr.NotFound(fmt.Sprintf("There is no method to handle %s %s", r.Method, redactToken(rest))).WithName("Error")
 	}})
+}
+
+// redactToken is the path text p, its query's access_token values
+// replaced: LoopBack 3's 404 texts echo the query, which must not hand a
+// token back to whoever reads the answer or its logs.
+func redactToken(p string) string {
+	path, query, ok := strings.Cut(p, "?")
+	if !ok {
+		return p
+	}
+	parts := strings.Split(query, "&")
+	for i, kv := range parts {
+		k, _, _ := strings.Cut(kv, "=")
+		if name, err := url.QueryUnescape(k); err != nil || strings.EqualFold(name, "access_token") {
+			parts[i] = k + "=[REDACTED]"
+		}
+	}
+	return path + "?" + strings.Join(parts, "&")
 }
 
 // disable drops the routes of the methods named; a name no route has is

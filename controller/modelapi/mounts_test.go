@@ -20,6 +20,10 @@ func TestRequestsNoMethodHandlesAreAnsweredAsLoopBack3Does(t *testing.T) {
 	// A known path with a verb it does not have is the same 404, not a 405.
 	lb3Error(t, a.Get(fmt.Sprintf("/api/CoffeeShops/%d/tags/rel/1", id)), 404, "Error",
 		fmt.Sprintf(`Shared class "CoffeeShop" has no method handling GET /%d/tags/rel/1`, id), "")
+	// The text echoes the query, but never an access token in it.
+	lb3Error(t, a.Get(fmt.Sprintf("/api/CoffeeShops/%d/nothing?x=1&access_token=s3cret&ACCESS_TOKEN=s3cret", id)), 404, "Error",
+		fmt.Sprintf(`Shared class "CoffeeShop" has no method handling GET /%d/nothing?x=1&access_token=[REDACTED]&ACCESS_TOKEN=[REDACTED]`, id), "")
+	lb3Error(t, a.Get("/api/Nopes?access%5Ftoken=s3cret"), 404, "Error", "There is no method to handle GET /Nopes?access%5Ftoken=[REDACTED]", "")
 	lb3Error(t, a.Get("/api/CoffeeShopTags"), 404, "Error", "There is no method to handle GET /CoffeeShopTags", "")
 	lb3Error(t, a.Get("/api"), 404, "Error", "There is no method to handle GET /", "")
 	if r := a.Get("/elsewhere"); r.Status != 404 || !strings.Contains(r.Text(), `"name":"NotFoundError"`) {
