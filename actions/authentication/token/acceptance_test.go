@@ -299,3 +299,35 @@ func TestTokenNeverLogged(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenStoreDown: a store that cannot answer fails the request with a
+// 500 that says nothing of the store, and logs no token.
+func TestTokenStoreDown(t *testing.T) {
+	conn, err := loomsql.Open("sqlite::memory:", loomsql.Options{}) // never started
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := startTokenApp(t, newStore(t, conn, newClock()))
+	r := app.Get("/whoAmI", "Authorization", "Bearer "+tokA)
+	var e struct {
+		Error struct {
+			StatusCode int    `json:"statusCode"`
+			Message    string `json:"message"`
+		} `json:"error"`
+	}
+	r.JSON(t, &e)
+	if r.Status != 500 || e.Error.StatusCode != 500 || e.Error.Message != "Internal Server Error" {
+		t.Fatalf("answer %d %s", r.Status, r.Body)
+	}
+	logged := false
+	for _, l := range app.logs.All() {
+		line := fmt.Sprint(l.Message, l.ContextMap())
+		if strings.Contains(line, tokA) {
+			t.Errorf("a log line holds the token: %s", line)
+		}
+		logged = logged || strings.Contains(line, "not started")
+	}
+	if !logged {
+		t.Error("the store's failure is not logged")
+	}
+}

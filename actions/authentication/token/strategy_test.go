@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/actions/authentication/token"
+	loomsql "github.com/loomhq/loom/repository/sql"
 )
 
 // codeOf is an error's status and code.
@@ -120,5 +122,26 @@ func TestStrategySecurityScheme(t *testing.T) {
 	sc := s.SecurityScheme()
 	if sc.Type != "apiKey" || sc.In != "header" || sc.Name != "Authorization" {
 		t.Fatalf("scheme = %+v", sc)
+	}
+}
+
+// A store that cannot answer is a 500, not a 401 that would have the
+// client drop a good token, and its error never holds the token.
+func TestStrategyStoreFails(t *testing.T) {
+	conn, err := loomsql.Open("sqlite::memory:", loomsql.Options{}) // never started
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := token.NewStore(conn, token.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := token.NewStrategy(store, token.Options{})
+	p, err := s.Authenticate(t.Context(), req("access_token="+tokA, nil))
+	if status, _ := codeOf(err); p != nil || status != 500 || !errors.Is(err, loomsql.ErrNotStarted) {
+		t.Fatalf("Authenticate = %+v, %v; want a 500 wrapping the store's error", p, err)
+	}
+	if strings.Contains(err.Error(), tokA) {
+		t.Fatalf("the error holds the token: %v", err)
 	}
 }
