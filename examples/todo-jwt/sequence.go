@@ -12,7 +12,8 @@ import (
 
 // MySequence is the example's sequence: the default one, which runs the
 // authenticate action, with one access log line per request. The line
-// holds no header, so never a token.
+// holds no header, and the URL's access_token is redacted, so never a
+// token.
 type MySequence struct {
 	*sequence.DefaultSequence
 	log *zap.Logger
