@@ -10,6 +10,9 @@
 // names. A token lives ttl seconds from its creation: two weeks unless
 // asked otherwise, a year at most.
 //
+// A token sent in the query is part of the URL: an access log writes
+// [RedactedURI], which never holds one.
+//
 //	store, _ := token.NewStore(conn, token.StoreOptions{})
 //	app, _ := rest.New(
 //		rest.WithAuthentication(token.NewStrategy(store, token.Options{})),

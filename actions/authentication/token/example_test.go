@@ -34,3 +34,12 @@ func ExampleStrategy() {
 	// 42 1209600 <nil>
 	// Invalid Access Token
 }
+
+// An access log writes the request's URL without the token a LoopBack 3
+// client sent in the query.
+func ExampleRedactedURI() {
+	r := httptest.NewRequest("GET", "/api/Reviews?filter=%7B%7D&access_token=Zq4kLm9PxR2s", nil)
+	fmt.Println(token.RedactedURI(r.URL))
+	// Output:
+	// /api/Reviews?filter=%7B%7D&access_token=[REDACTED]
+}

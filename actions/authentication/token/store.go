@@ -142,8 +142,10 @@ func (s *Store) Create(ctx context.Context, userID string, ttl int64) (*AccessTo
 
 // Find returns the valid token whose id is id; nil when there is none,
 // or when it has expired, in which case it is also deleted, as LoopBack
-// 3's AccessToken.resolve does. An id that is not a token's shape is
-// nil without a query.
+// 3's AccessToken.resolve does. An eternal token (ttl -1) is valid only
+// when [StoreOptions.AllowEternal] is set, as LoopBack 3 decides at each
+// validation: one issued while they were allowed dies when they no
+// longer are. An id that is not a token's shape is nil without a query.
 func (s *Store) Find(ctx context.Context, id string) (*AccessToken, error) {
 	if !wellFormed(id) {
 		return nil, nil
@@ -155,7 +157,7 @@ func (s *Store) Find(ctx context.Context, id string) (*AccessToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !t.Valid(s.opts.Now()) {
+	if !t.Valid(s.opts.Now()) || t.TTL == -1 && !s.opts.AllowEternal {
 		if _, err := s.Tokens.DeleteAll(ctx, repository.Eq("id", id)); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package token
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -109,7 +111,8 @@ func fromHeader(v string) string {
 // A request without a token is "not mine"; an unknown or expired one is
 // a 401 INVALID_TOKEN, which a route that authenticates optionally (as a
 // model API's do: LoopBack 3 serves a request with a dead token
-// anonymously) lets through anonymously.
+// anonymously) lets through anonymously. A store that fails is a 500, or
+// the status its error says (a 503 for a query that timed out).
 type Strategy struct {
 	store *Store
 	opts  Options
@@ -154,7 +157,7 @@ func (s *Strategy) Authenticate(ctx context.Context, r *http.Request) (*authenti
 	}
 	t, err := s.Resolve(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, storeFailed(err)
 	}
 	if t == nil {
 		return nil, invalidToken()
@@ -208,6 +211,19 @@ func TokenFrom(ctx context.Context) (*AccessToken, bool) {
 	}
 	t, ok := p.Attrs["token"].(*AccessToken)
 	return t, ok
+}
+
+// storeFailed is the answer to a store that could not look a token up:
+// the store's error when it says its status (a 503 for a query that
+// timed out), else a 500, as LoopBack 3's token middleware answers. Not
+// a 401: the token may be good, and a client told it is not would drop
+// it.
+func storeFailed(err error) error {
+	var sc interface{ StatusCode() int }
+	if errors.As(err, &sc) {
+		return err
+	}
+	return httperr.Wrap(http.StatusInternalServerError, fmt.Errorf("token: look the access token up: %w", err))
 }
 
 // invalidToken is the answer to an unknown or expired token.
