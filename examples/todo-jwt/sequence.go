@@ -5,15 +5,13 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/actions/authentication/token"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/sequence"
 )
 
 // MySequence is the example's sequence: the default one, which runs the
 // authenticate action, with one access log line per request. The line
-// holds no header, and the URL's access_token is redacted, so never a
-// token.
+// holds no header, so never a token.
 type MySequence struct {
 	*sequence.DefaultSequence
 	log *zap.Logger
@@ -30,14 +28,12 @@ func NewMySequence(d *sequence.DefaultSequence, log *zap.Logger) sequence.Sequen
 const maxLoggedURL = 2048
 
 // Handle runs the default sequence and logs the outcome, rejected requests
-// included. The value of an access_token query parameter, where a
-// LoopBack 3 client sends its token, is logged as [REDACTED]. A URL longer
-// than maxLoggedURL bytes is cut, marked with "…", and its whole length
-// logged as urlBytes.
+// included. A URL longer than maxLoggedURL bytes is cut, marked with "…",
+// and its whole length logged as urlBytes.
 func (s *MySequence) Handle(rc *loomctx.RequestContext) {
 	start := time.Now()
 	s.DefaultSequence.Handle(rc)
-	url, length := token.RedactedURI(rc.Request.URL), zap.Skip()
+	url, length := rc.Request.URL.RequestURI(), zap.Skip()
 	if len(url) > maxLoggedURL {
 		url, length = url[:maxLoggedURL]+"…", zap.Int("urlBytes", len(url))
 	}

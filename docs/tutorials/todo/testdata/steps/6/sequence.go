@@ -5,7 +5,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/actions/authentication/token"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/sequence"
 )
@@ -28,14 +27,12 @@ func NewMySequence(d *sequence.DefaultSequence, log *zap.Logger) sequence.Sequen
 const maxLoggedURL = 2048
 
 // Handle runs the default sequence and logs the outcome, rejected requests
-// included. The value of an access_token query parameter, where a
-// LoopBack 3 client sends its token, is logged as [REDACTED]. A URL longer
-// than maxLoggedURL bytes is cut, marked with "…", and its whole length
-// logged as urlBytes.
+// included. A URL longer than maxLoggedURL bytes is cut, marked with "…",
+// and its whole length logged as urlBytes.
 func (s *MySequence) Handle(rc *loomctx.RequestContext) {
 	start := time.Now()
 	s.DefaultSequence.Handle(rc)
-	url, length := token.RedactedURI(rc.Request.URL), zap.Skip()
+	url, length := rc.Request.URL.RequestURI(), zap.Skip()
 	if len(url) > maxLoggedURL {
 		url, length = url[:maxLoggedURL]+"…", zap.Int("urlBytes", len(url))
 	}
