@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -282,6 +283,15 @@ func decodePatch[T any](m *repository.Model, d repository.Data, writable map[str
 func typeError(m *repository.Model, d repository.Data, err error) error {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
+		// A value that refuses itself (a GeoPoint out of range): the
+		// property it belongs to is found by reading each value alone,
+		// and the failure is a detail on it, in its own words.
+		if name, perr := refusingProperty(m, d); perr != nil {
+			return &repository.ValidationError{Model: m.Name, Details: []repository.Detail{{
+				Path: "/" + name, Code: repository.CodeFormat, Message: perr.Error(),
+				Info: map[string]any{"value": d[name]},
+			}}}
+		}
 		var sc httperr.StatusCoder
 		if errors.As(err, &sc) {
 			return err
@@ -299,4 +309,20 @@ func typeError(m *repository.Model, d repository.Data, err error) error {
 		Path: "/" + name, Code: repository.CodeFormat, Message: "is not a valid " + what,
 		Info: map[string]any{"value": d[name]},
 	}}}
+}
+
+// refusingProperty is the first property of d, by name, whose value
+// alone does not decode into its field's type, and why; "" and nil when
+// each decodes. It runs only when a decoding failed.
+func refusingProperty(m *repository.Model, d repository.Data) (string, error) {
+	for _, name := range slices.Sorted(maps.Keys(d)) {
+		p := m.Property(name)
+		if p == nil || p.Type == nil {
+			continue
+		}
+		if err := json.Unmarshal(d[name], reflect.New(p.Type).Interface()); err != nil {
+			return name, err
+		}
+	}
+	return "", nil
 }
