@@ -1,8 +1,10 @@
-package shopapp
+package main
 
 import (
 	"context"
 	"time"
+
+	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/httperr"
@@ -12,6 +14,17 @@ import (
 
 // Shops is the CoffeeShop repository.
 type Shops = repository.DefaultCrudRepository[CoffeeShop, int]
+
+// ShopsParams asks for the db data source.
+type ShopsParams struct {
+	fx.In
+	DB repository.Connector `name:"datasources.db"`
+}
+
+// NewShops is the CoffeeShop repository over the db data source.
+func NewShops(p ShopsParams) (*Shops, error) {
+	return repository.NewCrudRepository[CoffeeShop, int](p.DB)
+}
 
 // StatusArgs are the arguments of CoffeeShop.status.
 type StatusArgs struct {
