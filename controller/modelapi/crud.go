@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 
+	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/repository"
@@ -229,6 +232,11 @@ func (e *entry[T, ID]) patch(ctx context.Context, id ID, d repository.Data) erro
 }
 
 func (e *entry[T, ID]) upsertWithWhere(ctx context.Context, in whereBodyInput[T]) (*T, error) {
+	if rc, ok := loomctx.FromContext(ctx); ok && rc.Request != nil && !hasParam(rc.Request.URL.Query(), "where") {
+		// LoopBack 3 answers 500; without a where, every instance
+		// matches, and which one to update is the client's to say.
+		return nil, httperr.BadRequest("where is a required argument").WithName("Error")
+	}
 	d, err := e.b.readObject(in.Body)
 	if err != nil {
 		return nil, err
@@ -393,4 +401,15 @@ func (e *entry[T, ID]) updateAll(ctx context.Context, in whereBodyInput[T]) (rep
 		return repository.Count{}, err
 	}
 	return e.repo.UpdateAll(ctx, p, in.Where)
+}
+
+// hasParam reports whether q holds the parameter name, as itself or
+// exploded (name[key]=…).
+func hasParam(q url.Values, name string) bool {
+	for k := range q {
+		if k == name || strings.HasPrefix(k, name+"[") {
+			return true
+		}
+	}
+	return false
 }

@@ -49,6 +49,14 @@ func TestWriteEndpoints(t *testing.T) {
 				t.Errorf("got %v, want %v", got, want)
 			}
 		})
+		t.Run("upsertWithWhere without a where is a 400; an exploded where is one", func(t *testing.T) {
+			lb3Error(t, a.Post("/api/CoffeeShops/upsertWithWhere", map[string]any{"name": "NoWhere"}), 400, "Error", "where is a required argument", "")
+			shop := mkShop(t, a, map[string]any{"name": "Exploded"})
+			got := object(t, a.Post("/api/CoffeeShops/upsertWithWhere?where[name]=Exploded", map[string]any{"city": "Seattle"}), 200)
+			if got["id"] != shop["id"] || got["city"] != "Seattle" {
+				t.Errorf("got %v", got)
+			}
+		})
 		t.Run("upsertWithWhere with several matches is a 400", func(t *testing.T) {
 			mkShop(t, a, map[string]any{"name": "Multi a"})
 			mkShop(t, a, map[string]any{"name": "Multi b"})
