@@ -93,6 +93,12 @@ func TestRelationWritesRunTheUserHooks(t *testing.T) {
 				t.Fatalf("updateById moved the member to team %d", m.TeamID)
 			}
 
+			// A new email through the relation is checked and stored.
+			wantStatus(t, a.Put("/Teams/1/members/1", map[string]any{"email": "ann2@example.com"}), 200)
+			if m := stored(1); m.Email != "ann2@example.com" {
+				t.Fatalf("email %q", m.Email)
+			}
+
 			// The hook's refusals are the answers.
 			wantError(t, a.Post("/Teams/1/members", map[string]any{"email": "bob@example.com", "password": 5}), 422, user.CodeInvalidPassword, "")
 			wantError(t, a.Put("/Teams/1/members/1", map[string]any{"password": 5}), 422, user.CodeInvalidPassword, "")
