@@ -157,7 +157,8 @@ func NewActionOf(reg *Strategies, table *actions.RouteTable) (Action, error) {
 		case route.AuthenticationOptional && httperr.StatusOf(err) == http.StatusUnauthorized:
 			// The request goes on anonymously: the route serves anyone,
 			// and a dead or unknown credential is ignored. Any other
-			// failure (a store that is down: 503) is still the answer.
+			// failure (a store that is down: 503) is still the answer,
+			// whichever strategy failed with it.
 			return nil, nil
 		}
 		if httperr.StatusOf(err) == http.StatusUnauthorized {
@@ -192,15 +193,20 @@ func orNone(names []string) string {
 }
 
 // authenticate runs the named strategies in order: the first profile,
-// or the error to refuse the request with.
+// or the error to refuse the request with. That error is the first
+// strategy's failure that is not a 401 (a store that is down, a locked
+// account), else the first 401: a failure a wrong credential of another
+// strategy would hide could otherwise let an optional route serve the
+// request as anonymous.
 func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (*Profile, error) {
-	var first error
+	var chosen error
 	for _, name := range names {
 		st, _ := reg.Get(name)
 		p, err := st.Authenticate(rc, rc.Request)
 		if err != nil {
-			if first == nil {
-				first = err
+			err = unauthorized(err)
+			if chosen == nil || (httperr.StatusOf(chosen) == http.StatusUnauthorized && httperr.StatusOf(err) != http.StatusUnauthorized) {
+				chosen = err
 			}
 			continue
 		}
@@ -217,8 +223,8 @@ func authenticate(rc *loomctx.RequestContext, reg *Strategies, names []string) (
 	}
 	var err error = httperr.Unauthorized("User profile not returned from strategy's authenticate function").
 		WithCode(CodeUserProfileNotFound)
-	if first != nil {
-		err = unauthorized(first)
+	if chosen != nil {
+		err = chosen
 	}
 	return nil, err
 }

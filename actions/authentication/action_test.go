@@ -367,3 +367,38 @@ func TestAuthenticate_OptionalLetsTheAnonymousThrough(t *testing.T) {
 		t.Errorf("GET /x with a failing strategy = %d %s, want 503", res.Status, res.Body)
 	}
 }
+
+// A strategy's failure that is not a 401 wins over another's 401,
+// whatever their order: an optional route then fails rather than serve
+// the request as anonymous, and a required one answers it.
+func TestAuthenticate_AFailureThatIsNotA401WinsOverA401(t *testing.T) {
+	route := func(path string, optional bool) controller.Route {
+		r := controller.Get(path, who, controller.Name(strings.Trim(path, "/")), controller.Authenticate("a", "b"))
+		r.AuthenticationOptional = optional
+		return r
+	}
+	app := resttest.Start(t,
+		rest.WithAuthentication(headerStrategy{"a", "X-A"}, headerStrategy{"b", "X-B"}),
+		rest.WithController(func() controller.Func {
+			return controller.Func{Label: "C", List: []controller.Route{route("/optional", true), route("/required", false)}}
+		}),
+	)
+	for _, path := range []string{"/optional", "/required"} {
+		for _, h := range [][]string{{"X-A", "bad", "X-B", "down"}, {"X-A", "down", "X-B", "bad"}} {
+			res := app.Get(path, h...)
+			if res.Status != http.StatusServiceUnavailable || res.Header.Get("WWW-Authenticate") != "" {
+				t.Errorf("GET %s %v = %d %s, want 503", path, h, res.Status, res.Body)
+			}
+		}
+		// Two 401s: the first is the answer, and the optional route
+		// serves the request anonymously.
+		res := app.Get(path, "X-A", "bad", "X-B", "bad")
+		want := 401
+		if path == "/optional" {
+			want = 200
+		}
+		if res.Status != want || (want == 401 && !strings.Contains(res.Text(), "a credentials are wrong")) {
+			t.Errorf("GET %s with two wrong credentials = %d %s, want %d", path, res.Status, res.Body, want)
+		}
+	}
+}

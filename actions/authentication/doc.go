@@ -12,10 +12,12 @@
 // route's strategies in order: the first profile wins and is stored on the
 // request, where [ProfileFrom] finds it, from the handler's ctx or an
 // interceptor's InvocationContext. When none returns a profile the
-// request is answered 401: with the first strategy error's message, or
-// with LoopBack 4's USER_PROFILE_NOT_FOUND when every strategy said "not
-// mine"; a route whose authentication is optional (controller.Route's
-// AuthenticationOptional) goes on anonymously instead. A route that
+// request is answered with a strategy's error (the first that is not a
+// 401, else the first; an error without a status is a 401 with its
+// message), or with LoopBack 4's USER_PROFILE_NOT_FOUND 401 when every
+// strategy said "not mine"; a route whose authentication is optional
+// (controller.Route's AuthenticationOptional) goes on anonymously instead
+// when that answer is a 401. A route that
 // names a strategy nobody registered fails the application's start.
 //
 // rest.WithAuthentication registers strategies and has the default

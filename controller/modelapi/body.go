@@ -22,7 +22,12 @@ import (
 type Write struct {
 	// Method is the LoopBack 3 name of the method writing: create,
 	// replaceOrCreate, patchOrCreate, upsertWithWhere, replaceById,
-	// prototype.patchAttributes or updateAll.
+	// prototype.patchAttributes or updateAll; or, when another model's
+	// relation method writes this model's instance, that method's name:
+	// prototype.__create__members (hasMany, hasOne and through creates),
+	// prototype.__updateById__members (hasMany) or
+	// prototype.__update__member (hasOne), members or member being the
+	// relation's name.
 	Method string
 	// Data is the object, its values made lenient (numeric strings of
 	// number properties are numbers). The hook may change it in place:
@@ -49,9 +54,14 @@ type WriteHook func(ctx context.Context, w *Write) error
 // BeforeWrite adds a hook run on every object the model's own write
 // methods (create, with each element of an array; the upserts;
 // replaceById; patchAttributes; updateAll) read from a request body,
-// before validation, in the order the hooks were given. Relation methods
-// of other models that write this model's instances do not run it, as
-// LoopBack 3's remote hooks do not.
+// before validation, in the order the hooks were given. The relation
+// methods of other models that create or update this model's instances
+// (a Team's POST /Teams/{id}/members and PUT /Teams/{id}/members/{fk},
+// a hasOne's POST and PUT) run it too, with [Write.Method] naming the
+// relation method, as LoopBack 3's operation hooks ("before save") run
+// on relation writes: a user model's password is hashed whichever
+// endpoint writes it. The foreign key of such a write stays the source's
+// whatever the hook does.
 func BeforeWrite(hook WriteHook) Option {
 	return optionFunc(func(s *settings) { s.writeHooks = append(s.writeHooks, hook) })
 }

@@ -178,19 +178,34 @@ func (r *relation[T, ID]) count(ctx context.Context, in relWhereInput[T]) (repos
 	return r.target.repo.Count(ctx, repository.And(in.Where.Cond, scope))
 }
 
+// method is LoopBack 3's name of the relation method op:
+// prototype.__create__members.
+func (r *relation[T, ID]) method(op string) string {
+	return "prototype.__" + op + "__" + r.rel.Name
+}
+
 // newTarget decodes a create's body with the source's key in the
-// target's foreign key: the path's id wins over the body's.
-func (r *relation[T, ID]) newTarget(raw json.RawMessage, key any) (T, error) {
+// target's foreign key: the path's id wins over the body's. The target's
+// write hooks run on it as on the target's own create, Method naming the
+// relation method (op is create); the foreign key is the source's before
+// and after them.
+func (r *relation[T, ID]) newTarget(ctx context.Context, op string, raw json.RawMessage, key any) (T, error) {
 	var zero T
 	d, err := r.target.b.readObject(raw)
 	if err != nil {
 		return zero, err
 	}
+	var k json.RawMessage
 	if !r.rel.IsThrough() {
-		k, err := json.Marshal(key)
-		if err != nil {
+		if k, err = json.Marshal(key); err != nil {
 			return zero, err
 		}
+		d[r.rel.KeyTo] = k
+	}
+	if err := r.target.b.beforeWrite(ctx, r.method(op), d, true, false, nil); err != nil {
+		return zero, err
+	}
+	if k != nil {
 		d[r.rel.KeyTo] = k
 	}
 	return r.target.newEntity(d)
@@ -201,7 +216,7 @@ func (r *relation[T, ID]) create(ctx context.Context, in relBodyInput) (*T, erro
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.newTarget(in.Body, key)
+	t, err := r.newTarget(ctx, "create", in.Body, key)
 	if err != nil {
 		return nil, err
 	}
@@ -330,12 +345,14 @@ func (r *relation[T, ID]) updateByID(ctx context.Context, in relFKBodyInput) (*T
 	if err != nil {
 		return nil, err
 	}
-	return r.patchTarget(ctx, t, in.Body)
+	return r.patchTarget(ctx, "updateById", t, in.Body)
 }
 
 // patchTarget applies body to target t and answers it as stored; the
-// foreign key stays the source's.
-func (r *relation[T, ID]) patchTarget(ctx context.Context, t *T, body json.RawMessage) (*T, error) {
+// foreign key stays the source's. The target's write hooks run on the
+// patch as on the target's own patchAttributes, Method naming the
+// relation method op (updateById, update).
+func (r *relation[T, ID]) patchTarget(ctx context.Context, op string, t *T, body json.RawMessage) (*T, error) {
 	d, err := r.target.b.readObject(body)
 	if err != nil {
 		return nil, err
@@ -346,6 +363,14 @@ func (r *relation[T, ID]) patchTarget(ctx context.Context, t *T, body json.RawMe
 	id, err := r.target.idOf(t)
 	if err != nil {
 		return nil, err
+	}
+	// The id is the path's: one in the body changes nothing.
+	delete(d, r.target.b.model.ID.Name)
+	if err := r.target.b.beforeWrite(ctx, r.method(op), d, false, true, id); err != nil {
+		return nil, err
+	}
+	if !r.rel.IsThrough() {
+		delete(d, r.rel.KeyTo)
 	}
 	if err := r.target.patch(ctx, id, d); err != nil {
 		return nil, err
@@ -472,7 +497,7 @@ func (r *relation[T, ID]) createOne(ctx context.Context, in relBodyInput) (*T, e
 	if n.Count > 0 {
 		return nil, httperr.Conflict(fmt.Sprintf("HasOne relation cannot create more than one instance of %s", r.target.b.model.Name)).WithName("Error")
 	}
-	t, err := r.newTarget(in.Body, key)
+	t, err := r.newTarget(ctx, "create", in.Body, key)
 	if err != nil {
 		return nil, err
 	}
@@ -484,7 +509,7 @@ func (r *relation[T, ID]) updateOne(ctx context.Context, in relBodyInput) (*T, e
 	if err != nil {
 		return nil, err
 	}
-	return r.patchTarget(ctx, t, in.Body)
+	return r.patchTarget(ctx, "update", t, in.Body)
 }
 
 func (r *relation[T, ID]) destroyOne(ctx context.Context, in relInput) (controller.NoContent, error) {

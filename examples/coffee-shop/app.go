@@ -88,7 +88,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops"), modelapi.Authenticate("token"),
 			modelapi.Methods(NewMethods), modelapi.ACLs(CoffeeShopACLs()...)),
 		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews"), modelapi.Authenticate("token"),
-			modelapi.ACLs(ReviewACLs()...), modelapi.OwnerKey("reviewer"), modelapi.BeforeWrite(reviewCreated(time.Now))),
+			modelapi.ACLs(ReviewACLs()...), modelapi.OwnerKey("reviewer"), modelapi.BeforeWrite(reviewWritten(time.Now))),
 		rest.WithModelAPI[Reviewer, int](modelapi.Path("/api/Reviewers"), user.API[Reviewer, int](user.Options{Cost: cfg.PasswordCost}),
 			modelapi.ACLs(ReviewerACLs()...), modelapi.Disable("prototype.verify")),
 		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags"), modelapi.Authenticate("token"), modelapi.ACLs(TagACLs()...)),
