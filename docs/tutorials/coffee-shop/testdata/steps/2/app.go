@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+	"github.com/loomhq/loom/rest"
+)
+
+// Config is the application's configuration.
+type Config struct {
+	// Host and Port are where the server listens; Port 0 picks a free one.
+	Host string
+	Port int
+}
+
+// ConfigFromEnv reads HOST and PORT (3000 by default).
+func ConfigFromEnv() (Config, error) {
+	cfg := Config{
+		Host: os.Getenv("HOST"),
+		Port: 3000,
+	}
+	if p := os.Getenv("PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return cfg, &configError{"PORT", p}
+		}
+		cfg.Port = n
+	}
+	return cfg, nil
+}
+
+type configError struct{ name, value string }
+
+func (e *configError) Error() string {
+	return "coffee-shop: " + e.name + " is not valid: " + strconv.Quote(e.value)
+}
+
+// NewApplication builds the Coffee Shop application: the models' APIs
+// under /api, over the db data source. opts come last, so a test can
+// replace any binding (the logger, a data source).
+func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) {
+	base := []rest.Option{
+		rest.WithConfig(rest.Config{
+			Host:        cfg.Host,
+			Port:        cfg.Port,
+			GracePeriod: 5 * time.Second,
+			OpenAPI: rest.OpenAPIConfig{
+				Title:              "coffee-shop",
+				Version:            "1.0.0",
+				ServersFromRequest: true,
+			},
+		}),
+		rest.WithDataSource("db", func() repository.Connector {
+			return memory.New(memory.Options{})
+		}),
+		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops")),
+		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews")),
+		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags")),
+	}
+	return rest.New(append(base, opts...)...)
+}
