@@ -1,0 +1,121 @@
+package coffeeshop_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/loomhq/loom/docs/internal/tutorialtest"
+)
+
+// serving are the commands that serve until Ctrl-C, by what the page
+// types after its environment variables, with the address the page gives
+// them.
+var serving = map[string]string{
+	"go run .": "127.0.0.1:3000",
+}
+
+// tokenMarker leaves out of the reader's commands a block that sends the
+// access token login answered, as $TOKEN: the token is new at each login,
+// so [withToken] runs the block with it.
+const tokenMarker = "<!-- not run: $TOKEN is the id login answered -->"
+
+// withToken runs the page's blocks marked with tokenMarker, with the id
+// of the access token that the page's one login printed in place of
+// $TOKEN, and checks what their last command prints against the output
+// block right after them, as the reader's own commands are checked.
+func withToken(r *tutorialtest.Reader, page string) {
+	t := r.T()
+	var token struct {
+		ID string `json:"id"`
+	}
+	login := r.PrintedBy("/login")
+	if err := json.Unmarshal([]byte(login), &token); err != nil || token.ID == "" {
+		t.Fatalf("%s: login printed no access token: %s", page, login)
+	}
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	ran := 0
+	for i := 0; i < len(lines); i++ {
+		if lines[i] != tokenMarker {
+			continue
+		}
+		commands, next := fenced(lines, i+1)
+		if commands == nil {
+			t.Fatalf("%s:%d: the marker is not followed by a fence", page, i+1)
+		}
+		var last string
+		for _, c := range commands {
+			if strings.TrimSpace(c) == "" {
+				continue
+			}
+			// The page quotes with " so that the shell expands $TOKEN.
+			last = r.Run(strings.ReplaceAll(strings.ReplaceAll(c, `"`, `'`), "$TOKEN", token.ID))
+			ran++
+		}
+		j := next
+		for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+			j++
+		}
+		want, after := fenced(lines, j)
+		if want == nil {
+			i = next - 1
+			continue
+		}
+		expect(r, page, j+1, last, strings.Join(want, "\n"))
+		i = after - 1
+	}
+	if ran == 0 {
+		t.Errorf("%s has no block marked %q", page, tokenMarker)
+	}
+}
+
+// fenced returns the lines of the fenced block that opens at lines[i] and
+// the index of the line after its closing fence; nil if no fence opens
+// there.
+func fenced(lines []string, i int) ([]string, int) {
+	if i >= len(lines) || !strings.HasPrefix(lines[i], "```") {
+		return nil, i
+	}
+	var body []string
+	for j := i + 1; j < len(lines); j++ {
+		if lines[j] == "```" {
+			if body == nil {
+				body = []string{}
+			}
+			return body, j + 1
+		}
+		body = append(body, lines[j])
+	}
+	return nil, i
+}
+
+// expect compares what a command printed with an output block of a
+// page: an indented JSON block as JSON, any other as text.
+func expect(r *tutorialtest.Reader, page string, line int, got, want string) {
+	got = strings.TrimSuffix(got, "\n")
+	if got == want {
+		return
+	}
+	if strings.Contains(want, "\n") {
+		var g, w any
+		if json.Unmarshal([]byte(got), &g) == nil && json.Unmarshal([]byte(want), &w) == nil && reflect.DeepEqual(g, w) {
+			return
+		}
+	}
+	r.T().Errorf("%s:%d: the command printed\n%s\nthe page shows\n%s", page, line, got, want)
+}
+
+// prose checks what the pages say in sentences rather than in output
+// blocks, by step, and runs the blocks that send an access token. It runs
+// after the page's commands, while what they started still serves.
+var prose = map[int]func(r *tutorialtest.Reader){
+	1: func(r *tutorialtest.Reader) {
+		r.StopAll()
+		r.LogHas("127.0.0.1:3000", "server is running", "server stopped")
+	},
+}
