@@ -22,15 +22,15 @@ var serving = map[string]string{
 const tokenMarker = "<!-- not run: $TOKEN is the id login answered -->"
 
 // withToken runs the page's blocks marked with tokenMarker, with the id
-// of the access token that the page's one login printed in place of
-// $TOKEN, and checks what their last command prints against the output
+// of the access token that the page's login printed in place of $TOKEN
+// (the one command that contains "secret"}' and /login), and checks what their last command prints against the output
 // block right after them, as the reader's own commands are checked.
 func withToken(r *tutorialtest.Reader, page string) {
 	t := r.T()
 	var token struct {
 		ID string `json:"id"`
 	}
-	login := r.PrintedBy("/login")
+	login := r.PrintedBy(`"secret"}' http://127.0.0.1:3000/api/Reviewers/login`)
 	if err := json.Unmarshal([]byte(login), &token); err != nil || token.ID == "" {
 		t.Fatalf("%s: login printed no access token: %s", page, login)
 	}
@@ -118,4 +118,5 @@ var prose = map[int]func(r *tutorialtest.Reader){
 		r.StopAll()
 		r.LogHas("127.0.0.1:3000", "server is running", "server stopped")
 	},
+	5: func(r *tutorialtest.Reader) { withToken(r, pages[4]) },
 }
