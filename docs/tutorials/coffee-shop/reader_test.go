@@ -53,8 +53,9 @@ func withToken(r *tutorialtest.Reader, page string) {
 			if strings.TrimSpace(c) == "" {
 				continue
 			}
-			// The page quotes with " so that the shell expands $TOKEN.
-			last = r.Run(strings.ReplaceAll(strings.ReplaceAll(c, `"`, `'`), "$TOKEN", token.ID))
+			// The page quotes the header with " so that the shell
+			// expands $TOKEN.
+			last = r.Run(strings.ReplaceAll(c, `"Authorization: $TOKEN"`, "'Authorization: "+token.ID+"'"))
 			ran++
 		}
 		j := next
@@ -119,4 +120,5 @@ var prose = map[int]func(r *tutorialtest.Reader){
 		r.LogHas("127.0.0.1:3000", "server is running", "server stopped")
 	},
 	5: func(r *tutorialtest.Reader) { withToken(r, pages[4]) },
+	6: func(r *tutorialtest.Reader) { withToken(r, pages[5]) },
 }
