@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/loomhq/loom/docs/internal/tutorialtest"
 )
@@ -111,6 +112,10 @@ func expect(r *tutorialtest.Reader, page string, line int, got, want string) {
 	r.T().Errorf("%s:%d: the command printed\n%s\nthe page shows\n%s", page, line, got, want)
 }
 
+// started is when the test started, before any page ran: a date the
+// server sets is after it.
+var started = time.Now()
+
 // prose checks what the pages say in sentences rather than in output
 // blocks, by step, and runs the blocks that send an access token. It runs
 // after the page's commands, while what they started still serves.
@@ -121,4 +126,20 @@ var prose = map[int]func(r *tutorialtest.Reader){
 	},
 	5: func(r *tutorialtest.Reader) { withToken(r, pages[4]) },
 	6: func(r *tutorialtest.Reader) { withToken(r, pages[5]) },
+	8: func(r *tutorialtest.Reader) {
+		withToken(r, pages[7])
+		// "The server dated it now": the date of the review is the
+		// server's, not the client's, and within the test's run.
+		created := r.PrintedBy(`"publisherId":7}'`)
+		var review struct {
+			Date        string `json:"date"`
+			PublisherID int    `json:"publisherId"`
+		}
+		if err := json.Unmarshal([]byte(created), &review); err != nil || review.PublisherID != 1 {
+			r.T().Errorf("the review signed as reviewer 7: %s, want publisherId 1", created)
+		}
+		if date, err := time.Parse(time.RFC3339Nano, review.Date); err != nil || date.Before(started) || date.After(time.Now()) {
+			r.T().Errorf("the review's date %q is not the time it was created", review.Date)
+		}
+	},
 }
