@@ -3,6 +3,7 @@ package coffeeshop_test
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -123,6 +124,14 @@ var prose = map[int]func(r *tutorialtest.Reader){
 	1: func(r *tutorialtest.Reader) {
 		r.StopAll()
 		r.LogHas("127.0.0.1:3000", "server is running", "server stopped")
+	},
+	3: func(r *tutorialtest.Reader) {
+		// "migrate prints nothing and exits with status 0; the folder
+		// data and the file data/shop.db are made for you."
+		r.Expect(r.PrintedBy("go run . migrate"), "")
+		if _, err := os.Stat(filepath.Join(r.Home(), "coffee-shop", "data", "shop.db")); err != nil {
+			r.T().Errorf("migrate made no data/shop.db: %v", err)
+		}
 	},
 	5: func(r *tutorialtest.Reader) { withToken(r, pages[4]) },
 	6: func(r *tutorialtest.Reader) { withToken(r, pages[5]) },
