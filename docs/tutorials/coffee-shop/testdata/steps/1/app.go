@@ -15,11 +15,15 @@ type Config struct {
 	Port int
 }
 
-// ConfigFromEnv reads HOST and PORT (3000 by default).
+// ConfigFromEnv reads HOST (127.0.0.1 by default) and PORT (3000 by
+// default).
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
-		Host: os.Getenv("HOST"),
+		Host: "127.0.0.1",
 		Port: 3000,
+	}
+	if h := os.Getenv("HOST"); h != "" {
+		cfg.Host = h
 	}
 	if p := os.Getenv("PORT"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -37,17 +41,16 @@ func (e *configError) Error() string {
 	return "coffee-shop: " + e.name + " is not valid: " + strconv.Quote(e.value)
 }
 
-// NewApplication builds the Coffee Shop application. opts come last, so a
-// test can replace any binding (the logger, a data source).
+// NewApplication builds the application, with no model yet. opts come
+// last, so a test can replace any binding.
 func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) {
 	base := []rest.Option{
 		rest.WithConfig(rest.Config{
-			Host:        cfg.Host,
-			Port:        cfg.Port,
-			GracePeriod: 5 * time.Second,
+			Host: cfg.Host, Port: cfg.Port, GracePeriod: 5 * time.Second,
 			OpenAPI: rest.OpenAPIConfig{
 				Title:              "coffee-shop",
 				Version:            "1.0.0",
+				Description:        "LoopBack 3's Coffee Shop Reviews application on Loom.",
 				ServersFromRequest: true,
 			},
 		}),

@@ -10,14 +10,15 @@ import (
 	"github.com/loomhq/loom/repository"
 )
 
-// SeedParams asks for the db data source.
+// SeedParams asks for what seeding writes through.
 type SeedParams struct {
 	fx.In
 	DB repository.Connector `name:"datasources.db"`
 }
 
-// NewSeed is the observer that fills an empty store with sample coffee
-// shops, LoopBack 3's create-sample-models.js boot script.
+// NewSeed is the observer that seeds an empty store with LoopBack 3's
+// seed data (server/boot/seed.js): five coffee shops. On a database that
+// was never migrated it refuses to start, saying to migrate.
 func NewSeed(p SeedParams) (lifecycle.Hooks, error) {
 	shops, err := repository.NewCrudRepository[CoffeeShop, int](p.DB)
 	if err != nil {
@@ -26,14 +27,12 @@ func NewSeed(p SeedParams) (lifecycle.Hooks, error) {
 	return lifecycle.Hooks{Name: "seed", OnStart: func(ctx context.Context) error {
 		n, err := shops.Count(ctx, nil)
 		if err != nil || n.Count > 0 {
-			return err
+			return notMigrated(err)
 		}
 		for _, s := range seedShops {
-			opens, closes := s.opens, s.closes
 			_, err := shops.Create(ctx, CoffeeShop{
-				Name: s.name, City: repository.NullableOf(s.city),
-				Location:    &repository.GeoPoint{Lat: s.lat, Lng: s.lng},
-				OpeningHour: &opens, ClosingHour: &closes,
+				Name: s.name, City: repository.NullableOf(s.city), Location: &repository.GeoPoint{Lat: s.lat, Lng: s.lng},
+				OpeningHour: &s.opens, ClosingHour: &s.closes,
 			})
 			if err != nil {
 				return fmt.Errorf("seed %s: %w", s.name, err)

@@ -8,8 +8,8 @@ import (
 	"github.com/loomhq/loom/repository/rules"
 )
 
-// CoffeeShop is a coffee shop. Its city may be sent as null and is then
-// answered as null, as LoopBack 3 does.
+// CoffeeShop is LoopBack 3's CoffeeShop model. Its city may be sent as
+// null and is then answered as null, as LoopBack 3 does.
 type CoffeeShop struct {
 	ID          int                                    `json:"id,omitempty" loom:"id,generated"`
 	Name        string                                 `json:"name" validate:"required"`

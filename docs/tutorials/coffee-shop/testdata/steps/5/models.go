@@ -9,8 +9,8 @@ import (
 	"github.com/loomhq/loom/repository/rules"
 )
 
-// CoffeeShop is a coffee shop. Its city may be sent as null and is then
-// answered as null, as LoopBack 3 does.
+// CoffeeShop is LoopBack 3's CoffeeShop model. Its city may be sent as
+// null and is then answered as null, as LoopBack 3 does.
 type CoffeeShop struct {
 	ID          int                                    `json:"id,omitempty" loom:"id,generated"`
 	Name        string                                 `json:"name" validate:"required"`
@@ -47,8 +47,8 @@ type Review struct {
 	Reviewer     *Reviewer   `json:"reviewer,omitempty" loom:"belongsTo,keyFrom=publisherId"`
 }
 
-// Reviewer is LoopBack 3's Reviewer, based on User: it signs up, logs in
-// and publishes reviews.
+// Reviewer is LoopBack 3's Reviewer, a User: it signs up, logs in and
+// publishes reviews.
 type Reviewer struct {
 	ID int `json:"id,omitempty" loom:"id,generated"`
 	user.Base
