@@ -1,4 +1,4 @@
-package shopapp_test
+package main
 
 import (
 	"bufio"
@@ -14,45 +14,46 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver, to make and drop test schemas
+	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/controller/modelapi/internal/shopapp"
 	"github.com/loomhq/loom/repository/sql/sqltest"
+	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
 
-// store is one of the stores the application runs on in the tests.
+// store is one of the stores the application runs on in the tests: a
+// DATABASE_URL, "" for the memory store.
 type store struct {
-	name   string
-	url    string
-	schema string
+	name string
+	url  string
 }
 
 // stores are the memory store, a SQLite file and, with
-// LOOM_TEST_POSTGRES_URL, a PostgreSQL schema of the test's own.
+// LOOM_TEST_POSTGRES_URL, a PostgreSQL schema of the test's own, each
+// migrated as the migrate command does.
 func stores(t *testing.T) []store {
 	t.Helper()
 	out := []store{
 		{name: "memory"},
 		{name: "sqlite", url: "sqlite:" + filepath.Join(t.TempDir(), "shop.db")},
 	}
-	if pg := os.Getenv("LOOM_TEST_POSTGRES_URL"); pg != "" {
-		out = append(out, store{name: "postgres", url: pg, schema: pgSchema(t, pg)})
+	if os.Getenv(sqltest.PostgresEnv) != "" {
+		out = append(out, store{name: "postgres", url: sqltest.PostgresURL(t, "shoptest")})
 	} else {
 		t.Log("PostgreSQL skipped: set LOOM_TEST_POSTGRES_URL (postgres://user@host/db) to run on it too")
+	}
+	for _, s := range out {
+		if err := Migrate(t.Context(), Config{DatabaseURL: s.url}); err != nil {
+			t.Fatalf("migrate %s: %v", s.name, err)
+		}
 	}
 	return out
 }
 
-// pgSchema creates a schema for the test, dropped when it ends.
-func pgSchema(t *testing.T, url string) string {
-	t.Helper()
-	return sqltest.Schema(t, url, "shoptest")
-}
-
+// start starts the application on s, on a random port.
 func start(t *testing.T, s store) *resttest.App {
 	t.Helper()
-	app, err := shopapp.New(shopapp.Config{DatabaseURL: s.url, Schema: s.schema, PasswordCost: 4})
+	app, err := NewApplication(Config{Host: "127.0.0.1", DatabaseURL: s.url, PasswordCost: 4}, rest.WithLogger(zap.NewNop()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,11 +251,10 @@ func TestChangeStream(t *testing.T) {
 // on one PostgreSQL database: a tag created through one arrives on a
 // change stream of the other.
 func TestChangeStreamAcrossInstances(t *testing.T) {
-	pg := os.Getenv("LOOM_TEST_POSTGRES_URL")
-	if pg == "" {
-		t.Skip("set LOOM_TEST_POSTGRES_URL (postgres://user@host/db) to run the two instances on PostgreSQL")
+	s := store{name: "postgres", url: sqltest.PostgresURL(t, "shoptest")}
+	if err := Migrate(t.Context(), Config{DatabaseURL: s.url}); err != nil {
+		t.Fatal(err)
 	}
-	s := store{name: "postgres", url: pg, schema: pgSchema(t, pg)}
 	one := start(t, s)
 	other := start(t, s)
 	next := changeStream(t, other.URL()+"/api/Tags/change-stream")

@@ -1,4 +1,4 @@
-package shopapp
+package main
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package shopapp_test
+package main
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package shopapp_test
+package main
 
 import (
 	"context"
@@ -11,14 +11,13 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/controller/modelapi/internal/shopapp"
 	"github.com/loomhq/loom/rest"
 )
 
 // A reviewer signs up, logs in and publishes a review: the review is
 // signed with the reviewer's id, whatever the client sent.
-func ExampleNew() {
-	app, err := shopapp.New(shopapp.Config{PasswordCost: 4}, rest.WithLogger(zap.NewNop()))
+func ExampleNewApplication() {
+	app, err := NewApplication(Config{Host: "127.0.0.1", PasswordCost: 4}, rest.WithLogger(zap.NewNop()))
 	if err != nil {
 		panic(err)
 	}

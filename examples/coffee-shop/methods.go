@@ -1,8 +1,10 @@
-package shopapp
+package main
 
 import (
 	"context"
 	"time"
+
+	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/controller/httperr"
@@ -12,6 +14,17 @@ import (
 
 // Shops is the CoffeeShop repository.
 type Shops = repository.DefaultCrudRepository[CoffeeShop, int]
+
+// ShopsParams asks for the db data source.
+type ShopsParams struct {
+	fx.In
+	DB repository.Connector `name:"datasources.db"`
+}
+
+// NewShops is the CoffeeShop repository over the db data source.
+func NewShops(p ShopsParams) (*Shops, error) {
+	return repository.NewCrudRepository[CoffeeShop, int](p.DB)
+}
 
 // StatusArgs are the arguments of CoffeeShop.status.
 type StatusArgs struct {
@@ -23,7 +36,8 @@ type StatusArgs struct {
 type NearbyArgs struct {
 	// Here is where the shops are looked for.
 	Here repository.GeoPoint `query:"here" validate:"required"`
-	// Max is the greatest distance in kilometers, 50 by default.
+	// Max is the greatest distance in kilometers, more than 0; 50 by
+	// default.
 	Max *float64 `query:"max"`
 }
 
@@ -63,7 +77,12 @@ func (m *Methods) Status(_ context.Context, args StatusArgs) (string, error) {
 // nearest first.
 func (m *Methods) Nearby(ctx context.Context, args NearbyArgs) ([]CoffeeShop, error) {
 	max := 50.0
-	if args.Max != nil && *args.Max > 0 {
+	if args.Max != nil {
+		// LoopBack 3 takes max=0 as no limit at all; a distance of zero
+		// or less is a client mistake.
+		if *args.Max <= 0 {
+			return nil, httperr.BadRequest("max must be a positive number of kilometers").WithCode("INVALID_MAX")
+		}
 		max = *args.Max
 	}
 	where := repository.Near("location", args.Here, repository.WithMaxDistance(max), repository.WithUnit(repository.Kilometers))
