@@ -1,6 +1,6 @@
 // Package coffeeshop_test keeps the Coffee Shop tutorial honest: the code
-// on its pages is the code under testdata/steps, and [TestTutorial]
-// follows the pages as a reader does, in one folder, running only the
+// on its pages is the code under testdata/steps, the last step is
+// examples/coffee-shop, and [TestTutorial] follows the pages as a reader does, in one folder, running only the
 // commands they show.
 //
 // A page shows a file with a marker line right before the fence:
@@ -37,22 +37,20 @@ var pages = []string{
 // tutorial is the Coffee Shop tutorial, as package tutorialtest checks
 // it.
 var tutorial = &tutorialtest.Tutorial{
-	Pages:   pages,
-	Serving: serving,
-	Prose:   prose,
+	Pages:        pages,
+	Example:      "examples/coffee-shop",
+	ExampleSkips: []string{"README.md"},
+	Serving:      serving,
+	Prose:        prose,
 }
 
 // TestTutorial checks that each page shows every file its step adds or
 // changes, exactly as it is kept under testdata/steps; that they are
-// gofmt-ed; that the reader's folder after the last step holds the
-// example, when the tutorial names one; and, unless -short, follows the
-// pages as a reader does, in one folder, then checks what they say in
-// prose and runs the commands that send an access token (see [prose]).
+// gofmt-ed; that the reader's folder after the last step holds
+// examples/coffee-shop, tests and README aside; and, unless -short,
+// follows the pages as a reader does, in one folder, then checks what
+// they say in prose and runs the commands that send an access token (see
+// [prose]).
 func TestTutorial(t *testing.T) {
-	t.Run("PagesShowTheStepFiles", tutorial.CheckPagesShowTheStepFiles)
-	t.Run("StepFilesAreGofmt", tutorial.CheckStepFilesAreGofmt)
-	if tutorial.Example != "" {
-		t.Run("LastStepIsTheExample", tutorial.CheckLastStepIsTheExample)
-	}
-	t.Run("Reader", tutorial.Follow)
+	tutorial.Test(t)
 }
