@@ -25,8 +25,10 @@ const tokenMarker = "<!-- not run: $TOKEN is the id login answered -->"
 
 // withToken runs the page's blocks marked with tokenMarker, with the id
 // of the access token that the page's login printed in place of $TOKEN
-// (the one command that contains "secret"}' and /login), and checks what their last command prints against the output
-// block right after them, as the reader's own commands are checked.
+// (the one command that contains "secret"}' and /login), and checks what
+// each block's last command prints against the output block right after
+// it, as the reader's own commands are checked. A marked block with no
+// output block after it is run and not checked.
 func withToken(r *tutorialtest.Reader, page string) {
 	t := r.T()
 	var token struct {
