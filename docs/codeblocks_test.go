@@ -1,8 +1,8 @@
 // Package docs_test type-checks every Go code block of README.md and docs/
 // against Loom as it is, so the documentation cannot drift from the API.
 // The tutorials' pages are left out: the tutorial_test.go of each of
-// docs/tutorials/todo and docs/tutorials/todo-list builds and runs them step
-// by step.
+// docs/tutorials/todo, docs/tutorials/todo-list and docs/tutorials/coffee-shop
+// builds and runs them step by step.
 //
 // A block that starts with a package clause is a whole file and compiles as
 // is. Any other block says how to compile it with a comment on the line
@@ -352,7 +352,8 @@ func readBlocks(t *testing.T, root string) []block {
 		}
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
-		if d.IsDir() && (rel == "docs/tutorials/todo" || rel == "docs/tutorials/todo-list") {
+		if d.IsDir() && (rel == "docs/tutorials/todo" || rel == "docs/tutorials/todo-list" ||
+			rel == "docs/tutorials/coffee-shop") {
 			return filepath.SkipDir // tutorial_test.go checks these pages
 		}
 		if !d.IsDir() && strings.HasSuffix(rel, ".md") {

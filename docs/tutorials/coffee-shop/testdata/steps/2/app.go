@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/loomhq/loom/controller"
+	"github.com/loomhq/loom/controller/modelapi"
+	"github.com/loomhq/loom/repository"
+	"github.com/loomhq/loom/repository/memory"
+	"github.com/loomhq/loom/rest"
+)
+
+// Config is the application's configuration.
+type Config struct {
+	// Host and Port are where the server listens; Port 0 picks a free one.
+	Host string
+	Port int
+}
+
+// ConfigFromEnv reads HOST (127.0.0.1 by default) and PORT (3000 by
+// default).
+func ConfigFromEnv() (Config, error) {
+	cfg := Config{
+		Host: "127.0.0.1",
+		Port: 3000,
+	}
+	if h := os.Getenv("HOST"); h != "" {
+		cfg.Host = h
+	}
+	if p := os.Getenv("PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return cfg, &configError{"PORT", p}
+		}
+		cfg.Port = n
+	}
+	return cfg, nil
+}
+
+type configError struct{ name, value string }
+
+func (e *configError) Error() string {
+	return "coffee-shop: " + e.name + " is not valid: " + strconv.Quote(e.value)
+}
+
+// NewApplication builds the application: the models' APIs under /api,
+// in LoopBack 3's conventions, over the db data source. opts come last,
+// so a test can replace any binding.
+func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) {
+	base := []rest.Option{
+		rest.WithConfig(rest.Config{
+			Host: cfg.Host, Port: cfg.Port, GracePeriod: 5 * time.Second,
+			OpenAPI: rest.OpenAPIConfig{
+				Title:              "coffee-shop",
+				Version:            "1.0.0",
+				Description:        "LoopBack 3's Coffee Shop Reviews application on Loom.",
+				ServersFromRequest: true,
+			},
+		}),
+		rest.WithDataSource("db", func() repository.Connector {
+			return memory.New(memory.Options{})
+		}),
+
+		// One line per model API: the methods, relations, validations
+		// and ACLs come from the models and the options.
+		rest.WithModelAPI[CoffeeShop, int](modelapi.Path("/api/CoffeeShops")),
+		rest.WithModelAPI[Review, int](modelapi.Path("/api/Reviews")),
+		rest.WithModelAPI[Tag, int](modelapi.Path("/api/Tags")),
+
+		rest.WithController(NewRoot),
+	}
+	return rest.New(append(base, opts...)...)
+}
+
+// Status is the document GET / answers: when the server started and for
+// how many seconds it has run, LoopBack 3's loopback.status().
+type Status struct {
+	Started string  `json:"started"`
+	Uptime  float64 `json:"uptime"`
+}
+
+// NewRoot is the controller of GET /.
+func NewRoot() controller.Controller {
+	started := time.Now()
+	return controller.Func{Label: "Root", List: []controller.Route{
+		controller.Get("/", func(context.Context, struct{}) (Status, error) {
+			return Status{Started: started.UTC().Format(dateLayout), Uptime: time.Since(started).Seconds()}, nil
+		}, controller.Name("status"), controller.Hidden()),
+	}}
+}
