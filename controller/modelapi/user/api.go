@@ -263,14 +263,16 @@ func idString(id any) string {
 	return string(b)
 }
 
-// parseID reads a profile's ID as the model's id type.
+// parseID reads a profile's ID, or an id of a path or query, as the
+// model's id type; only its canonical text ([idString]) is one, so that
+// an id has one spelling (" 5" and "5.0" are not 5).
 func parseID[ID any](s string) (ID, bool) {
 	var id ID
 	if p, ok := any(&id).(*string); ok {
 		*p = s
 		return id, s != ""
 	}
-	if json.Unmarshal([]byte(s), &id) != nil {
+	if json.Unmarshal([]byte(s), &id) != nil || idString(id) != s {
 		return id, false
 	}
 	return id, true

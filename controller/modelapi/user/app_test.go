@@ -72,8 +72,14 @@ func memoryStore() func() (repository.Connector, error) {
 	return func() (repository.Connector, error) { return conn, nil }
 }
 
+// verifyBase is the public base URL of the tests' verification links.
+const verifyBase = "http://app.example"
+
 func startApp(t *testing.T, s setup) *fixture {
 	t.Helper()
+	if s.opts.VerifyURL == "" {
+		s.opts.VerifyURL = verifyBase + "/api/Customers/confirm"
+	}
 	if s.conn == nil {
 		s.conn = memoryStore()
 	}
