@@ -65,6 +65,10 @@ type setup struct {
 	mail     *user.MemoryMailer
 	noMailer bool
 	restOpts []rest.Option
+	// noVerifyURL leaves Options.VerifyURL unset.
+	noVerifyURL bool
+	// modelOpts are more options of the model API.
+	modelOpts []modelapi.Option
 }
 
 func memoryStore() func() (repository.Connector, error) {
@@ -77,7 +81,7 @@ const verifyBase = "http://app.example"
 
 func startApp(t *testing.T, s setup) *fixture {
 	t.Helper()
-	if s.opts.VerifyURL == "" {
+	if s.opts.VerifyURL == "" && !s.noVerifyURL {
 		s.opts.VerifyURL = verifyBase + "/api/Customers/confirm"
 	}
 	if s.conn == nil {
@@ -97,7 +101,7 @@ func startApp(t *testing.T, s setup) *fixture {
 	opts := append([]rest.Option{
 		rest.WithDataSource("db", s.conn),
 		rest.WithAuthentication(user.TokenStrategy(user.TokenOptions{Store: token.StoreOptions{Now: s.clock.Now}})),
-		rest.WithModelAPI[Customer, int](modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)),
+		rest.WithModelAPI[Customer, int](append([]modelapi.Option{modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)}, s.modelOpts...)...),
 	}, s.restOpts...)
 	return &fixture{App: resttest.Start(t, opts...), mail: s.mail, clock: s.clock, conn: s.conn}
 }

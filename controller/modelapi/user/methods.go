@@ -33,6 +33,13 @@ const (
 	CodeEmailRequired               = "EMAIL_REQUIRED"
 	CodeUserNotFound                = "USER_NOT_FOUND"
 	CodeInvalidToken                = "INVALID_TOKEN"
+	// CodePasswordChangeNotAllowed is LoopBack 3's 400 to a password in
+	// a patch or replace when [Options.RejectPasswordChangesViaPatchOrReplace]
+	// is set.
+	CodePasswordChangeNotAllowed = "PASSWORD_CHANGE_NOT_ALLOWED"
+	// CodeCredentialsNotChangeable is the 400 to a password or an email
+	// in a write of users it does not name (updateAll).
+	CodeCredentialsNotChangeable = "CREDENTIALS_NOT_CHANGEABLE"
 )
 
 // maxBody caps the body of the user API's methods: credentials are
