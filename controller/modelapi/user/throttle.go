@@ -30,14 +30,18 @@ const (
 
 // Throttle limits failed logins, so that passwords cannot be guessed
 // at speed: past PerAccount failures for one account (its email or
-// username, in its realm), or PerAddress failures from one client
-// address, within Window, every login of that account or from that
-// address is a 429 LOGIN_THROTTLED with Retry-After until the window
-// (which starts at the first failure) ends. A successful login clears
-// its account's failures. The reset and verification mails are limited
-// the same way, PerAccount per Window for one email (or user), known or
-// not: past it a 429 MAIL_THROTTLED, so that nobody can flood a mailbox. The zero value is the defaults: 5 per account,
-// 20 per address, 15 minutes.
+// username, in its realm, and the user found), or PerAddress failures
+// from one client address (an IPv6 address by its /64), within Window,
+// every login of that account or from that address is a 429
+// LOGIN_THROTTLED with Retry-After until the window (which starts at the
+// first failure) ends. Each attempt is counted before the password is
+// checked, so that concurrent attempts cannot pass the limit together; a
+// successful login gives it back and clears its account's failures. The
+// reset and verification mails are limited the same way, PerAccount per
+// Window for one email (or user), known or not, and PerAddress per client
+// address: past it a 429 MAIL_THROTTLED, so that nobody can flood a
+// mailbox. The zero value is the defaults: 5 per account, 20 per
+// address, 15 minutes.
 //
 // The client address is the connection's remote address; behind a proxy
 // every client has the proxy's, so set [Options.ClientAddress] to read
@@ -52,7 +56,9 @@ type Throttle struct {
 	// Window is how long failures count; 0 is [DefaultWindow].
 	Window time.Duration
 	// MaxKeys caps the accounts and the addresses tracked (each); past
-	// it the oldest are forgotten. 0 is [DefaultMaxKeys].
+	// it the oldest that is not blocking is forgotten, and when every one
+	// is blocking a new one is refused (429), so that junk keys cannot
+	// free a blocked account. 0 is [DefaultMaxKeys].
 	MaxKeys int
 }
 
@@ -287,18 +293,6 @@ func (t *throttler) succeeded(address string, accounts ...string) {
 		t.accounts.reset(a)
 	}
 	t.addresses.release(address)
-}
-
-// check answers a 429 when the account or the address is past its limit.
-func (t *throttler) check(account, address string, now time.Time) *throttled {
-	wait, blocked := t.accounts.blocked(account, now)
-	if w, b := t.addresses.blocked(address, now); b && (!blocked || w > wait) {
-		wait, blocked = w, true
-	}
-	if !blocked {
-		return nil
-	}
-	return newThrottled(wait, CodeLoginThrottled)
 }
 
 // newThrottled is the 429 code for a wait, at least one second.
