@@ -238,3 +238,13 @@ type loginAnswer2 struct {
 	ID     string `json:"id"`
 	UserID string `json:"userId"`
 }
+
+func TestAnUnverifiedUsersRightPasswordIsNoFailure(t *testing.T) {
+	f := startApp(t, setup{opts: user.Options{EmailVerificationRequired: true,
+		Throttle: user.Throttle{PerAccount: 2, PerAddress: 2, Window: time.Minute}}})
+	f.signup(t, map[string]any{"email": "ann@example.com", "password": "secret"})
+	for range 5 {
+		wantError(t, f.Post("/api/Customers/login", map[string]any{"email": "ann@example.com", "password": "secret"}),
+			401, user.CodeLoginFailedEmailNotVerified, "")
+	}
+}

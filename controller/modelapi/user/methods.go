@@ -276,12 +276,13 @@ func (k *kit[T, ID]) login(ctx context.Context, in loginArgs) (*AccessToken[T, I
 	if !checkPasswordAt(hash, password, k.opts.Cost) {
 		return nil, loginFailed()
 	}
+	// The password is right: the attempt is no guess.
+	k.throttle.succeeded(address, account, userKey)
 	b := any(u).(Model).UserBase()
 	if k.opts.EmailVerificationRequired && (b.EmailVerified == nil || !*b.EmailVerified) {
 		return nil, httperr.Unauthorized("login failed as the email has not been verified").WithName("Error").
 			WithCode(CodeLoginFailedEmailNotVerified)
 	}
-	k.throttle.succeeded(address, account, userKey)
 	t, err := dp.store.Create(ctx, idString(id), ttl)
 	if errors.Is(err, token.ErrInvalidTTL) {
 		return nil, httperr.BadRequest("ttl must be a positive number of seconds").WithName("Error").WithCode("INVALID_TTL")
