@@ -42,6 +42,18 @@ type Write struct {
 	// before writing (replaceById, patchAttributes, upserts of an
 	// existing id); nil otherwise.
 	ID any
+	// after are what the hooks asked to run once the write is stored.
+	after []func(context.Context) error
+}
+
+// AfterWrite asks the method to run f once the object is stored, so that
+// an effect of the write happens only if the write does (a user model
+// revokes the user's tokens when its password changes, not when the
+// change is then refused). An error of f is the method's answer, the
+// object being already stored. Methods that cannot tell when the object
+// is stored run f before writing, as the hook itself would.
+func (w *Write) AfterWrite(f func(ctx context.Context) error) {
+	w.after = append(w.after, f)
 }
 
 // WriteHook runs on each object a write method of the model reads from
@@ -92,18 +104,34 @@ func AfterDelete(hook DeleteHook) Option {
 	return optionFunc(func(s *settings) { s.deleteHooks = append(s.deleteHooks, hook) })
 }
 
-// beforeWrite runs the model's write hooks on d.
+// beforeWrite runs the model's write hooks on d, then what they asked
+// to run after the write ([Write.AfterWrite]).
 func (b *base) beforeWrite(ctx context.Context, method string, d repository.Data, create, partial bool, id any) error {
-	if len(b.settings.writeHooks) == 0 {
-		return nil
+	after, err := b.prepareWrite(ctx, method, d, create, partial, id)
+	if err != nil {
+		return err
 	}
+	return after(ctx)
+}
+
+// prepareWrite runs the model's write hooks on d and answers what the
+// hooks asked to run once the write is stored, which the caller runs
+// after the write succeeded.
+func (b *base) prepareWrite(ctx context.Context, method string, d repository.Data, create, partial bool, id any) (func(context.Context) error, error) {
 	w := &Write{Method: method, Data: d, Create: create, Partial: partial, ID: id}
 	for _, h := range b.settings.writeHooks {
 		if err := h(ctx, w); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return func(ctx context.Context) error {
+		for _, f := range w.after {
+			if err := f(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }
 
 // maxArrayCreate caps the instances one POST of an array creates.

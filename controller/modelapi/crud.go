@@ -196,16 +196,24 @@ func (e *entry[T, ID]) upsert(ctx context.Context, method string, partial bool, 
 	if ok {
 		hookID = id
 	}
-	if err := e.b.beforeWrite(ctx, method, d, !ok, partial && ok, hookID); err != nil {
+	after, err := e.b.prepareWrite(ctx, method, d, !ok, partial && ok, hookID)
+	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return e.createOne(ctx, d)
+		t, err := e.createOne(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		return t, after(ctx)
 	}
 	if err := write(id, d); err != nil {
 		if repository.IsNotFound(err) {
 			return nil, missing(id)
 		}
+		return nil, err
+	}
+	if err := after(ctx); err != nil {
 		return nil, err
 	}
 	return e.repo.FindByID(ctx, id, nil)
@@ -256,10 +264,14 @@ func (e *entry[T, ID]) upsertWithWhere(ctx context.Context, in whereBodyInput[T]
 		if err != nil {
 			return nil, err
 		}
-		if err := e.b.beforeWrite(ctx, "upsertWithWhere", d, false, true, id); err != nil {
+		after, err := e.b.prepareWrite(ctx, "upsertWithWhere", d, false, true, id)
+		if err != nil {
 			return nil, err
 		}
 		if err := e.patch(ctx, id, d); err != nil {
+			return nil, err
+		}
+		if err := after(ctx); err != nil {
 			return nil, err
 		}
 		return e.repo.FindByID(ctx, id, nil)
@@ -326,7 +338,8 @@ func (e *entry[T, ID]) replaceByID(ctx context.Context, in idBodyInput[ID]) (*T,
 	}
 	d = d.Clone()
 	delete(d, e.b.model.ID.Name)
-	if err := e.b.beforeWrite(ctx, "replaceById", d, false, false, in.ID); err != nil {
+	after, err := e.b.prepareWrite(ctx, "replaceById", d, false, false, in.ID)
+	if err != nil {
 		return nil, err
 	}
 	t, err := decodeEntity[T](e.b.model, d, e.b.settings.writable)
@@ -337,6 +350,9 @@ func (e *entry[T, ID]) replaceByID(ctx context.Context, in idBodyInput[ID]) (*T,
 		if repository.IsNotFound(err) {
 			return nil, replaceNotFound(in.ID)
 		}
+		return nil, err
+	}
+	if err := after(ctx); err != nil {
 		return nil, err
 	}
 	return e.repo.FindByID(ctx, in.ID, nil)
@@ -362,13 +378,17 @@ func (e *entry[T, ID]) patchAttributes(ctx context.Context, in idBodyInput[ID]) 
 		return nil, httperr.BadRequest(fmt.Sprintf("id cannot be updated from %s to %s when forceId is set to true",
 			idText(in.ID), idText(id))).WithName("Error")
 	}
-	if err := e.b.beforeWrite(ctx, "prototype.patchAttributes", d, false, true, in.ID); err != nil {
+	after, err := e.b.prepareWrite(ctx, "prototype.patchAttributes", d, false, true, in.ID)
+	if err != nil {
 		return nil, err
 	}
 	if err := e.patch(ctx, in.ID, d); err != nil {
 		if repository.IsNotFound(err) {
 			return nil, instanceNotFound(in.ID)
 		}
+		return nil, err
+	}
+	if err := after(ctx); err != nil {
 		return nil, err
 	}
 	return e.repo.FindByID(ctx, in.ID, nil)

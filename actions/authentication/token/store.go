@@ -22,6 +22,22 @@ type AccessToken struct {
 	Created time.Time `json:"created"`
 	// UserID is the id, as text, of the user the token was issued to.
 	UserID string `json:"userId"`
+	// Scopes, LoopBack 3's scopes, limit what the token is for (a
+	// password reset token has "reset-password"): a [Strategy] refuses a
+	// token with scopes unless [Options.AllowScoped] is set, so that only
+	// the code that issued it, which reads it with [Strategy.Resolve],
+	// honours it. Empty for a login's token.
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+// HasScope reports whether the token has scope.
+func (t AccessToken) HasScope(scope string) bool {
+	for _, s := range t.Scopes {
+		if s == scope {
+			return true
+		}
+	}
+	return false
 }
 
 // ModelName is LoopBack 3's model name, which is also the table's.
@@ -126,8 +142,9 @@ func (s *Store) TTL(ttl int64) (int64, error) {
 }
 
 // Create issues a token to the user whose id is userID, living ttl
-// seconds (see [Store.TTL]).
-func (s *Store) Create(ctx context.Context, userID string, ttl int64) (*AccessToken, error) {
+// seconds (see [Store.TTL]), limited to scopes when there are any (see
+// [AccessToken.Scopes]).
+func (s *Store) Create(ctx context.Context, userID string, ttl int64, scopes ...string) (*AccessToken, error) {
 	ttl, err := s.TTL(ttl)
 	if err != nil {
 		return nil, err
@@ -137,7 +154,7 @@ func (s *Store) Create(ctx context.Context, userID string, ttl int64) (*AccessTo
 		return nil, err
 	}
 	created := s.opts.Now().UTC().Truncate(time.Millisecond)
-	return s.Tokens.Create(ctx, AccessToken{ID: id, TTL: ttl, Created: created, UserID: userID})
+	return s.Tokens.Create(ctx, AccessToken{ID: id, TTL: ttl, Created: created, UserID: userID, Scopes: scopes})
 }
 
 // Find returns the valid token whose id is id; nil when there is none,

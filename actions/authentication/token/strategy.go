@@ -128,6 +128,9 @@ type Options struct {
 	// look the user up to fill in Name, Email and Roles. An error fails
 	// the request; a nil profile is as an unknown token.
 	Profile func(ctx context.Context, t *AccessToken) (*authentication.Profile, error)
+	// AllowScoped accepts tokens with scopes ([AccessToken.Scopes]);
+	// without it such a token is as an unknown one.
+	AllowScoped bool
 }
 
 // NewStrategy returns the strategy that accepts the tokens of store.
@@ -159,7 +162,7 @@ func (s *Strategy) Authenticate(ctx context.Context, r *http.Request) (*authenti
 	if err != nil {
 		return nil, storeFailed(err)
 	}
-	if t == nil {
+	if t == nil || (len(t.Scopes) > 0 && !s.opts.AllowScoped) {
 		return nil, invalidToken()
 	}
 	p := &authentication.Profile{ID: t.UserID}

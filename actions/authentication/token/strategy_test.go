@@ -145,3 +145,27 @@ func TestStrategyStoreFails(t *testing.T) {
 		t.Fatalf("the error holds the token: %v", err)
 	}
 }
+
+func TestStrategyRefusesScopedTokens(t *testing.T) {
+	ctx := t.Context()
+	store := memoryStore(t, token.StoreOptions{})
+	scoped, err := store.Create(ctx, "42", 0, "reset-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.Find(ctx, scoped.ID); err != nil || got == nil || !got.HasScope("reset-password") || got.HasScope("x") {
+		t.Fatalf("stored scoped token = %+v, %v", got, err)
+	}
+	r := req("access_token="+scoped.ID, nil)
+	p, err := token.NewStrategy(store, token.Options{}).Authenticate(ctx, r)
+	if status, code := codeOf(err); p != nil || status != 401 || code != token.CodeInvalidToken {
+		t.Fatalf("scoped token as a login token: %+v, %v", p, err)
+	}
+	p, err = token.NewStrategy(store, token.Options{AllowScoped: true}).Authenticate(ctx, r)
+	if err != nil || p == nil || p.ID != "42" {
+		t.Fatalf("scoped token allowed: %+v, %v", p, err)
+	}
+	if got, err := token.NewStrategy(store, token.Options{}).Resolve(ctx, scoped.ID); err != nil || got == nil {
+		t.Fatalf("Resolve of a scoped token: %+v, %v", got, err)
+	}
+}

@@ -156,7 +156,7 @@ func (k *kit[T, ID]) start(conn repository.Connector, strategies *authentication
 
 // beforeWrite is the user model's setter: the password is checked and
 // hashed, an email checked, emailVerified kept from the client; a change
-// of password or email revokes the user's other tokens.
+// of password or email revokes the user's other tokens once stored.
 func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 	d := w.Data
 	if raw, ok := d["emailVerified"]; ok {
@@ -172,6 +172,17 @@ func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 		return err
 	}
 	raw, sent := d["password"]
+	_, emailSent := d["email"]
+	if !w.Create && w.ID == nil && (sent || emailSent) {
+		// A write of users it does not name (updateAll) could not revoke
+		// their tokens nor unverify their emails.
+		return httperr.BadRequest("The password and the email of users can only be changed one user at a time.").
+			WithName("Error").WithCode(CodeCredentialsNotChangeable)
+	}
+	if sent && !w.Create && k.opts.RejectPasswordChangesViaPatchOrReplace {
+		return httperr.BadRequest("Changing user password via patch/replace API is not allowed. Use changePassword() or setPassword() instead.").
+			WithName("Error").WithCode(CodePasswordChangeNotAllowed)
+	}
 	if sent && !(w.Create && string(raw) == "null") {
 		var plain string
 		if json.Unmarshal(raw, &plain) != nil {
@@ -183,14 +194,13 @@ func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 		}
 		d["password"], _ = json.Marshal(hash)
 	}
-	_, emailSent := d["email"]
 	if w.Create || !(sent || emailSent) {
 		return nil
 	}
 	// LoopBack 3 revokes a user's other sessions when the password or the
 	// email changes, and a changed email is no longer verified.
 	dp := k.ready.Load()
-	if dp == nil || w.ID == nil {
+	if dp == nil {
 		return nil
 	}
 	revoke := sent
@@ -213,8 +223,13 @@ func (k *kit[T, ID]) beforeWrite(ctx context.Context, w *modelapi.Write) error {
 	if t, ok := token.TokenFrom(ctx); ok {
 		keep = t.ID
 	}
-	_, err := dp.store.DeleteUser(ctx, idString(w.ID), keep)
-	return err
+	// Only once the write is stored: a refused one logs nobody out.
+	id := idString(w.ID)
+	w.AfterWrite(func(ctx context.Context) error {
+		_, err := dp.store.DeleteUser(ctx, id, keep)
+		return err
+	})
+	return nil
 }
 
 // afterDelete revokes a deleted user's tokens, as LoopBack 3 does.
@@ -263,14 +278,16 @@ func idString(id any) string {
 	return string(b)
 }
 
-// parseID reads a profile's ID as the model's id type.
+// parseID reads a profile's ID, or an id of a path or query, as the
+// model's id type; only its canonical text ([idString]) is one, so that
+// an id has one spelling (" 5" and "5.0" are not 5).
 func parseID[ID any](s string) (ID, bool) {
 	var id ID
 	if p, ok := any(&id).(*string); ok {
 		*p = s
 		return id, s != ""
 	}
-	if json.Unmarshal([]byte(s), &id) != nil {
+	if json.Unmarshal([]byte(s), &id) != nil || idString(id) != s {
 		return id, false
 	}
 	return id, true

@@ -65,6 +65,10 @@ type setup struct {
 	mail     *user.MemoryMailer
 	noMailer bool
 	restOpts []rest.Option
+	// noVerifyURL leaves Options.VerifyURL unset.
+	noVerifyURL bool
+	// modelOpts are more options of the model API.
+	modelOpts []modelapi.Option
 }
 
 func memoryStore() func() (repository.Connector, error) {
@@ -72,8 +76,14 @@ func memoryStore() func() (repository.Connector, error) {
 	return func() (repository.Connector, error) { return conn, nil }
 }
 
+// verifyBase is the public base URL of the tests' verification links.
+const verifyBase = "http://app.example"
+
 func startApp(t *testing.T, s setup) *fixture {
 	t.Helper()
+	if s.opts.VerifyURL == "" && !s.noVerifyURL {
+		s.opts.VerifyURL = verifyBase + "/api/Customers/confirm"
+	}
 	if s.conn == nil {
 		s.conn = memoryStore()
 	}
@@ -91,7 +101,7 @@ func startApp(t *testing.T, s setup) *fixture {
 	opts := append([]rest.Option{
 		rest.WithDataSource("db", s.conn),
 		rest.WithAuthentication(user.TokenStrategy(user.TokenOptions{Store: token.StoreOptions{Now: s.clock.Now}})),
-		rest.WithModelAPI[Customer, int](modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)),
+		rest.WithModelAPI[Customer, int](append([]modelapi.Option{modelapi.Path("/api/Customers"), user.API[Customer, int](s.opts)}, s.modelOpts...)...),
 	}, s.restOpts...)
 	return &fixture{App: resttest.Start(t, opts...), mail: s.mail, clock: s.clock, conn: s.conn}
 }

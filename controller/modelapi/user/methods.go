@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/actions/authentication/token"
@@ -31,6 +33,13 @@ const (
 	CodeEmailRequired               = "EMAIL_REQUIRED"
 	CodeUserNotFound                = "USER_NOT_FOUND"
 	CodeInvalidToken                = "INVALID_TOKEN"
+	// CodePasswordChangeNotAllowed is LoopBack 3's 400 to a password in
+	// a patch or replace when [Options.RejectPasswordChangesViaPatchOrReplace]
+	// is set.
+	CodePasswordChangeNotAllowed = "PASSWORD_CHANGE_NOT_ALLOWED"
+	// CodeCredentialsNotChangeable is the 400 to a password or an email
+	// in a write of users it does not name (updateAll).
+	CodeCredentialsNotChangeable = "CREDENTIALS_NOT_CHANGEABLE"
 )
 
 // maxBody caps the body of the user API's methods: credentials are
@@ -233,34 +242,46 @@ func (k *kit[T, ID]) login(ctx context.Context, in loginArgs) (*AccessToken[T, I
 	account = realm + "\x00" + account
 	address := ""
 	if in.Req != nil {
-		address = k.opts.ClientAddress(in.Req)
+		address = addressKey(k.opts.ClientAddress(in.Req))
 	}
+	// The attempt is counted before the password is checked, so that
+	// concurrent attempts cannot all pass the limit; a success gives it
+	// back.
 	now := k.opts.Now()
-	if t := k.throttle.check(account, address, now); t != nil {
+	if t := k.throttle.take(account, address, now); t != nil {
 		return nil, t.httpError(ctx)
 	}
 	u, err := dp.repo.FindOne(ctx, &repository.Filter[T]{Where: where})
 	if err != nil {
+		k.throttle.accounts.release(account)
+		k.throttle.addresses.release(address)
 		return nil, err
 	}
-	hash := ""
+	hash, userKey := "", ""
+	var id ID
 	if u != nil {
+		if id, err = k.idOf(u); err != nil {
+			return nil, err
+		}
+		// The account itself has one budget, however it is named (email
+		// or username, with or without its realm).
+		userKey = accountKey(id)
+		if wait, blocked := k.throttle.accounts.take(userKey, now); blocked {
+			k.throttle.accounts.release(account)
+			k.throttle.addresses.release(address)
+			return nil, newThrottled(wait, CodeLoginThrottled).httpError(ctx)
+		}
 		hash = any(u).(Model).UserBase().Password
 	}
 	if !checkPasswordAt(hash, password, k.opts.Cost) {
-		k.throttle.accounts.fail(account, now)
-		k.throttle.addresses.fail(address, now)
 		return nil, loginFailed()
 	}
+	// The password is right: the attempt is no guess.
+	k.throttle.succeeded(address, account, userKey)
 	b := any(u).(Model).UserBase()
 	if k.opts.EmailVerificationRequired && (b.EmailVerified == nil || !*b.EmailVerified) {
 		return nil, httperr.Unauthorized("login failed as the email has not been verified").WithName("Error").
 			WithCode(CodeLoginFailedEmailNotVerified)
-	}
-	k.throttle.accounts.reset(account)
-	id, err := k.idOf(u)
-	if err != nil {
-		return nil, err
 	}
 	t, err := dp.store.Create(ctx, idString(id), ttl)
 	if errors.Is(err, token.ErrInvalidTTL) {
@@ -274,6 +295,18 @@ func (k *kit[T, ID]) login(ctx context.Context, in loginArgs) (*AccessToken[T, I
 		out.User = u
 	}
 	return out, nil
+}
+
+// accountKey is the throttle's key of the user with id: its failed
+// logins and password changes, however it was named.
+func accountKey(id any) string { return "id\x00" + idString(id) }
+
+// clientAddress is the throttle's key of the request's client address.
+func (k *kit[T, ID]) clientAddress(r *http.Request) string {
+	if r == nil {
+		return ""
+	}
+	return addressKey(k.opts.ClientAddress(r))
 }
 
 // idOf is u's id.
@@ -314,7 +347,7 @@ func (k *kit[T, ID]) logout(ctx context.Context, in reqArgs) (controller.NoConte
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	if t == nil || strings.HasPrefix(t.UserID, resetPrefix) {
+	if t == nil || len(t.Scopes) > 0 {
 		return controller.NoContent{}, httperr.Unauthorized("accessToken is required to logout").WithName("Error")
 	}
 	dp, _ := k.deps()
@@ -371,8 +404,8 @@ func (k *kit[T, ID]) changePassword(ctx context.Context, in bodyArgs) (controlle
 	}
 	// Guessing the current password with a stolen token is throttled as
 	// guessing it at login is.
-	account, now := "change\x00"+p.ID, k.opts.Now()
-	if t := k.throttle.check(account, "", now); t != nil {
+	account, now := accountKey(id), k.opts.Now()
+	if t := k.throttle.take(account, "", now); t != nil {
 		return controller.NoContent{}, t.httpError(ctx)
 	}
 	u, err := dp.repo.FindByID(ctx, id, nil)
@@ -383,7 +416,6 @@ func (k *kit[T, ID]) changePassword(ctx context.Context, in bodyArgs) (controlle
 		return controller.NoContent{}, err
 	}
 	if !checkPasswordAt(any(u).(Model).UserBase().Password, oldPassword, k.opts.Cost) {
-		k.throttle.accounts.fail(account, now)
 		return controller.NoContent{}, httperr.BadRequest("Invalid current password").WithName("Error").WithCode(CodeInvalidPassword)
 	}
 	k.throttle.accounts.reset(account)
@@ -410,7 +442,7 @@ func (k *kit[T, ID]) resetPassword(ctx context.Context, in bodyArgs) (controller
 	if !ok || email == "" {
 		return controller.NoContent{}, httperr.BadRequest("Email is required").WithName("Error").WithCode(CodeEmailRequired)
 	}
-	if t := k.throttle.mail("reset\x00"+email, k.opts.Now()); t != nil {
+	if t := k.throttle.mail("reset\x00"+email, k.clientAddress(in.Req), k.opts.Now()); t != nil {
 		return controller.NoContent{}, t.httpError(ctx)
 	}
 	where := repository.Eq("email", email)
@@ -429,7 +461,7 @@ func (k *kit[T, ID]) resetPassword(ctx context.Context, in bodyArgs) (controller
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	t, err := dp.store.Create(ctx, resetPrefix+idString(id), k.opts.ResetTTL)
+	t, err := dp.store.Create(ctx, idString(id), k.opts.ResetTTL, ResetScope)
 	if err != nil {
 		return controller.NoContent{}, err
 	}
@@ -477,11 +509,7 @@ func (k *kit[T, ID]) setPassword(ctx context.Context, in bodyArgs) (controller.N
 	if err != nil {
 		return controller.NoContent{}, err
 	}
-	uid, ok := "", false
-	if t != nil {
-		uid, ok = strings.CutPrefix(t.UserID, resetPrefix)
-	}
-	if !ok {
+	if t == nil || !t.HasScope(ResetScope) {
 		return controller.NoContent{}, httperr.Unauthorized("Authorization Required").WithName("Error").WithCode(modelapi.CodeAuthorizationRequired)
 	}
 	m, err := readBody(in.Body)
@@ -492,6 +520,7 @@ func (k *kit[T, ID]) setPassword(ctx context.Context, in bodyArgs) (controller.N
 	if !ok || newPassword == "" {
 		return controller.NoContent{}, httperr.BadRequest("newPassword is a required argument").WithName("Error")
 	}
+	uid := t.UserID
 	id, ok := parseID[ID](uid)
 	if !ok {
 		return controller.NoContent{}, userNotFound(uid)
@@ -503,11 +532,8 @@ func (k *kit[T, ID]) setPassword(ctx context.Context, in bodyArgs) (controller.N
 		}
 		return controller.NoContent{}, err
 	}
-	if err := k.setPasswordOf(ctx, id, newPassword, ""); err != nil {
-		return controller.NoContent{}, err
-	}
-	_, err = dp.store.DeleteUser(ctx, t.UserID, "")
-	return controller.NoContent{}, err
+	// Every token of the user, the reset token with them, is revoked.
+	return controller.NoContent{}, k.setPasswordOf(ctx, id, newPassword, "")
 }
 
 // confirm is LoopBack 3's User.confirm: the verification token of the
@@ -523,7 +549,7 @@ func (k *kit[T, ID]) confirm(ctx context.Context, in confirmArgs) (controller.No
 	case in.Token == "":
 		return controller.NoContent{}, httperr.BadRequest("token is a required argument").WithName("Error")
 	}
-	if in.Redirect != "" && !k.redirectAllowed(in.Req, in.Redirect) {
+	if in.Redirect != "" && !k.redirectAllowed(in.Redirect) {
 		return controller.NoContent{}, httperr.BadRequest("redirect must be a path of this application or an allowed origin").WithName("Error")
 	}
 	id, ok := parseID[ID](in.UID)
@@ -568,12 +594,18 @@ func equalTokens(a, b string) bool {
 
 // redirectAllowed reports whether confirm may redirect to target: a path
 // on this host, or a URL of an allowed origin.
-func (k *kit[T, ID]) redirectAllowed(r *http.Request, target string) bool {
-	if strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "//") && !strings.Contains(target, `\`) {
-		return true
-	}
+func (k *kit[T, ID]) redirectAllowed(target string) bool {
 	u, err := url.Parse(target)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	if err != nil || unsafeRedirect(target) || unsafeRedirect(u.Path) || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	if u.Scheme == "" && u.Host == "" {
+		// A path of this host: one leading slash, and not two once the
+		// browser has dropped what it drops or cleaned the path.
+		return strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") &&
+			!strings.HasPrefix(path.Clean(u.Path), "//") && !strings.HasPrefix(target, "//")
+	}
+	if u.Scheme == "" || u.Host == "" {
 		return false
 	}
 	origin := u.Scheme + "://" + u.Host
@@ -583,6 +615,14 @@ func (k *kit[T, ID]) redirectAllowed(r *http.Request, target string) bool {
 		}
 	}
 	return false
+}
+
+// unsafeRedirect reports whether s holds what browsers drop or read as a
+// slash in a URL: control characters, whitespace, backslashes.
+func unsafeRedirect(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r)
+	})
 }
 
 // verify is LoopBack 3's User.prototype.verify: a new verification token
@@ -595,15 +635,23 @@ func (k *kit[T, ID]) verify(ctx context.Context, in verifyArgs) (controller.NoCo
 	if dp.mailer == nil {
 		return controller.NoContent{}, httperr.ServiceUnavailable("No mailer is configured to send the verification mail.").WithName("Error")
 	}
-	if t := k.throttle.mail("verify\x00"+in.ID, k.opts.Now()); t != nil {
-		return controller.NoContent{}, t.httpError(ctx)
+	if k.opts.VerifyURL == "" {
+		// The link is never built from the request's Host, which the
+		// client chooses.
+		return controller.NoContent{}, httperr.ServiceUnavailable("No VerifyURL is configured to link the verification mail to.").WithName("Error")
 	}
 	id, ok := parseID[ID](in.ID)
-	var u *T
-	if ok {
-		if u, err = dp.repo.FindByID(ctx, id, nil); err != nil && !repository.IsNotFound(err) {
-			return controller.NoContent{}, err
-		}
+	if !ok {
+		return controller.NoContent{}, httperr.NotFound("could not find a model with id " + in.ID).WithName("Error").WithCode(modelapi.CodeModelNotFound)
+	}
+	// The throttle keys on the id's canonical text, so that spelling it
+	// differently gains nothing.
+	if t := k.throttle.mail("verify\x00"+idString(id), k.clientAddress(in.Req), k.opts.Now()); t != nil {
+		return controller.NoContent{}, t.httpError(ctx)
+	}
+	u, err := dp.repo.FindByID(ctx, id, nil)
+	if err != nil && !repository.IsNotFound(err) {
+		return controller.NoContent{}, err
 	}
 	if u == nil {
 		return controller.NoContent{}, httperr.NotFound("could not find a model with id " + in.ID).WithName("Error").WithCode(modelapi.CodeModelNotFound)
@@ -617,14 +665,7 @@ func (k *kit[T, ID]) verify(ctx context.Context, in verifyArgs) (controller.NoCo
 		return controller.NoContent{}, err
 	}
 	link := k.opts.VerifyURL
-	if link == "" && in.Req != nil {
-		scheme := "http"
-		if in.Req.TLS != nil {
-			scheme = "https"
-		}
-		link = scheme + "://" + in.Req.Host + strings.TrimSuffix(in.Req.URL.Path, "/"+in.ID+"/verify") + "/confirm"
-	}
-	q := url.Values{"uid": {in.ID}, "token": {tok}}
+	q := url.Values{"uid": {idString(id)}, "token": {tok}}
 	if k.opts.VerifyRedirect != "" {
 		q.Set("redirect", k.opts.VerifyRedirect)
 	}

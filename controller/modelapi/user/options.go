@@ -14,6 +14,14 @@ type Options struct {
 	// Strategy names the token strategy registered with
 	// rest.WithAuthentication (see [TokenStrategy]); "" is "token".
 	Strategy string
+	// RejectPasswordChangesViaPatchOrReplace refuses a password in a
+	// patch, a replace or an upsert of an existing user with a 400
+	// PASSWORD_CHANGE_NOT_ALLOWED, so that a password changes only with
+	// the old one (POST /change-password) or a reset token (POST
+	// /reset-password): LoopBack 3's option of that name. Off by default,
+	// as in LoopBack 3: the owner may then set a new password with PATCH
+	// /{id} without the old one, its other tokens revoked.
+	RejectPasswordChangesViaPatchOrReplace bool
 	// EmailVerificationRequired refuses logins of users whose email is
 	// not verified: 401 LOGIN_FAILED_EMAIL_NOT_VERIFIED (LoopBack 3's
 	// emailVerificationRequired).
@@ -51,8 +59,10 @@ type Options struct {
 	// and the link that confirms it; nil is LoopBack 3's text.
 	VerifyMessage func(email, link string) Message
 	// VerifyURL is the absolute URL of the model's GET /confirm, which
-	// the verification mail links to with uid, token and redirect; ""
-	// takes the request's scheme and host and the model's path.
+	// the verification mail links to with uid, token and redirect
+	// (https://shop.example.com/api/Customers/confirm). Without it POST
+	// /{id}/verify is a 503: the link is never built from the request's
+	// Host header, which the client chooses.
 	VerifyURL string
 	// VerifyRedirect is where GET /confirm sends the user once verified,
 	// passed in the mail's link; "" answers 204 without redirecting.

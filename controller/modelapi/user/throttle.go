@@ -30,14 +30,18 @@ const (
 
 // Throttle limits failed logins, so that passwords cannot be guessed
 // at speed: past PerAccount failures for one account (its email or
-// username, in its realm), or PerAddress failures from one client
-// address, within Window, every login of that account or from that
-// address is a 429 LOGIN_THROTTLED with Retry-After until the window
-// (which starts at the first failure) ends. A successful login clears
-// its account's failures. The reset and verification mails are limited
-// the same way, PerAccount per Window for one email (or user), known or
-// not: past it a 429 MAIL_THROTTLED, so that nobody can flood a mailbox. The zero value is the defaults: 5 per account,
-// 20 per address, 15 minutes.
+// username, in its realm, and the user found), or PerAddress failures
+// from one client address (an IPv6 address by its /64), within Window,
+// every login of that account or from that address is a 429
+// LOGIN_THROTTLED with Retry-After until the window (which starts at the
+// first failure) ends. Each attempt is counted before the password is
+// checked, so that concurrent attempts cannot pass the limit together; a
+// successful login gives it back and clears its account's failures. The
+// reset and verification mails are limited the same way, PerAccount per
+// Window for one email (or user), known or not, and PerAddress per client
+// address: past it a 429 MAIL_THROTTLED, so that nobody can flood a
+// mailbox. The zero value is the defaults: 5 per account, 20 per
+// address, 15 minutes.
 //
 // The client address is the connection's remote address; behind a proxy
 // every client has the proxy's, so set [Options.ClientAddress] to read
@@ -52,7 +56,9 @@ type Throttle struct {
 	// Window is how long failures count; 0 is [DefaultWindow].
 	Window time.Duration
 	// MaxKeys caps the accounts and the addresses tracked (each); past
-	// it the oldest are forgotten. 0 is [DefaultMaxKeys].
+	// it the oldest that is not blocking is forgotten, and when every one
+	// is blocking a new one is refused (429), so that junk keys cannot
+	// free a blocked account. 0 is [DefaultMaxKeys].
 	MaxKeys int
 }
 
@@ -134,26 +140,83 @@ func (l *limiter) blocked(key string, now time.Time) (time.Duration, bool) {
 
 // fail counts one failure of key at now.
 func (l *limiter) fail(key string, now time.Time) {
+	l.take(key, now)
+}
+
+// take counts one attempt of key at now unless key is past its limit,
+// in one step, so that concurrent attempts cannot all pass the check
+// before any is counted: blocked reports that it was not counted, and
+// until when. When cap keys are tracked, the oldest one that is not
+// blocking makes room; when every one is blocking, the new key is
+// refused (blocked), so that junk keys cannot evict a blocking one.
+func (l *limiter) take(key string, now time.Time) (time.Duration, bool) {
+	if l.max < 0 || key == "" {
+		return 0, false
+	}
+	key = digest(key)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.current(key, now); b != nil {
+		if b.n >= l.max {
+			return b.start.Add(l.window).Sub(now), true
+		}
+		b.n++
+		return 0, false
+	}
+	if l.order.Len() >= l.cap && !l.evict(now) {
+		return l.order.Front().Value.(*bucket).start.Add(l.window).Sub(now), true
+	}
+	l.keys[key] = l.order.PushBack(&bucket{key: key, start: now, n: 1})
+	return 0, false
+}
+
+// evict forgets the ended buckets and, if none ended, the oldest one
+// that is not blocking; false when every tracked key is blocking.
+// Called with mu held.
+func (l *limiter) evict(now time.Time) bool {
+	freed := false
+	for el := l.order.Front(); el != nil; el = l.order.Front() {
+		b := el.Value.(*bucket)
+		if now.Before(b.start.Add(l.window)) {
+			break
+		}
+		l.order.Remove(el)
+		delete(l.keys, b.key)
+		freed = true
+	}
+	if freed {
+		return true
+	}
+	for el := l.order.Front(); el != nil; el = el.Next() {
+		if b := el.Value.(*bucket); b.n < l.max {
+			l.order.Remove(el)
+			delete(l.keys, b.key)
+			return true
+		}
+	}
+	return false
+}
+
+// release gives back one attempt of key counted by take.
+func (l *limiter) release(key string) {
 	if l.max < 0 || key == "" {
 		return
 	}
 	key = digest(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b := l.current(key, now); b != nil {
-		b.n++
-		return
+	if el, ok := l.keys[key]; ok {
+		if b := el.Value.(*bucket); b.n > 0 {
+			b.n--
+		}
 	}
-	for l.order.Len() >= l.cap {
-		oldest := l.order.Front()
-		l.order.Remove(oldest)
-		delete(l.keys, oldest.Value.(*bucket).key)
-	}
-	l.keys[key] = l.order.PushBack(&bucket{key: key, start: now, n: 1})
 }
 
 // reset forgets key's failures.
 func (l *limiter) reset(key string) {
+	if key == "" {
+		return
+	}
 	key = digest(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -174,48 +237,67 @@ func (l *limiter) size() int {
 type throttler struct {
 	accounts, addresses *limiter
 	// mails counts the reset and verification mails asked for, per
-	// address or user, with the per-account limit.
-	mails *limiter
+	// email or user, with the per-account limit; mailAddresses per
+	// client address, with the per-address limit.
+	mails, mailAddresses *limiter
 }
 
 func newThrottler(t Throttle) *throttler {
 	t = t.withDefaults()
 	return &throttler{
-		accounts:  newLimiter(t.PerAccount, t.Window, t.MaxKeys),
-		addresses: newLimiter(t.PerAddress, t.Window, t.MaxKeys),
-		mails:     newLimiter(t.PerAccount, t.Window, t.MaxKeys),
+		accounts:      newLimiter(t.PerAccount, t.Window, t.MaxKeys),
+		addresses:     newLimiter(t.PerAddress, t.Window, t.MaxKeys),
+		mails:         newLimiter(t.PerAccount, t.Window, t.MaxKeys),
+		mailAddresses: newLimiter(t.PerAddress, t.Window, t.MaxKeys),
 	}
 }
 
 // CodeMailThrottled is the code of the 429 a reset or verification
-// request past the [Throttle]'s per-account limit is answered with.
+// request past the [Throttle]'s per-account or per-address limit is
+// answered with.
 const CodeMailThrottled = "MAIL_THROTTLED"
 
-// mail counts one mail asked for key at now; past the per-account limit
-// it answers a 429 (whether or not the account exists, so that the
-// answer tells nothing about it).
-func (t *throttler) mail(key string, now time.Time) *throttled {
-	if wait, blocked := t.mails.blocked(key, now); blocked {
-		return &throttled{retryAfter: max(int64(math.Ceil(wait.Seconds())), 1), code: CodeMailThrottled}
+// mail counts one mail asked for key from address at now; past the
+// per-account or the per-address limit it answers a 429 (whether or not
+// the account exists, so that the answer tells nothing about it).
+func (t *throttler) mail(key, address string, now time.Time) *throttled {
+	if wait, blocked := t.mailAddresses.take(address, now); blocked {
+		return newThrottled(wait, CodeMailThrottled)
 	}
-	t.mails.fail(key, now)
+	if wait, blocked := t.mails.take(key, now); blocked {
+		t.mailAddresses.release(address)
+		return newThrottled(wait, CodeMailThrottled)
+	}
 	return nil
 }
 
-// check answers a 429 when the account or the address is past its limit.
-func (t *throttler) check(account, address string, now time.Time) *throttled {
-	wait, blocked := t.accounts.blocked(account, now)
-	if w, b := t.addresses.blocked(address, now); b && (!blocked || w > wait) {
-		wait, blocked = w, true
+// take counts one login attempt of account from address at now, before
+// the password is checked; a 429 when either is past its limit, in which
+// case neither is counted. A successful login gives the attempt back
+// with [throttler.succeeded].
+func (t *throttler) take(account, address string, now time.Time) *throttled {
+	if wait, blocked := t.accounts.take(account, now); blocked {
+		return newThrottled(wait, CodeLoginThrottled)
 	}
-	if !blocked {
-		return nil
+	if wait, blocked := t.addresses.take(address, now); blocked {
+		t.accounts.release(account)
+		return newThrottled(wait, CodeLoginThrottled)
 	}
-	secs := int64(math.Ceil(wait.Seconds()))
-	if secs < 1 {
-		secs = 1
+	return nil
+}
+
+// succeeded clears the failures of accounts and gives back the attempt
+// address took.
+func (t *throttler) succeeded(address string, accounts ...string) {
+	for _, a := range accounts {
+		t.accounts.reset(a)
 	}
-	return &throttled{retryAfter: secs, code: CodeLoginThrottled}
+	t.addresses.release(address)
+}
+
+// newThrottled is the 429 code for a wait, at least one second.
+func newThrottled(wait time.Duration, code string) *throttled {
+	return &throttled{retryAfter: max(int64(math.Ceil(wait.Seconds())), 1), code: code}
 }
 
 // throttled is the 429 of a throttled login or mail.
@@ -239,6 +321,17 @@ func (e *throttled) httpError(ctx context.Context) error {
 		rc.Response.Header().Set("Retry-After", strconv.FormatInt(e.retryAfter, 10))
 	}
 	return httperr.New(http.StatusTooManyRequests, e.Error()).WithName("Error").WithCode(e.code)
+}
+
+// addressKey is the key of a client address for the per-address
+// limits: an IPv6 address stands for its /64, which one client usually
+// holds whole, so that rotating addresses within it gains nothing.
+func addressKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // RemoteAddress is the default [Options.ClientAddress]: the host of the

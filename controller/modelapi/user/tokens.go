@@ -1,13 +1,10 @@
 package user
 
 import (
-	"context"
 	"reflect"
-	"strings"
 
 	"go.uber.org/fx"
 
-	"github.com/loomhq/loom/actions/authentication"
 	"github.com/loomhq/loom/actions/authentication/token"
 	"github.com/loomhq/loom/repository"
 )
@@ -25,9 +22,10 @@ type TokenOptions struct {
 	Name  string
 }
 
-// resetPrefix marks the user id of a password reset token: such a token
-// only authenticates POST /reset-password.
-const resetPrefix = "reset:"
+// ResetScope is the scope of a password reset token (LoopBack 3's
+// "reset-password"): the token strategy refuses it, and only POST
+// /reset-password accepts it.
+const ResetScope = "reset-password"
 
 // TokenStrategy returns the constructor of the token strategy over a
 // token store on the data source, for rest.WithAuthentication: the one
@@ -65,11 +63,5 @@ func newTokenStrategy(conn repository.Connector, opts TokenOptions) (*token.Stra
 	if err != nil {
 		return nil, err
 	}
-	return token.NewStrategy(store, token.Options{Name: opts.Name, Where: opts.Where,
-		Profile: func(_ context.Context, t *token.AccessToken) (*authentication.Profile, error) {
-			if strings.HasPrefix(t.UserID, resetPrefix) {
-				return nil, nil
-			}
-			return &authentication.Profile{ID: t.UserID}, nil
-		}}), nil
+	return token.NewStrategy(store, token.Options{Name: opts.Name, Where: opts.Where}), nil
 }
