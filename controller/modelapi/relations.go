@@ -366,13 +366,19 @@ func (r *relation[T, ID]) patchTarget(ctx context.Context, op string, t *T, body
 	}
 	// The id is the path's: one in the body changes nothing.
 	delete(d, r.target.b.model.ID.Name)
-	if err := r.target.b.beforeWrite(ctx, r.method(op), d, false, true, id); err != nil {
+	after, err := r.target.b.prepareWrite(ctx, r.method(op), d, false, true, id)
+	if err != nil {
 		return nil, err
 	}
 	if !r.rel.IsThrough() {
 		delete(d, r.rel.KeyTo)
 	}
 	if err := r.target.patch(ctx, id, d); err != nil {
+		return nil, err
+	}
+	// What the hooks left for after the write (a user's sessions
+	// revoked) runs only once the write is stored.
+	if err := after(ctx); err != nil {
 		return nil, err
 	}
 	return r.target.repo.FindByID(ctx, id, nil)
