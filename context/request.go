@@ -70,6 +70,20 @@ type RequestContext struct {
 	paramsBuf [4]Param // PathParams' first backing array: most routes fit
 	values    map[any]any
 
+	// base is the context of the request the server received: the
+	// deadline, cancellation and values below every middleware's.
+	base stdctx.Context
+	// overlay is the context of the request the last middleware passed on
+	// (see [RequestContext.Adopt]), derived from bound; nil while no
+	// middleware has run.
+	overlay stdctx.Context
+	// bound is the context middleware derive from: rc, without overlay,
+	// so that a derived context's lookups end at rc instead of looping.
+	bound boundary
+	// chained is the request handed to middleware, whose context is bound
+	// or derives from it; made once.
+	chained *http.Request
+
 	// The request's own deadline, epoch+started+timeout. No timer runs
 	// until someone asks for Done: until then Err compares it with the
 	// clock.
@@ -92,11 +106,64 @@ type timedContext struct {
 
 // NewRequestContext returns the context of one request answered through w.
 func NewRequestContext(w http.ResponseWriter, r *http.Request) *RequestContext {
-	rc := &RequestContext{Request: r}
+	rc := &RequestContext{Request: r, base: r.Context()}
 	rc.response.w = w
 	rc.Response = &rc.response
 	rc.PathParams = rc.paramsBuf[:0]
+	rc.bound.rc = rc
 	return rc
+}
+
+// HTTPRequest is the request to hand to net/http middleware: rc.Request,
+// with a context that is, or derives from, rc, so that middleware find rc
+// with [FromContext] and see its deadline and request-scoped values. The
+// request is made once per request context, on first use.
+func (rc *RequestContext) HTTPRequest() *http.Request {
+	if rc.chained != nil && rc.chained == rc.Request {
+		return rc.chained
+	}
+	if rc.overlay != nil {
+		// The request a middleware passed on already derives from rc.
+		return rc.Request
+	}
+	rc.chained = rc.Request.WithContext(&rc.bound)
+	return rc.chained
+}
+
+// Adopt makes w and r, as a chain of net/http middleware passed them on,
+// the request and response the rest of the sequence works with: values,
+// deadlines and cancellation the middleware added to r's context become
+// rc's, and a writer a middleware wrapped (compression, say) is written
+// through. r must be, or derive from, the request [RequestContext.HTTPRequest]
+// gave. The REST server calls it at the end of every middleware chain.
+func (rc *RequestContext) Adopt(w http.ResponseWriter, r *http.Request) {
+	if r != nil && r != rc.Request {
+		rc.Request = r
+		if ctx := r.Context(); ctx != stdctx.Context(&rc.bound) {
+			rc.overlay = ctx
+		}
+	}
+	if w != nil && w != http.ResponseWriter(rc.Response) {
+		rc.Response = NewResponseWriter(w)
+	}
+}
+
+// boundary is rc as the parent of the contexts middleware derive: it
+// answers from rc's own values and the server's request context, never
+// from the contexts derived from it.
+type boundary struct{ rc *RequestContext }
+
+func (b *boundary) Deadline() (time.Time, bool) { return b.rc.baseDeadline() }
+func (b *boundary) Done() <-chan struct{}       { return b.rc.baseDone() }
+func (b *boundary) Err() error                  { return b.rc.baseErr() }
+func (b *boundary) Value(key any) any {
+	if key == (requestContextKey{}) {
+		return b.rc
+	}
+	if v, ok := b.rc.values[key]; ok {
+		return v
+	}
+	return b.rc.baseValue(key)
 }
 
 type requestContextKey struct{}
@@ -138,7 +205,14 @@ func (rc *RequestContext) ownDeadline() time.Time {
 // Deadline returns the request's deadline: its own or, when earlier, the
 // one of the request's context.
 func (rc *RequestContext) Deadline() (time.Time, bool) {
-	d, ok := rc.Request.Context().Deadline()
+	if rc.overlay != nil {
+		return rc.overlay.Deadline()
+	}
+	return rc.baseDeadline()
+}
+
+func (rc *RequestContext) baseDeadline() (time.Time, bool) {
+	d, ok := rc.base.Deadline()
 	if own := rc.ownDeadline(); !own.IsZero() && (!ok || own.Before(d)) {
 		return own, true
 	}
@@ -149,8 +223,15 @@ func (rc *RequestContext) Deadline() (time.Time, bool) {
 // cancelled: the client went away, or the server is stopping past its
 // grace period.
 func (rc *RequestContext) Done() <-chan struct{} {
+	if rc.overlay != nil {
+		return rc.overlay.Done()
+	}
+	return rc.baseDone()
+}
+
+func (rc *RequestContext) baseDone() <-chan struct{} {
 	if rc.timeout == 0 {
-		return rc.Request.Context().Done()
+		return rc.base.Done()
 	}
 	return rc.timedContext().Done()
 }
@@ -158,13 +239,20 @@ func (rc *RequestContext) Done() <-chan struct{} {
 // Err says why Done was closed: context.DeadlineExceeded once the deadline
 // has passed, even when nobody asked for Done.
 func (rc *RequestContext) Err() error {
+	if rc.overlay != nil {
+		return rc.overlay.Err()
+	}
+	return rc.baseErr()
+}
+
+func (rc *RequestContext) baseErr() error {
 	if rc.timeout == 0 {
-		return rc.Request.Context().Err()
+		return rc.base.Err()
 	}
 	if t := rc.timed.Load(); t != nil && t.deadline.Equal(rc.ownDeadline()) {
 		return t.Err()
 	}
-	if err := rc.Request.Context().Err(); err != nil {
+	if err := rc.base.Err(); err != nil {
 		return err
 	}
 	if time.Since(epoch) >= rc.started+rc.timeout {
@@ -174,7 +262,8 @@ func (rc *RequestContext) Err() error {
 }
 
 // Value returns the request-scoped value stored under key (see [Key.Set]),
-// else the value the request's own context carries.
+// else the value the request's own context carries, middleware's values
+// included.
 func (rc *RequestContext) Value(key any) any {
 	if key == (requestContextKey{}) {
 		return rc
@@ -182,8 +271,15 @@ func (rc *RequestContext) Value(key any) any {
 	if v, ok := rc.values[key]; ok {
 		return v
 	}
+	if rc.overlay != nil {
+		return rc.overlay.Value(key) // ends at rc.bound
+	}
+	return rc.baseValue(key)
+}
+
+func (rc *RequestContext) baseValue(key any) any {
 	if rc.timeout == 0 {
-		return rc.Request.Context().Value(key)
+		return rc.base.Value(key)
 	}
 	// Through the timed context, so that context.Cause and the contexts
 	// derived from rc see the deadline's cancellation.
@@ -197,7 +293,7 @@ func (rc *RequestContext) timedContext() *timedContext {
 	if t := rc.timed.Load(); t != nil && t.deadline.Equal(own) {
 		return t
 	}
-	ctx, cancel := stdctx.WithDeadline(rc.Request.Context(), own)
+	ctx, cancel := stdctx.WithDeadline(rc.base, own)
 	t := &timedContext{Context: ctx, cancel: cancel, deadline: own}
 	for {
 		old := rc.timed.Load()

@@ -75,6 +75,10 @@ type Config struct {
 	// CORS is the cross-origin policy.
 	CORS CORSConfig
 
+	// Middleware orders and removes the registered middleware (see
+	// [WithMiddleware]).
+	Middleware MiddlewareConfig
+
 	// OpenAPI is the API document, served at /openapi.json and
 	// /openapi.yaml by default.
 	OpenAPI OpenAPIConfig

@@ -36,6 +36,9 @@ type Server struct {
 	cors     cors
 	docs     *apiDocs // the API document and explorer; nil when disabled
 	headers  headerLimit
+	// chain is the server chain's middleware around the sequence; nil
+	// when none is registered, and the sequence is called directly.
+	chain http.Handler
 
 	inFlight inFlight
 	conns    connSet
@@ -68,6 +71,8 @@ type ServerParams struct {
 	// Strategies are the authentication strategies, whose documented
 	// schemes the document lists (see rest.WithAuthentication).
 	Strategies *authentication.Strategies `optional:"true"`
+	// Middleware are the registered middleware (see [WithMiddleware]).
+	Middleware []MiddlewareSpec `group:"loom.middleware"`
 }
 
 // NewServer builds the server and its API document; it listens only when
@@ -77,7 +82,7 @@ func NewServer(p ServerParams) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		cfg:      p.Config,
 		sequence: p.Sequence,
 		reject:   p.Reject,
@@ -85,7 +90,16 @@ func NewServer(p ServerParams) (*Server, error) {
 		cors:     newCORS(p.Config.CORS),
 		docs:     docs,
 		headers:  newHeaderLimit(p.Config.MaxHeaderBytes),
-	}, nil
+	}
+	mc := p.Config.Middleware
+	groups := mc.Groups
+	if len(groups) == 0 {
+		groups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
+	}
+	if specs := orderMiddleware(p.Middleware, ChainServer, groups, mc.Disabled); len(specs) > 0 {
+		s.chain = chainOf(specs, adopting(s.sequence.Handle))
+	}
+	return s, nil
 }
 
 // ServeHTTP answers one request: CORS, then the API document and
@@ -124,6 +138,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.reject(rc, actions.NewPanicError(v))
 		}
 	}()
+	if s.chain != nil {
+		s.chain.ServeHTTP(rc.Response, rc.HTTPRequest())
+		return
+	}
 	s.sequence.Handle(rc)
 }
 
