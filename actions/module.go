@@ -19,6 +19,7 @@ func Module() fx.Option {
 		fx.Provide(fx.Annotate(NewRouteTable, fx.ParamTags(``, ControllersGroup, `optional:"true"`))),
 		fx.Invoke(fx.Annotate(checkEnforced, fx.ParamTags(``, ControllersGroup, EnforcersGroup))),
 		loomctx.Bind(loomctx.KeyOf[FindRoute](), NewFindRoute),
+		loomctx.Bind(loomctx.KeyOf[InvokeMiddleware](), NewInvokeMiddleware),
 		loomctx.Bind(loomctx.KeyOf[ParseParams](), NewParseParams),
 		loomctx.Bind(loomctx.KeyOf[InvokeMethod](), NewInvokeMethod),
 		loomctx.Bind(loomctx.KeyOf[Send](), NewSend),

@@ -78,7 +78,7 @@ func New(opts ...Option) (*Application, error) {
 		actions.Module(),
 		sequence.Module(),
 		lifecycle.Module(),
-		fx.Provide(NewServer),
+		fx.Provide(NewServer, sequenceChain),
 		lifecycle.Register(func(s *Server) *Server { return s }, ServerGroup),
 		fx.Populate(&a.server),
 	}

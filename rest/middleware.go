@@ -3,10 +3,12 @@ package rest
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 
 	"go.uber.org/fx"
 
+	"github.com/loomhq/loom/actions"
 	loomctx "github.com/loomhq/loom/context"
 )
 
@@ -49,13 +51,38 @@ type MiddlewareSpec struct {
 	// name replaces the first, and MiddlewareConfig.Disabled removes it.
 	Name string
 	// Group places the middleware in its chain's order
-	// (MiddlewareConfig.Groups); empty means GroupMiddleware.
+	// (MiddlewareConfig.Groups); empty means GroupMiddleware, or, for a
+	// middleware replacing another of its name, the replaced one's group.
 	Group string
 	// Chain is ChainServer (empty) or ChainSequence.
 	Chain string
 	// Middleware is the middleware itself.
 	Middleware Middleware
+
+	// builtin marks the server's own CORS and API document middleware,
+	// which it runs without a handler chain while they lead it.
+	builtin builtinKind
 }
+
+// builtinKind tells the built-in middleware from the registered ones.
+type builtinKind uint8
+
+const (
+	notBuiltin builtinKind = iota
+	builtinCORS
+	builtinAPISpec
+)
+
+// The built-in middleware's names.
+const (
+	// CORSMiddleware is the name of the built-in CORS middleware, in
+	// GroupCORS. It applies Config.CORS; CORSConfig.Disabled leaves it out.
+	CORSMiddleware = "cors"
+	// APISpecMiddleware is the name of the built-in middleware that serves
+	// the API document and the explorer, in GroupAPISpec.
+	// OpenAPIConfig.Disabled leaves it out.
+	APISpecMiddleware = "apiSpec"
+)
 
 // MiddlewareOption sets where a middleware registered with
 // [WithMiddleware] runs.
@@ -79,11 +106,15 @@ const middlewareGroup = `group:"loom.middleware"`
 // WithMiddleware registers middleware under name, in the server chain's
 // GroupMiddleware unless the options say otherwise. constructor is a
 // Middleware value (chi's middleware.RequestID, say) or a function whose
-// parameters are injected and that returns a Middleware, optionally with an
-// error:
+// parameters are injected and that returns a Middleware or a
+// func(http.Handler) http.Handler, optionally with an error; a dependency
+// it lacks fails the start, naming it:
 //
 //	rest.WithMiddleware("requestID", middleware.RequestID)
 //	rest.WithMiddleware("auditLog", NewAuditLog, rest.InSequence())
+//
+// A middleware of an existing name replaces it, in its place: the
+// built-in CORSMiddleware or APISpecMiddleware included.
 func WithMiddleware(name string, constructor any, opts ...MiddlewareOption) Option {
 	spec := MiddlewareSpec{Name: name}
 	for _, o := range opts {
@@ -102,16 +133,37 @@ func WithMiddleware(name string, constructor any, opts ...MiddlewareOption) Opti
 		spec.Middleware = m
 		return supplyMiddleware(spec)
 	}
-	return withConstructor("a middleware", constructor, func(c any) fx.Option {
+	tag := `name:"loom.middleware:` + name + `"`
+	var toSpec any
+	switch t := reflect.TypeOf(constructor); {
+	case t == nil || t.Kind() != reflect.Func || t.NumOut() == 0:
+		toSpec = nil // the container reports what the constructor is
+	case t.Out(0) == reflect.TypeFor[func(http.Handler) http.Handler]():
+		toSpec = func(m func(http.Handler) http.Handler) MiddlewareSpec { return spec.with(m) }
+	case t.Out(0) == reflect.TypeFor[Middleware]():
+		toSpec = func(m Middleware) MiddlewareSpec { return spec.with(m) }
+	default:
+		return optionFunc(func(s *settings) {
+			s.fx = append(s.fx, fx.Error(fmt.Errorf(
+				"rest: WithMiddleware(%q): the constructor returns %v; it must return a rest.Middleware or a func(http.Handler) http.Handler",
+				name, t.Out(0))))
+		})
+	}
+	return withConstructor(fmt.Sprintf("the middleware %q", name), constructor, func(c any) fx.Option {
+		if toSpec == nil {
+			return fx.Provide(c)
+		}
 		return fx.Options(
-			fx.Provide(fx.Annotate(c, fx.ResultTags(`name:"loom.middleware:`+name+`"`))),
-			fx.Provide(fx.Annotate(func(m Middleware) MiddlewareSpec {
-				s := spec
-				s.Middleware = m
-				return s
-			}, fx.ParamTags(`name:"loom.middleware:`+name+`"`), fx.ResultTags(middlewareGroup))),
+			fx.Provide(fx.Annotate(c, fx.ResultTags(tag))),
+			fx.Provide(fx.Annotate(toSpec, fx.ParamTags(tag), fx.ResultTags(middlewareGroup))),
 		)
 	})
+}
+
+// with returns spec holding m.
+func (s MiddlewareSpec) with(m Middleware) MiddlewareSpec {
+	s.Middleware = m
+	return s
 }
 
 func supplyMiddleware(spec MiddlewareSpec) Option {
@@ -147,12 +199,15 @@ func orderMiddleware(specs []MiddlewareSpec, chain string, groups, disabled []st
 		if c != chain || slices.Contains(disabled, s.Name) {
 			continue
 		}
-		if s.Group == "" {
-			s.Group = GroupMiddleware
-		}
 		if i := slices.IndexFunc(out, func(o MiddlewareSpec) bool { return o.Name == s.Name }); i >= 0 {
+			if s.Group == "" {
+				s.Group = out[i].Group
+			}
 			out[i] = s // replaced in its first place
 			continue
+		}
+		if s.Group == "" {
+			s.Group = GroupMiddleware
 		}
 		out = append(out, s)
 	}
@@ -188,4 +243,94 @@ func adopting(next func(rc *loomctx.RequestContext)) http.Handler {
 		rc.Adopt(w, r)
 		next(rc)
 	})
+}
+
+// builtinMiddleware are the server's own middleware, registered before
+// any of the application's so that one of the same name replaces them.
+func builtinMiddleware(c cors, docs *apiDocs) []MiddlewareSpec {
+	var out []MiddlewareSpec
+	if !c.disabled {
+		out = append(out, MiddlewareSpec{Name: CORSMiddleware, Group: GroupCORS, builtin: builtinCORS,
+			Middleware: func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if !c.apply(w, r) {
+						next.ServeHTTP(w, r)
+					}
+				})
+			}})
+	}
+	if docs != nil {
+		out = append(out, MiddlewareSpec{Name: APISpecMiddleware, Group: GroupAPISpec, builtin: builtinAPISpec,
+			Middleware: func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if !docs.serve(w, r) {
+						next.ServeHTTP(w, r)
+					}
+				})
+			}})
+	}
+	return out
+}
+
+// defaultGroups is the server chain's order when none is configured.
+var defaultGroups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
+
+// buildChain sets the server's edge from the registered middleware. The
+// built-in ones that lead the chain in their default order (CORS, then
+// the API document) keep the direct path ServeHTTP always had, with no
+// handler between them: an application with no middleware of its own
+// pays nothing for the chain. The rest become s.chain.
+func (s *Server) buildChain(registered []MiddlewareSpec, mc MiddlewareConfig) {
+	groups := mc.Groups
+	if len(groups) == 0 {
+		groups = defaultGroups
+	}
+	all := append(builtinMiddleware(s.cors, s.docs), registered...)
+	specs := orderMiddleware(all, ChainServer, groups, mc.Disabled)
+	lead := 0
+	edgeCORS, edgeDocs := false, false
+	if lead < len(specs) && specs[lead].builtin == builtinCORS {
+		edgeCORS = true
+		lead++
+	}
+	if lead < len(specs) && specs[lead].builtin == builtinAPISpec {
+		edgeDocs = true
+		lead++
+	}
+	if !edgeCORS {
+		s.cors.disabled = true // in the chain, or removed
+	}
+	if edgeDocs {
+		s.edgeDocs = s.docs
+	}
+	if rest := specs[lead:]; len(rest) > 0 {
+		s.chain = chainOf(rest, adopting(s.sequence.Handle))
+	}
+}
+
+// sequenceChainParams are what the sequence chain is built from.
+type sequenceChainParams struct {
+	fx.In
+
+	Config     Config
+	Middleware []MiddlewareSpec `group:"loom.middleware"`
+}
+
+// sequenceChain is the ordered sequence chain, which the default
+// invokeMiddleware action runs (see actions.InvokeMiddleware).
+func sequenceChain(p sequenceChainParams) actions.SequenceMiddleware {
+	mc := p.Config.Middleware
+	groups := mc.SequenceGroups
+	if len(groups) == 0 {
+		groups = []string{GroupMiddleware}
+	}
+	specs := orderMiddleware(p.Middleware, ChainSequence, groups, mc.Disabled)
+	if len(specs) == 0 {
+		return nil
+	}
+	out := make(actions.SequenceMiddleware, len(specs))
+	for i, sp := range specs {
+		out[i] = sp.Middleware
+	}
+	return out
 }

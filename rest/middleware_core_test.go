@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/loomhq/loom/controller"
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )

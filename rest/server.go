@@ -36,9 +36,12 @@ type Server struct {
 	cors     cors
 	docs     *apiDocs // the API document and explorer; nil when disabled
 	headers  headerLimit
-	// chain is the server chain's middleware around the sequence; nil
-	// when none is registered, and the sequence is called directly.
-	chain http.Handler
+	// cors and edgeDocs are the built-in middleware while they lead the
+	// server chain, run directly (cors disabled, edgeDocs nil otherwise);
+	// chain is the rest of it around the sequence, nil when empty. See
+	// buildChain.
+	edgeDocs *apiDocs
+	chain    http.Handler
 
 	inFlight inFlight
 	conns    connSet
@@ -91,21 +94,16 @@ func NewServer(p ServerParams) (*Server, error) {
 		docs:     docs,
 		headers:  newHeaderLimit(p.Config.MaxHeaderBytes),
 	}
-	mc := p.Config.Middleware
-	groups := mc.Groups
-	if len(groups) == 0 {
-		groups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
-	}
-	if specs := orderMiddleware(p.Middleware, ChainServer, groups, mc.Disabled); len(specs) > 0 {
-		s.chain = chainOf(specs, adopting(s.sequence.Handle))
-	}
+	s.buildChain(p.Middleware, p.Config.Middleware)
 	return s, nil
 }
 
-// ServeHTTP answers one request: CORS, then the API document and
-// explorer (before routing, as LoopBack's middleware), then the sequence.
-// A panic in the sequence becomes a 500 through reject, and the server
-// keeps serving; http.ErrAbortHandler still aborts the connection.
+// ServeHTTP answers one request through the server chain: by default
+// CORS, then the API document and explorer (before routing, as LoopBack's
+// middleware), then the application's middleware, then the sequence. A
+// panic in a middleware or the sequence becomes a 500 through reject, and
+// the server keeps serving; http.ErrAbortHandler still aborts the
+// connection.
 //
 // Every response says X-Content-Type-Options: nosniff, so that no browser
 // runs a JSON or text answer as a script or a page. A request whose head
@@ -123,7 +121,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cors.apply(w, r) {
 		return
 	}
-	if s.docs != nil && s.docs.serve(w, r) {
+	if s.edgeDocs != nil && s.edgeDocs.serve(w, r) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)

@@ -24,8 +24,9 @@ type Func func(rc *loomctx.RequestContext)
 func (f Func) Handle(rc *loomctx.RequestContext) { f(rc) }
 
 // DefaultSequence is LoopBack's action-based sequence: findRoute →
-// [authenticate →] parseParams → invoke → send, and reject on any error. Its fields are the
-// actions it was built with; extend it by embedding:
+// [invokeMiddleware →] [authenticate →] parseParams → invoke → send, and
+// reject on any error. Its fields are the actions it was built with;
+// extend it by embedding:
 //
 //	type MySequence struct{ *sequence.DefaultSequence; log *zap.Logger }
 //
@@ -44,6 +45,10 @@ type DefaultSequence struct {
 	// is rejected before its parameters are parsed. rest.WithAuthentication
 	// sets it.
 	Authenticate authentication.Action
+	// InvokeMiddleware, when set, runs the sequence chain's middleware
+	// after FindRoute, around the rest of the sequence (see
+	// actions.InvokeMiddleware); nil calls the rest directly.
+	InvokeMiddleware actions.InvokeMiddleware
 }
 
 // AuthenticateName is the name under which the authenticate action the
@@ -62,6 +67,8 @@ type Actions struct {
 	// Authenticate is the authenticate action, when the default sequence
 	// is to run it (see [AuthenticateName]).
 	Authenticate authentication.Action `name:"loom.sequence.authenticate" optional:"true"`
+	// InvokeMiddleware runs the sequence chain; nil when it is empty.
+	InvokeMiddleware actions.InvokeMiddleware `optional:"true"`
 }
 
 // NewDefaultSequence builds the default sequence from the bound actions.
@@ -73,7 +80,8 @@ func NewDefaultSequence(a Actions) *DefaultSequence {
 		Send:        a.Send,
 		Reject:      a.Reject,
 
-		Authenticate: a.Authenticate,
+		Authenticate:     a.Authenticate,
+		InvokeMiddleware: a.InvokeMiddleware,
 	}
 }
 
@@ -95,6 +103,17 @@ func (s *DefaultSequence) Handle(rc *loomctx.RequestContext) {
 		s.Reject(rc, err)
 		return
 	}
+	if s.InvokeMiddleware != nil {
+		s.InvokeMiddleware(rc, func(rc *loomctx.RequestContext) { s.handleRoute(rc, route) })
+		return
+	}
+	s.handleRoute(rc, route)
+}
+
+// handleRoute is the sequence after findRoute and the middleware:
+// authenticate, parseParams, invoke, send. Its panics are the caller's
+// to recover.
+func (s *DefaultSequence) handleRoute(rc *loomctx.RequestContext, route *actions.Route) {
 	if s.Authenticate != nil {
 		if _, err := s.Authenticate(rc); err != nil {
 			s.Reject(rc, err)
