@@ -269,7 +269,10 @@ type DefaultSequence struct {
 	Send        actions.Send
 	Reject      actions.Reject
 
-	Authenticate authentication.Action
+	Authenticate     authentication.Action
+	InvokeMiddleware actions.InvokeMiddleware
+
+	afterRoute func(rc *loomctx.RequestContext)
 }
 
 type StockRepository = repository.DefaultCrudRepository[Stock, string]

@@ -39,6 +39,23 @@
 // document built once from the routes (see package openapi), and serves an
 // embedded Swagger UI at /explorer/; [Config] moves or switches off both.
 //
+// # Middleware
+//
+// A [Middleware] is net/http's func(http.Handler) http.Handler, so chi's
+// middleware and the Go ecosystem's plug in unchanged. [WithMiddleware]
+// registers one under a name, in a group of the server chain (around the
+// sequence, before routing) or, with [InSequence], of the sequence chain
+// (inside the default sequence, after findRoute, through the
+// actions.InvokeMiddleware action). [MiddlewareConfig] orders each chain's
+// groups and removes middleware by name. CORS ([CORSMiddleware]) and the
+// API document ([APISpecMiddleware]) are built-in middleware of the
+// server chain, first by default: reorder them with their groups, replace
+// them by registering their name, remove them with Disabled. While they
+// lead the chain as by default, the server calls them directly, so an
+// application without middleware of its own pays nothing for the chains.
+// Inside a middleware, loomctx.FromContext(r.Context()) is the request's
+// RequestContext.
+//
 // # Testing
 //
 // An Application is an http.Handler, so a test can serve requests without a

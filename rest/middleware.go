@@ -1,10 +1,12 @@
 package rest
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
+	"sync/atomic"
 
 	"go.uber.org/fx"
 
@@ -62,7 +64,14 @@ type MiddlewareSpec struct {
 	// builtin marks the server's own CORS and API document middleware,
 	// which it runs without a handler chain while they lead it.
 	builtin builtinKind
+	// seq is the registration's order: fx hands a value group over in no
+	// particular order.
+	seq int64
 }
+
+// middlewareSeq numbers registrations, so that the later of two of one
+// name wins and a group keeps its registration order.
+var middlewareSeq atomic.Int64
 
 // builtinKind tells the built-in middleware from the registered ones.
 type builtinKind uint8
@@ -116,7 +125,7 @@ const middlewareGroup = `group:"loom.middleware"`
 // A middleware of an existing name replaces it, in its place: the
 // built-in CORSMiddleware or APISpecMiddleware included.
 func WithMiddleware(name string, constructor any, opts ...MiddlewareOption) Option {
-	spec := MiddlewareSpec{Name: name}
+	spec := MiddlewareSpec{Name: name, seq: middlewareSeq.Add(1)}
 	for _, o := range opts {
 		o(&spec)
 	}
@@ -190,6 +199,8 @@ type MiddlewareConfig struct {
 // name winning, without the disabled ones, ordered by groups; within a
 // group, in registration order.
 func orderMiddleware(specs []MiddlewareSpec, chain string, groups, disabled []string) []MiddlewareSpec {
+	specs = slices.Clone(specs)
+	slices.SortStableFunc(specs, func(a, b MiddlewareSpec) int { return cmp.Compare(a.seq, b.seq) })
 	var out []MiddlewareSpec
 	for _, s := range specs {
 		c := s.Chain

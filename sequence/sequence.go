@@ -49,6 +49,10 @@ type DefaultSequence struct {
 	// after FindRoute, around the rest of the sequence (see
 	// actions.InvokeMiddleware); nil calls the rest directly.
 	InvokeMiddleware actions.InvokeMiddleware
+
+	// afterRoute is handleRoute for the route findRoute recorded on rc,
+	// made once so that passing it to InvokeMiddleware costs nothing.
+	afterRoute func(rc *loomctx.RequestContext)
 }
 
 // AuthenticateName is the name under which the authenticate action the
@@ -73,7 +77,7 @@ type Actions struct {
 
 // NewDefaultSequence builds the default sequence from the bound actions.
 func NewDefaultSequence(a Actions) *DefaultSequence {
-	return &DefaultSequence{
+	s := &DefaultSequence{
 		FindRoute:   a.FindRoute,
 		ParseParams: a.ParseParams,
 		Invoke:      a.Invoke,
@@ -83,6 +87,11 @@ func NewDefaultSequence(a Actions) *DefaultSequence {
 		Authenticate:     a.Authenticate,
 		InvokeMiddleware: a.InvokeMiddleware,
 	}
+	s.afterRoute = func(rc *loomctx.RequestContext) {
+		route, _ := rc.Route.(*actions.Route)
+		s.handleRoute(rc, route)
+	}
+	return s
 }
 
 // Handle runs the actions in order; the first error is rejected and ends
@@ -104,7 +113,13 @@ func (s *DefaultSequence) Handle(rc *loomctx.RequestContext) {
 		return
 	}
 	if s.InvokeMiddleware != nil {
-		s.InvokeMiddleware(rc, func(rc *loomctx.RequestContext) { s.handleRoute(rc, route) })
+		next := s.afterRoute
+		if next == nil || rc.Route != loomctx.RouteInfo(route) {
+			// Built without NewDefaultSequence, or by a findRoute that
+			// records no route on rc.
+			next = func(rc *loomctx.RequestContext) { s.handleRoute(rc, route) }
+		}
+		s.InvokeMiddleware(rc, next)
 		return
 	}
 	s.handleRoute(rc, route)
