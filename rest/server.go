@@ -33,13 +33,13 @@ type Server struct {
 	sequence sequence.Sequence
 	reject   actions.Reject
 	log      *zap.Logger
-	cors     cors
 	docs     *apiDocs // the API document and explorer; nil when disabled
 	headers  headerLimit
 	// cors and edgeDocs are the built-in middleware while they lead the
-	// server chain, run directly (cors disabled, edgeDocs nil otherwise);
-	// chain is the rest of it around the sequence, nil when empty. See
+	// server chain, run directly (else cors is disabled and edgeDocs nil);
+	// chain is the rest of the server chain, nil when empty. See
 	// buildChain.
+	cors     cors
 	edgeDocs *apiDocs
 	chain    http.Handler
 
