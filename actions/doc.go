@@ -9,6 +9,7 @@
 //	| RestBindings.SequenceActions.SEND           | [Send]               | [NewSend]        |
 //	| RestBindings.SequenceActions.REJECT         | [Reject]             | [NewReject]      |
 //	| RestBindings.SequenceActions.LOG_ERROR      | [LogError]           | [NewLogError]    |
+//	| RestBindings.SequenceActions.INVOKE_MIDDLEWARE | [InvokeMiddleware] | [NewInvokeMiddleware] |
 //	| AuthenticationBindings.AUTH_ACTION          | authentication.Action| NewAction (*)    |
 //
 // (*) In package actions/authentication: authentication.Module binds it,
