@@ -222,11 +222,19 @@ func orderMiddleware(specs []MiddlewareSpec, chain string, groups, disabled []st
 		}
 		out = append(out, s)
 	}
+	// Unlisted groups follow the listed ones, in the order they first
+	// appear.
+	var unlisted []string
+	for _, s := range out {
+		if !slices.Contains(groups, s.Group) && !slices.Contains(unlisted, s.Group) {
+			unlisted = append(unlisted, s.Group)
+		}
+	}
 	rank := func(g string) int {
 		if i := slices.Index(groups, g); i >= 0 {
 			return i
 		}
-		return len(groups)
+		return len(groups) + slices.Index(unlisted, g)
 	}
 	slices.SortStableFunc(out, func(a, b MiddlewareSpec) int { return rank(a.Group) - rank(b.Group) })
 	return out
@@ -291,13 +299,16 @@ var defaultGroups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
 // the API document) keep the direct path ServeHTTP always had, with no
 // handler between them: an application with no middleware of its own
 // pays nothing for the chain. The rest become s.chain.
-func (s *Server) buildChain(registered []MiddlewareSpec, mc MiddlewareConfig) {
+func (s *Server) buildChain(registered []MiddlewareSpec, mc MiddlewareConfig) error {
 	groups := mc.Groups
 	if len(groups) == 0 {
 		groups = defaultGroups
 	}
 	all := append(builtinMiddleware(s.cors, s.docs), registered...)
 	specs := orderMiddleware(all, ChainServer, groups, mc.Disabled)
+	if err := checkMiddleware(specs); err != nil {
+		return err
+	}
 	lead := 0
 	edgeCORS, edgeDocs := false, false
 	if lead < len(specs) && specs[lead].builtin == builtinCORS {
@@ -317,6 +328,18 @@ func (s *Server) buildChain(registered []MiddlewareSpec, mc MiddlewareConfig) {
 	if rest := specs[lead:]; len(rest) > 0 {
 		s.chain = chainOf(rest, adopting(s.sequence.Handle))
 	}
+	return nil
+}
+
+// checkMiddleware refuses a nil middleware, naming it, rather than
+// panicking while the chain is built.
+func checkMiddleware(specs []MiddlewareSpec) error {
+	for _, sp := range specs {
+		if sp.Middleware == nil {
+			return fmt.Errorf("rest: the middleware %q is nil", sp.Name)
+		}
+	}
+	return nil
 }
 
 // sequenceChainParams are what the sequence chain is built from.
@@ -329,19 +352,19 @@ type sequenceChainParams struct {
 
 // sequenceChain is the ordered sequence chain, which the default
 // invokeMiddleware action runs (see actions.InvokeMiddleware).
-func sequenceChain(p sequenceChainParams) actions.SequenceMiddleware {
+func sequenceChain(p sequenceChainParams) (actions.SequenceMiddleware, error) {
 	mc := p.Config.Middleware
 	groups := mc.SequenceGroups
 	if len(groups) == 0 {
 		groups = []string{GroupMiddleware}
 	}
 	specs := orderMiddleware(p.Middleware, ChainSequence, groups, mc.Disabled)
-	if len(specs) == 0 {
-		return nil
+	if err := checkMiddleware(specs); err != nil || len(specs) == 0 {
+		return nil, err
 	}
 	out := make(actions.SequenceMiddleware, len(specs))
 	for i, sp := range specs {
 		out[i] = sp.Middleware
 	}
-	return out
+	return out, nil
 }

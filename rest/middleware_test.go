@@ -102,6 +102,24 @@ func corsSeen(seen chan<- bool) rest.Middleware {
 	}
 }
 
+func TestMiddleware_UnlistedGroupsKeepTheirMembersTogether(t *testing.T) {
+	app, _ := startMW(t, rest.Config{},
+		rest.WithMiddleware("x1", tagging("x1"), rest.InGroup("x")),
+		rest.WithMiddleware("y1", tagging("y1"), rest.InGroup("y")),
+		rest.WithMiddleware("x2", tagging("x2"), rest.InGroup("x")),
+	)
+	if got := order(app.Get("/items/1")); got != "x1,x2,y1" {
+		t.Fatalf("order %q", got)
+	}
+}
+
+func TestNew_WithANilMiddleware_NamesIt(t *testing.T) {
+	_, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithMiddleware("gone", rest.Middleware(nil)))
+	if err == nil || !strings.Contains(err.Error(), `middleware "gone" is nil`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestMiddleware_ConfigMovesTheBuiltInCORSAfterTheApplications(t *testing.T) {
 	seen := make(chan bool, 1)
 	app, _ := startMW(t, rest.Config{}, rest.WithMiddleware("probe", corsSeen(seen)))

@@ -94,7 +94,9 @@ func NewServer(p ServerParams) (*Server, error) {
 		docs:     docs,
 		headers:  newHeaderLimit(p.Config.MaxHeaderBytes),
 	}
-	s.buildChain(p.Middleware, p.Config.Middleware)
+	if err := s.buildChain(p.Middleware, p.Config.Middleware); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
