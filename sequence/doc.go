@@ -2,6 +2,9 @@
 //
 // A [Sequence] has one method, Handle. The [DefaultSequence] is LoopBack's:
 // findRoute → parseParams → invoke → send, and reject on the first error.
+// Between findRoute and the rest run, when set, invokeMiddleware (the
+// sequence chain of net/http middleware, which sees the route) and then
+// authenticate.
 // The REST server also turns a panic anywhere in a sequence into a 500
 // through reject, and keeps serving.
 //
