@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller/httperr"
 )
 
 // InjectTag is the struct tag of a handler input's field that receives a
@@ -61,8 +62,12 @@ func bindFields(fields []injectField, bindings *loomctx.RequestBindings) ([]inje
 			if names := bindings.Names(); len(names) > 0 {
 				known = "known: " + strings.Join(names, ", ")
 			}
-			return nil, fmt.Errorf("%s: inject:%q: no request binding has that key (%s); register it with rest.WithRequestBinding",
-				f.where, f.name, known)
+			how := "register it with rest.WithRequestBinding"
+			if f.name == "security.user" {
+				how = "rest.WithAuthentication binds it"
+			}
+			return nil, fmt.Errorf("%s: inject:%q: no request binding has that key (%s); %s",
+				f.where, f.name, known, how)
 		}
 		if !b.Type().AssignableTo(f.typ) {
 			return nil, fmt.Errorf("%s: inject:%q: the binding's value is a %s, which a field of type %s cannot hold",
@@ -150,13 +155,17 @@ func bodyDecoded(in reflect.Type) bool {
 
 // inject fills the route's injected fields of in, a pointer to its input,
 // from rc's request-scoped bindings. A provider's error is the request's,
-// with its status (500 when it has none).
+// with its status (500 when it has none); a 5xx is wrapped with the key and
+// the field, for the log.
 func (r *Route) inject(rc *loomctx.RequestContext, in any) error {
 	v := reflect.ValueOf(in).Elem()
 	for i := range r.injections {
 		inj := &r.injections[i]
 		val, err := inj.binding.Value(rc)
 		if err != nil {
+			if httperr.StatusOf(err) < 500 {
+				return err // the client's answer, in the provider's words
+			}
 			return fmt.Errorf("inject %q into %s: %w", inj.binding.Name(), inj.field, err)
 		}
 		f := fieldOf(v, inj.index)
