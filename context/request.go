@@ -72,8 +72,9 @@ type RequestContext struct {
 
 	// bindings are the application's request-scoped bindings, which
 	// Key.Resolve runs; resolving are those running now, to tell a cycle.
-	bindings  *RequestBindings
-	resolving []*RequestBinding
+	bindings     *RequestBindings
+	resolving    []*RequestBinding
+	resolvingBuf [2]*RequestBinding // resolving's first array: nesting is shallow
 
 	// base is the context of the request the server received: the
 	// deadline, cancellation and values below every middleware's.

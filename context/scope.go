@@ -73,6 +73,9 @@ func (b *RequestBinding) Value(rc *RequestContext) (any, error) {
 	if slices.Contains(rc.resolving, b) {
 		return nil, cycleError(rc.resolving, b)
 	}
+	if rc.resolving == nil {
+		rc.resolving = rc.resolvingBuf[:0]
+	}
 	rc.resolving = append(rc.resolving, b)
 	v, err := b.provide(rc)
 	rc.resolving = rc.resolving[:len(rc.resolving)-1]
