@@ -387,3 +387,38 @@ func TestRequestBinding_StartFailsOnTwoBindingsOfOneKey(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+type noteController struct{}
+
+type noteInput struct {
+	Text string                  `json:"text" validate:"required"`
+	User *authentication.Profile `inject:"security.user" json:"-"`
+}
+
+func (noteController) Routes() []controller.Route {
+	return []controller.Route{
+		controller.Post("/notes", func(ctx context.Context, in noteInput) (string, error) {
+			if in.User == nil {
+				return "nobody: " + in.Text, nil
+			}
+			return in.User.ID + ": " + in.Text, nil
+		}, controller.Authenticate("basic")),
+	}
+}
+
+// TestRequestBinding_ABodyCannotFillAnInjectedField: beside a JSON body,
+// the injected field holds the binding's value whatever the client sends.
+func TestRequestBinding_ABodyCannotFillAnInjectedField(t *testing.T) {
+	app := resttest.Start(t,
+		rest.WithController(func() noteController { return noteController{} }),
+		rest.WithAuthentication(authentication.Basic(verifyAda)),
+	)
+	res := app.Post("/notes", `{"text":"hi"}`, "Authorization", "Basic YWRhOnNlY3JldA==")
+	if res.Status != 200 || res.Text() != "ada: hi" {
+		t.Fatalf("got %d %s", res.Status, res.Text())
+	}
+	res = app.Post("/notes", `{"text":"hi","User":{"id":"eve"}}`, "Authorization", "Basic YWRhOnNlY3JldA==")
+	if res.Text() == "eve: hi" {
+		t.Fatalf("the body set the injected user: %d %s", res.Status, res.Text())
+	}
+}
