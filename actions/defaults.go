@@ -64,12 +64,18 @@ func cutPrefixPath(path, base string) (string, bool) {
 }
 
 // NewParseParams is the default parseParams: the route's decoder, compiled
-// at start-up, fills a new input struct.
+// at start-up, fills a new input struct, then its inject-tagged fields
+// receive their request-scoped values (see [InjectTag]).
 func NewParseParams() ParseParams {
 	return func(rc *loomctx.RequestContext, route *Route) (any, error) {
 		in := route.NewInput()
 		if err := route.decoder.Decode(rc.Request, rc.PathParams, in); err != nil {
 			return nil, err
+		}
+		if route.injections != nil {
+			if err := route.inject(rc, in); err != nil {
+				return nil, err
+			}
 		}
 		return in, nil
 	}

@@ -54,6 +54,11 @@
 // input type gets its decoder (package params). Per request, only the
 // lookup, the decoding and the call remain.
 //
+// A field of a route's input tagged inject:"<key>" ([InjectTag]) receives
+// the value of a request-scoped binding after the decoder has run;
+// [RouteTable.BindInjections] checks, at start-up, that a binding of that
+// key and type exists.
+//
 // A route or a controller may declare what something else must enforce
 // (a controller.Enforced, such as interceptor/authorization's
 // declarations). What enforces it registers with [Enforces]; [Module]

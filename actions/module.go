@@ -13,11 +13,13 @@ const ControllersGroup = `group:"loom.controllers"`
 // so an application can override any of them. It needs an [Options] value
 // and a *zap.Logger in the container; the REST application supplies both.
 // It refuses to start an application whose routes or controllers declare
-// what nothing enforces (see [Enforces]).
+// what nothing enforces (see [Enforces]), or inject what no request-scoped
+// binding provides (see [InjectTag]).
 func Module() fx.Option {
 	return fx.Options(
 		fx.Provide(fx.Annotate(NewRouteTable, fx.ParamTags(``, ControllersGroup, `optional:"true"`))),
 		fx.Invoke(fx.Annotate(checkEnforced, fx.ParamTags(``, ControllersGroup, EnforcersGroup))),
+		fx.Invoke(fx.Annotate((*RouteTable).BindInjections, fx.ParamTags(``, `optional:"true"`))),
 		loomctx.Bind(loomctx.KeyOf[FindRoute](), NewFindRoute),
 		loomctx.Bind(loomctx.KeyOf[InvokeMiddleware](), NewInvokeMiddleware),
 		loomctx.Bind(loomctx.KeyOf[ParseParams](), NewParseParams),

@@ -23,6 +23,9 @@ type Route struct {
 	decoder *params.Decoder
 	chain   *interceptor.Chain // nil when no interceptor applies
 	project *projection        // nil when results are written as they are
+	// injections are the input's inject-tagged fields, bound by
+	// RouteTable.BindInjections; nil for most routes.
+	injections []injection
 }
 
 // Method is the route's HTTP verb.

@@ -30,5 +30,25 @@
 // A key also stores a request-scoped value: [Key.Set] and [Key.Get] on a
 // RequestContext, LoopBack's REQUEST scope.
 //
+// # Request-scoped bindings
+//
+// [BindRequest] (rest.WithRequestBinding in an application) binds a key to
+// a [Provider], which computes the key's value for one request when the
+// request first asks for it, LoopBack's toProvider(…).inScope(REQUEST):
+//
+//	loomctx.BindRequest(TenantKey, func(store TenantStore) loomctx.Provider[*Tenant] {
+//		return func(rc *loomctx.RequestContext) (*Tenant, error) {
+//			return store.ByHost(rc, rc.Request.Host)
+//		}
+//	})
+//
+// [Key.Resolve] and [Resolve] return the value: the one set with Key.Set or
+// computed earlier in the request, else the provider's, kept for the rest
+// of the request. A handler's input receives it in a field tagged
+// inject:"<key>" (see the actions package); interceptors and middleware
+// call [Resolve] on their context. The REST server gives each request the
+// application's [RequestBindings] with [RequestContext.SetBindings]; a
+// request that asks for nothing runs no provider.
+//
 // This package imports nothing else of Loom; every other package builds on it.
 package context

@@ -70,6 +70,12 @@ type RequestContext struct {
 	paramsBuf [4]Param // PathParams' first backing array: most routes fit
 	values    map[any]any
 
+	// bindings are the application's request-scoped bindings, which
+	// Key.Resolve runs; resolving are those running now, to tell a cycle.
+	bindings     *RequestBindings
+	resolving    []*RequestBinding
+	resolvingBuf [2]*RequestBinding // resolving's first array: nesting is shallow
+
 	// base is the context of the request the server received: the
 	// deadline, cancellation and values below every middleware's.
 	base stdctx.Context

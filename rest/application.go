@@ -76,6 +76,7 @@ func New(opts ...Option) (*Application, error) {
 		fx.Supply(cfg, cfg.actionOptions(), log, observerOrder, s.interceptors),
 		interceptor.Module(),
 		actions.Module(),
+		requestBindings(),
 		sequence.Module(),
 		lifecycle.Module(),
 		fx.Provide(NewServer, sequenceChain),

@@ -33,6 +33,15 @@
 // against slow clients, LoopBack's CORS defaults, and 5xx errors that hide
 // their message unless Debug is set.
 //
+// # Request-scoped bindings
+//
+// [WithRequestBinding] registers a provider computed once per request, on
+// first use, LoopBack's REQUEST scope. A handler's input receives a
+// binding's value in a field tagged inject:"<key>"; interceptors and
+// middleware call context.Resolve. Built in are the authenticated user
+// ("security.user", with [WithAuthentication]), [RequestKey], [RequestIDKey]
+// and [LoggerKey]; [WithRequestID] echoes the request id.
+//
 // # API document and explorer
 //
 // The server answers /openapi.json and /openapi.yaml with an OpenAPI

@@ -33,6 +33,7 @@ type Server struct {
 	sequence sequence.Sequence
 	reject   actions.Reject
 	log      *zap.Logger
+	bindings *loomctx.RequestBindings
 	docs     *apiDocs // the API document and explorer; nil when disabled
 	headers  headerLimit
 	// cors and edgeDocs are the built-in middleware while they lead the
@@ -76,6 +77,9 @@ type ServerParams struct {
 	Strategies *authentication.Strategies `optional:"true"`
 	// Middleware are the registered middleware (see [WithMiddleware]).
 	Middleware []MiddlewareSpec `group:"loom.middleware"`
+	// Bindings are the request-scoped bindings every request's context
+	// resolves (see [WithRequestBinding]).
+	Bindings *loomctx.RequestBindings `optional:"true"`
 }
 
 // NewServer builds the server and its API document; it listens only when
@@ -90,6 +94,7 @@ func NewServer(p ServerParams) (*Server, error) {
 		sequence: p.Sequence,
 		reject:   p.Reject,
 		log:      p.Logger,
+		bindings: p.Bindings,
 		cors:     newCORS(p.Config.CORS),
 		docs:     docs,
 		headers:  newHeaderLimit(p.Config.MaxHeaderBytes),
@@ -127,6 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)
+	rc.SetBindings(s.bindings)
 	if s.cfg.RequestTimeout > 0 {
 		rc.SetTimeout(s.cfg.RequestTimeout)
 	}

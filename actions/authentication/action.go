@@ -33,7 +33,9 @@ type Action func(rc *loomctx.RequestContext) (*Profile, error)
 const StrategiesGroup = `group:"loom.authentication.strategies"`
 
 // ProfileKey is the request-scoped binding of the authenticated profile,
-// LoopBack 4's SecurityBindings.USER.
+// LoopBack 4's SecurityBindings.USER. [Module] binds it, so a handler's
+// input takes the profile as a field tagged inject:"security.user" (nil
+// when the route authenticated nobody).
 var ProfileKey = loomctx.NewKey[*Profile]("security.user")
 
 // Codes of the errors the action answers with, LoopBack 4's.
@@ -51,6 +53,8 @@ func Module() fx.Option {
 	return fx.Options(
 		fx.Provide(func(in registered) (*Strategies, error) { return NewStrategies(in.Strategies) }),
 		loomctx.Bind(loomctx.KeyOf[Action](), NewActionOf),
+		// Injectable by name; nil on a request no strategy authenticated.
+		loomctx.BindRequest(ProfileKey, loomctx.Provider[*Profile](func(*loomctx.RequestContext) (*Profile, error) { return nil, nil })),
 	)
 }
 
