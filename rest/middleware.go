@@ -1,9 +1,11 @@
 package rest
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
+	"sync/atomic"
 
 	"go.uber.org/fx"
 
@@ -55,7 +57,14 @@ type MiddlewareSpec struct {
 	Chain string
 	// Middleware is the middleware itself.
 	Middleware Middleware
+
+	// seq is the registration order: fx hands a value group over
+	// shuffled.
+	seq uint64
 }
+
+// middlewareSeq numbers the registrations of [WithMiddleware].
+var middlewareSeq atomic.Uint64
 
 // MiddlewareOption sets where a middleware registered with
 // [WithMiddleware] runs.
@@ -85,7 +94,7 @@ const middlewareGroup = `group:"loom.middleware"`
 //	rest.WithMiddleware("requestID", middleware.RequestID)
 //	rest.WithMiddleware("auditLog", NewAuditLog, rest.InSequence())
 func WithMiddleware(name string, constructor any, opts ...MiddlewareOption) Option {
-	spec := MiddlewareSpec{Name: name}
+	spec := MiddlewareSpec{Name: name, seq: middlewareSeq.Add(1)}
 	for _, o := range opts {
 		o(&spec)
 	}
@@ -123,8 +132,9 @@ func supplyMiddleware(spec MiddlewareSpec) Option {
 // MiddlewareConfig orders and removes middleware.
 type MiddlewareConfig struct {
 	// Groups orders the server chain's groups, outermost first; empty
-	// means GroupCORS, GroupAPISpec, GroupMiddleware. A group not listed
-	// runs after the listed ones, in the order of its first registration.
+	// means GroupOperations, GroupCORS, GroupAPISpec, GroupMiddleware,
+	// GroupStatic. A group not listed runs after the listed ones, in the
+	// order of its first registration.
 	Groups []string
 	// SequenceGroups orders the sequence chain's groups the same way;
 	// empty means GroupMiddleware.
@@ -138,6 +148,8 @@ type MiddlewareConfig struct {
 // name winning, without the disabled ones, ordered by groups; within a
 // group, in registration order.
 func orderMiddleware(specs []MiddlewareSpec, chain string, groups, disabled []string) []MiddlewareSpec {
+	specs = slices.Clone(specs)
+	slices.SortStableFunc(specs, func(a, b MiddlewareSpec) int { return cmp.Compare(a.seq, b.seq) })
 	var out []MiddlewareSpec
 	for _, s := range specs {
 		c := s.Chain

@@ -94,7 +94,7 @@ func NewServer(p ServerParams) (*Server, error) {
 	mc := p.Config.Middleware
 	groups := mc.Groups
 	if len(groups) == 0 {
-		groups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
+		groups = defaultMiddlewareGroups
 	}
 	if specs := orderMiddleware(p.Middleware, ChainServer, groups, mc.Disabled); len(specs) > 0 {
 		s.chain = chainOf(specs, adopting(s.sequence.Handle))
