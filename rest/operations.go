@@ -9,14 +9,15 @@ import (
 )
 
 // GroupOperations holds the operational middleware, outermost in the
-// server chain by default: "tracing", "metrics" and "health". It runs
+// server chain by default: "metrics", "health", then "tracing" (see
+// package rest/tracing) when registered. It runs
 // before the application's middleware, so that an authentication
 // middleware does not refuse a load balancer's /ready and every request
 // is measured.
 const GroupOperations = "operations"
 
-// GroupStatic holds the static files of [WithStatic], named "static",
-// "static:/assets" and so on: innermost in the server chain by default,
+// GroupStatic holds the static files of [WithStatic], named "static:/",
+// "static:/assets/" and so on: innermost in the server chain by default,
 // right before the sequence, so that the application's middleware runs for
 // them too.
 const GroupStatic = "static"

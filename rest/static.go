@@ -32,7 +32,8 @@ func StaticCacheControl(value string) StaticOption {
 // app.static: GET and HEAD of a path no route answers, under the base
 // path. A route always wins over a file of the same path; a path that is
 // neither gets the API's 404. WithStatic may be called for several paths;
-// each is a middleware named "static:"+path in [GroupStatic].
+// each is a middleware in [GroupStatic] named after its path: "static:/"
+// for /, "static:/assets/" for /assets.
 //
 //	//go:embed public
 //	var public embed.FS
