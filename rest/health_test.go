@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 
+	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/rest"
 	"github.com/loomhq/loom/rest/resttest"
 )
@@ -184,5 +189,57 @@ func TestHealth_IsOffByDefaultAndNotInTheAPIDocument(t *testing.T) {
 		if _, ok := doc.Paths[p]; ok {
 			t.Errorf("the API document lists %s", p)
 		}
+	}
+}
+
+// stopWatch answers GET /watch once the server's stop has begun, with
+// what /ready said at that moment.
+type stopWatch struct {
+	app     *rest.Application
+	waiting chan struct{}
+}
+
+func (c *stopWatch) Routes() []controller.Route {
+	return []controller.Route{controller.Get("/watch", c.watch)}
+}
+
+func (c *stopWatch) watch(ctx context.Context, _ struct{}) (string, error) {
+	close(c.waiting)
+	<-loomctx.Stopping(ctx)
+	w := httptest.NewRecorder()
+	c.app.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/ready", nil))
+	return fmt.Sprint(w.Code), nil
+}
+
+func TestReady_IsDownBeforeTheServerStopsAccepting(t *testing.T) {
+	watch := &stopWatch{waiting: make(chan struct{})}
+	app, err := rest.New(rest.WithLogger(zap.NewNop()),
+		rest.WithConfig(rest.Config{Host: "127.0.0.1", Health: rest.HealthConfig{Enabled: true}}),
+		rest.WithController(func() *stopWatch { return watch }),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watch.app = app
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	answer := make(chan string, 1)
+	go func() {
+		res, err := http.Get(app.URL() + "/watch")
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		answer <- strings.Trim(string(b), `"`)
+	}()
+	<-watch.waiting
+	if err := app.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-answer; got != "503" {
+		t.Errorf("/ready when the server's stop began = %s, want 503", got)
 	}
 }
