@@ -159,7 +159,14 @@ type health struct {
 	routes    [3][2]*servedRoute
 	timeout   time.Duration
 	readiness *readiness
-	checks    []namedHealthCheck
+	checks    []*runningCheck
+}
+
+// runningCheck is a check and whether a run of it is still going, so
+// that a check that hangs costs one goroutine, not one per request.
+type runningCheck struct {
+	namedHealthCheck
+	busy atomic.Bool
 }
 
 func newHealthMiddleware(p healthParams) Middleware {
@@ -167,7 +174,10 @@ func newHealthMiddleware(p healthParams) Middleware {
 	base := p.Config.BasePath
 	h := &health{
 		health: base + c.HealthPath, live: base + c.LivePath, ready: base + c.ReadyPath,
-		timeout: c.CheckTimeout, readiness: p.Readiness, checks: p.Checks,
+		timeout: c.CheckTimeout, readiness: p.Readiness,
+	}
+	for _, c := range p.Checks {
+		h.checks = append(h.checks, &runningCheck{namedHealthCheck: c})
 	}
 	for i, p := range []string{c.HealthPath, c.LivePath, c.ReadyPath} {
 		for j, m := range []string{http.MethodGet, http.MethodHead} {
@@ -227,9 +237,9 @@ func (h *health) answer(w http.ResponseWriter, r *http.Request, endpoint int, li
 	if status != stateUp {
 		code = http.StatusServiceUnavailable
 	}
-	h2 := w.Header()
-	h2.Set("Content-Type", "application/json; charset=utf-8")
-	h2.Set("Cache-Control", "no-store")
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/json; charset=utf-8")
+	hdr.Set("Cache-Control", "no-store")
 	if r.Method == http.MethodHead {
 		w.WriteHeader(code)
 		return
@@ -263,12 +273,16 @@ func (h *health) run(ctx context.Context) []healthCheckState {
 }
 
 // runOne runs one check; a check that outlives its timeout is DOWN at
-// once, left to end on its own.
-func (h *health) runOne(ctx context.Context, c namedHealthCheck) (err error) {
+// once, left to end on its own, and DOWN until it has.
+func (h *health) runOne(ctx context.Context, c *runningCheck) (err error) {
+	if !c.busy.CompareAndSwap(false, true) {
+		return fmt.Errorf("check did not answer within %s, and is still running", h.timeout)
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
+		defer c.busy.Store(false)
 		defer func() {
 			if v := recover(); v != nil {
 				done <- fmt.Errorf("check panicked: %v", v)

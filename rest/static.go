@@ -10,12 +10,14 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
 	"go.uber.org/fx"
 
 	"github.com/loomhq/loom/actions"
+	"github.com/loomhq/loom/controller/httperr"
 )
 
 // StaticOption configures one mount of [WithStatic].
@@ -186,8 +188,44 @@ func (m *staticMount) serve(w http.ResponseWriter, r *http.Request, name string,
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		h.Set("Content-Type", ct)
 	}
-	http.ServeContent(w, r, name, fi.ModTime(), content)
+	http.ServeContent(&enveloping{ResponseWriter: w, r: r}, r, name, fi.ModTime(), content)
 	return true
+}
+
+// enveloping turns the errors http.ServeContent answers in plain text (a
+// Range it cannot satisfy, a failed If-Match) into the error envelope.
+type enveloping struct {
+	http.ResponseWriter
+	r       *http.Request
+	refused bool
+}
+
+func (e *enveloping) WriteHeader(status int) {
+	if status < http.StatusBadRequest {
+		e.ResponseWriter.WriteHeader(status)
+		return
+	}
+	e.refused = true
+	h := e.Header()
+	h.Del("Content-Length")
+	h.Del("ETag")
+	h.Del("Last-Modified")
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	msg := http.StatusText(status)
+	switch status {
+	case http.StatusRequestedRangeNotSatisfiable:
+		msg = "Range " + strconv.Quote(e.r.Header.Get("Range")) + " cannot be satisfied."
+	case http.StatusPreconditionFailed:
+		msg = "The precondition of If-Match or If-Unmodified-Since failed."
+	}
+	_ = actions.WriteJSON(e.ResponseWriter, status, httperr.EnvelopeOf(httperr.New(status, msg), false))
+}
+
+func (e *enveloping) Write(p []byte) (int, error) {
+	if e.refused {
+		return len(p), nil // the plain-text message the envelope replaced
+	}
+	return e.ResponseWriter.Write(p)
 }
 
 // etag is serve-static's weak W/"size-mtime" for a file with a

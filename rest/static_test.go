@@ -83,6 +83,12 @@ func TestStatic_ServesFilesWithCachingHeaders(t *testing.T) {
 	if res := app.Get("/app.js", "Range", "bytes=0-6"); res.Status != http.StatusPartialContent || res.Text() != "console" {
 		t.Errorf("GET /app.js Range = %d %q", res.Status, res.Body)
 	}
+	if res := app.Get("/app.js", "Range", "bytes=100-200"); !isEnvelope(t, res, http.StatusRequestedRangeNotSatisfiable) {
+		t.Errorf("GET /app.js with a Range past its end = %d %v %q, want a 416 envelope", res.Status, res.Header, res.Body)
+	}
+	if res := app.Get("/app.js", "If-Match", `"other"`); !isEnvelope(t, res, http.StatusPreconditionFailed) {
+		t.Errorf("GET /app.js If-Match another = %d %q, want a 412 envelope", res.Status, res.Body)
+	}
 }
 
 func TestStatic_DirectoriesAnswerTheirIndexAndAreNeverListed(t *testing.T) {
