@@ -19,7 +19,8 @@ import (
 // value serves none; with Enabled, GET /health, /live and /ready answer
 // under the base path, and are left out of the API document.
 //
-// /live is UP while the process answers. /ready is UP once every
+// /live is UP while the process answers and every check of
+// [WithLiveCheck] passes. /ready is UP once every
 // life-cycle observer has started, until the application's stop begins,
 // and while every check of [WithHealthCheck] passes: a load balancer
 // sends traffic only to an instance ready for it, and stops before the
@@ -59,25 +60,41 @@ func (c HealthConfig) withDefaults() HealthConfig {
 // the reason. ctx ends after HealthConfig.CheckTimeout.
 type HealthCheck func(ctx context.Context) error
 
-// namedHealthCheck is one check of [WithHealthCheck].
+// namedHealthCheck is one check of [WithHealthCheck] or [WithLiveCheck].
 type namedHealthCheck struct {
 	Name  string
 	Check HealthCheck
+	// Live runs it for /live instead of /ready.
+	Live bool
 }
 
 const healthCheckGroup = `group:"loom.healthChecks"`
 
-// WithHealthCheck adds a readiness check named name, run on every request
-// to /ready and /health while HealthConfig.Enabled. constructor is a
-// HealthCheck, a func(context.Context) error, or a function whose
-// parameters are injected and that returns one, optionally with an error:
+// WithHealthCheck adds a readiness check named name, LoopBack's
+// HealthTags.READY_CHECK, run on every request to /ready and /health
+// while HealthConfig.Enabled. constructor is a HealthCheck, a
+// func(context.Context) error, or a function whose parameters are
+// injected and that returns a HealthCheck, optionally with an error:
 //
 //	rest.WithHealthCheck("db", func(db *sql.DB) rest.HealthCheck { return db.PingContext })
 func WithHealthCheck(name string, constructor any) Option {
+	return withCheck(name, constructor, false)
+}
+
+// WithLiveCheck adds a liveness check named name, LoopBack's
+// HealthTags.LIVE_CHECK, run on every request to /live and /health: a
+// failing one tells the orchestrator to restart the process, so it should
+// check the process itself (a deadlock, say), never a dependency.
+// constructor is as [WithHealthCheck]'s.
+func WithLiveCheck(name string, constructor any) Option {
+	return withCheck(name, constructor, true)
+}
+
+func withCheck(name string, constructor any, live bool) Option {
 	supply := func(c HealthCheck) Option {
 		return optionFunc(func(s *settings) {
 			s.fx = append(s.fx, fx.Provide(fx.Annotate(func() namedHealthCheck {
-				return namedHealthCheck{Name: name, Check: c}
+				return namedHealthCheck{Name: name, Check: c, Live: live}
 			}, fx.ResultTags(healthCheckGroup))))
 		})
 	}
@@ -87,12 +104,15 @@ func WithHealthCheck(name string, constructor any) Option {
 	case func(context.Context) error:
 		return supply(c)
 	}
-	key := `name:"loom.healthCheck:` + name + `"`
-	return withConstructor("a health check", constructor, func(c any) fx.Option {
+	role, key := "a health check", `name:"loom.healthCheck:`+name+`"`
+	if live {
+		role, key = "a live check", `name:"loom.liveCheck:`+name+`"`
+	}
+	return withConstructor(role, constructor, func(c any) fx.Option {
 		return fx.Options(
 			fx.Provide(fx.Annotate(c, fx.ResultTags(key))),
 			fx.Provide(fx.Annotate(func(h HealthCheck) namedHealthCheck {
-				return namedHealthCheck{Name: name, Check: h}
+				return namedHealthCheck{Name: name, Check: h, Live: live}
 			}, fx.ParamTags(key), fx.ResultTags(healthCheckGroup))),
 		)
 	})
@@ -219,11 +239,12 @@ func (h *health) answer(w http.ResponseWriter, r *http.Request, endpoint int, li
 		state := h.readiness.get()
 		checks = append(checks, healthCheckState{Name: "readiness", State: state, Data: reason("")})
 		if state == stateUp {
-			checks = append(checks, h.run(r.Context())...)
+			checks = append(checks, h.run(r.Context(), false)...)
 		}
 	}
 	if live {
 		checks = append(checks, healthCheckState{Name: "liveness", State: stateUp, Data: reason("")})
+		checks = append(checks, h.run(r.Context(), true)...)
 	}
 	status := stateUp
 	for _, c := range checks {
@@ -251,14 +272,21 @@ func (h *health) answer(w http.ResponseWriter, r *http.Request, endpoint int, li
 
 func reason(s string) map[string]any { return map[string]any{"reason": s} }
 
-// run runs the checks together, each within the timeout.
-func (h *health) run(ctx context.Context) []healthCheckState {
-	if len(h.checks) == 0 {
+// run runs the live or the ready checks together, each within the
+// timeout.
+func (h *health) run(ctx context.Context, live bool) []healthCheckState {
+	var checks []*runningCheck
+	for _, c := range h.checks {
+		if c.Live == live {
+			checks = append(checks, c)
+		}
+	}
+	if len(checks) == 0 {
 		return nil
 	}
-	out := make([]healthCheckState, len(h.checks))
+	out := make([]healthCheckState, len(checks))
 	var wg sync.WaitGroup
-	for i, c := range h.checks {
+	for i, c := range checks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -250,3 +250,20 @@ func TestReady_IsDownBeforeTheServerStopsAccepting(t *testing.T) {
 		t.Errorf("/ready when the server's stop began = %s, want 503", got)
 	}
 }
+
+func TestLiveCheck_AFailingOneMakesLiveAndHealthDownNotReady(t *testing.T) {
+	app := resttest.Start(t,
+		rest.WithConfig(rest.Config{Health: rest.HealthConfig{Enabled: true}}),
+		rest.WithController(newTodoController),
+		rest.WithLiveCheck("deadlock", func(ctx context.Context) error { return errors.New("workers stuck") }),
+	)
+	for path, want := range map[string]int{"/live": 503, "/health": 503, "/ready": 200} {
+		res := app.Get(path)
+		if res.Status != want {
+			t.Errorf("GET %s = %d %s, want %d", path, res.Status, res.Body, want)
+		}
+		if want == 503 && !strings.Contains(res.Text(), `{"name":"deadlock","state":"DOWN","data":{"reason":"workers stuck"}}`) {
+			t.Errorf("GET %s = %s, want the check's state and reason", path, res.Body)
+		}
+	}
+}
