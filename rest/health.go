@@ -157,7 +157,8 @@ type healthParams struct {
 
 	Config    Config
 	Readiness *readiness
-	Checks    []namedHealthCheck `group:"loom.healthChecks"`
+	Checks    []namedHealthCheck  `group:"loom.healthChecks"`
+	Routes    *actions.RouteTable `optional:"true"`
 }
 
 // healthCheckState is one check in a health answer.
@@ -189,9 +190,18 @@ type runningCheck struct {
 	busy atomic.Bool
 }
 
-func newHealthMiddleware(p healthParams) Middleware {
+func newHealthMiddleware(p healthParams) (Middleware, error) {
 	c := p.Config.Health
 	base := p.Config.BasePath
+	for _, e := range []struct{ path, what, field string }{
+		{c.HealthPath, "health endpoint", "HealthConfig.HealthPath"},
+		{c.LivePath, "liveness endpoint", "HealthConfig.LivePath"},
+		{c.ReadyPath, "readiness endpoint", "HealthConfig.ReadyPath"},
+	} {
+		if err := shadowed(p.Routes, e.path, e.what, e.field); err != nil {
+			return nil, err
+		}
+	}
 	h := &health{
 		health: base + c.HealthPath, live: base + c.LivePath, ready: base + c.ReadyPath,
 		timeout: c.CheckTimeout, readiness: p.Readiness,
@@ -217,7 +227,7 @@ func newHealthMiddleware(p healthParams) Middleware {
 				next.ServeHTTP(w, r)
 			}
 		})
-	}
+	}, nil
 }
 
 // answer writes the states of liveness and/or readiness: 200 when every

@@ -267,3 +267,28 @@ func TestLiveCheck_AFailingOneMakesLiveAndHealthDownNotReady(t *testing.T) {
 		}
 	}
 }
+
+// healthRoute is a controller of GET /health.
+type healthRoute struct{}
+
+func (c healthRoute) Routes() []controller.Route {
+	return []controller.Route{controller.Get("/health", c.get)}
+}
+
+func (healthRoute) get(ctx context.Context, _ struct{}) (string, error) { return "mine", nil }
+
+func TestHealth_ARouteOnItsPathFailsTheBuildNamingIt(t *testing.T) {
+	for _, cfg := range []rest.Config{
+		{Health: rest.HealthConfig{Enabled: true}},
+		{Metrics: rest.MetricsConfig{Enabled: true, Path: "/health"}},
+	} {
+		_, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithConfig(cfg),
+			rest.WithController(func() healthRoute { return healthRoute{} }))
+		if err == nil || !strings.Contains(err.Error(), "route GET /health (healthRoute.get)") {
+			t.Errorf("New with a route on /health: %v, want an error naming the route", err)
+		}
+	}
+	if _, err := rest.New(rest.WithLogger(zap.NewNop()), rest.WithController(func() healthRoute { return healthRoute{} })); err != nil {
+		t.Errorf("New with a route on /health and no health endpoint: %v", err)
+	}
+}

@@ -149,6 +149,9 @@ var httpMethods = []string{
 
 func newMetricsMiddleware(p metricsParams) (Middleware, error) {
 	c := p.Config.Metrics
+	if err := shadowed(p.Routes, c.Path, "metrics endpoint", "MetricsConfig.Path"); err != nil {
+		return nil, err
+	}
 	reg, gath := c.Registerer, c.Gatherer
 	if reg == nil {
 		own := prometheus.NewRegistry()

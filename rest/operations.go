@@ -1,10 +1,12 @@
 package rest
 
 import (
+	"fmt"
 	"net/http"
 
 	"go.uber.org/fx"
 
+	"github.com/loomhq/loom/actions"
 	loomctx "github.com/loomhq/loom/context"
 )
 
@@ -57,4 +59,19 @@ func matched(r *http.Request, route *servedRoute) {
 	if rc, ok := loomctx.FromContext(r.Context()); ok {
 		rc.Route = route
 	}
+}
+
+// shadowed refuses a route the endpoint at path of what would answer
+// before it; routes is nil when the application has none.
+func shadowed(routes *actions.RouteTable, path, what, field string) error {
+	if routes == nil {
+		return nil
+	}
+	for _, r := range routes.Routes() {
+		if r.Template() == path {
+			return fmt.Errorf("rest: route %s %s (%s) has the path of the %s, which answers first: move the route, or the endpoint with %s",
+				r.Method(), r.Template(), r.OperationID(), what, field)
+		}
+	}
+	return nil
 }
