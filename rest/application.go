@@ -83,6 +83,7 @@ func New(opts ...Option) (*Application, error) {
 		lifecycle.Register(func(s *Server) *Server { return s }, ServerGroup),
 		fx.Populate(&a.server),
 	}
+	fxOpts = append(fxOpts, builtinOptions(cfg)...)
 	fxOpts = append(fxOpts, s.fx...)
 	a.app = fx.New(fxOpts...)
 	if err := a.app.Err(); err != nil {

@@ -84,6 +84,11 @@ type Config struct {
 	OpenAPI OpenAPIConfig
 	// Explorer is the API Explorer, served at /explorer/ by default.
 	Explorer ExplorerConfig
+
+	// Health serves /health, /live and /ready; off by default.
+	Health HealthConfig
+	// Metrics serves Prometheus metrics at /metrics; off by default.
+	Metrics MetricsConfig
 }
 
 // CORSConfig is the cross-origin policy. Its zero value is LoopBack's
@@ -138,6 +143,8 @@ func (c Config) withDefaults() Config {
 		c.CORS.Methods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}
 	}
 	def(&c.CORS.MaxAge, 86400*time.Second)
+	c.Health = c.Health.withDefaults()
+	c.Metrics = c.Metrics.withDefaults()
 	return c
 }
 

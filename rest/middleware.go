@@ -184,8 +184,9 @@ func supplyMiddleware(spec MiddlewareSpec) Option {
 // MiddlewareConfig orders and removes middleware.
 type MiddlewareConfig struct {
 	// Groups orders the server chain's groups, outermost first; empty
-	// means GroupCORS, GroupAPISpec, GroupMiddleware. A group not listed
-	// runs after the listed ones, in the order of its first registration.
+	// means GroupOperations, GroupCORS, GroupAPISpec, GroupMiddleware,
+	// GroupStatic. A group not listed runs after the listed ones, in the
+	// order of its first registration.
 	Groups []string
 	// SequenceGroups orders the sequence chain's groups the same way;
 	// empty means GroupMiddleware.
@@ -292,7 +293,7 @@ func builtinMiddleware(c cors, docs *apiDocs) []MiddlewareSpec {
 }
 
 // defaultGroups is the server chain's order when none is configured.
-var defaultGroups = []string{GroupCORS, GroupAPISpec, GroupMiddleware}
+var defaultGroups = []string{GroupOperations, GroupCORS, GroupAPISpec, GroupMiddleware, GroupStatic}
 
 // buildChain sets the server's edge from the registered middleware. The
 // built-in ones that lead the chain in their default order (CORS, then

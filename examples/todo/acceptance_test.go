@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -119,6 +122,7 @@ func TestTodo(t *testing.T) {
 		{"SelectsExplodedFields", todoSelectsExplodedFields},
 		{"LogsEveryRequestToTheInjectedLogger", todoLogsEveryRequestToTheInjectedLogger},
 		{"ServesTheHomePageTheDocumentAndTheExplorer", todoServesTheHomePageTheDocumentAndTheExplorer},
+		{"AnswersHealthReadinessAndMetrics", todoAnswersHealthReadinessAndMetrics},
 	}
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
@@ -355,11 +359,54 @@ func todoLogsEveryRequestToTheInjectedLogger(t *testing.T, s store) {
 	}
 }
 
+func todoAnswersHealthReadinessAndMetrics(t *testing.T, s store) {
+	app, _ := s.start(t)
+	for _, path := range []string{"/health", "/live", "/ready"} {
+		r := app.Get(path)
+		if body := decode[map[string]any](t, r); r.Status != 200 || body["status"] != "UP" {
+			t.Errorf("GET %s = %d %s, want 200 UP", path, r.Status, r.Body)
+		}
+	}
+	app.Get("/todos/1")
+	app.Get("/todos/1")
+	r := app.Get("/metrics")
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("GET /metrics = %d: %v", r.Status, err)
+	}
+	var count float64
+	for _, m := range fams["loom_http_requests_total"].GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		if labels["method"] == "GET" && labels["route"] == "/todos/{id}" && labels["status"] == "200" {
+			count = m.GetCounter().GetValue()
+		}
+	}
+	if count != 2 {
+		t.Errorf("loom_http_requests_total{GET /todos/{id} 200} = %v, want 2:\n%s", count, r.Body)
+	}
+	var doc struct {
+		Paths map[string]any `json:"paths"`
+	}
+	app.Get("/openapi.json").JSON(t, &doc)
+	for _, p := range []string{"/", "/health", "/ready", "/metrics"} {
+		if _, ok := doc.Paths[p]; ok {
+			t.Errorf("the API document lists %s", p)
+		}
+	}
+}
+
 func todoServesTheHomePageTheDocumentAndTheExplorer(t *testing.T, s store) {
 	app, _ := s.start(t)
 	home := app.Get("/")
-	if home.Status != 200 || !strings.HasPrefix(home.Header.Get("Content-Type"), "text/html") {
+	if home.Status != 200 || !strings.HasPrefix(home.Header.Get("Content-Type"), "text/html") || !strings.Contains(home.Text(), `href="./explorer/"`) {
 		t.Errorf("home %d %s", home.Status, home.Header.Get("Content-Type"))
+	}
+	if etag := home.Header.Get("ETag"); etag == "" || app.Get("/", "If-None-Match", etag).Status != http.StatusNotModified {
+		t.Errorf("home: ETag %q does not answer 304", etag)
 	}
 	doc := decode[map[string]any](t, app.Get("/openapi.json"))
 	if servers := doc["servers"].([]any); servers[0].(map[string]any)["url"] != app.URL() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/rest"
 )
 
@@ -99,14 +101,24 @@ func TestTodo_WithAnUnreachableDatabase_PrintsOneShortErrorNamingTheVariable(t *
 		"127.0.0.1:1", "check DATABASE_URL")
 }
 
+// countAgain is a second controller of GET /todos/count.
+type countAgain struct{}
+
+func (c countAgain) Routes() []controller.Route {
+	return []controller.Route{controller.Get("/todos/count", c.Count)}
+}
+
+func (countAgain) Count(ctx context.Context, _ struct{}) (int, error) { return 0, nil }
+
 func TestNewApplication_WithTwoControllersOnOneRoute_NamesBothRoutesAndHandlers(t *testing.T) {
 	_, err := NewApplication(Config{Host: "127.0.0.1"}, rest.WithLogger(zap.NewNop()),
-		rest.WithController(func() HomeController { return HomeController{} }))
+		rest.WithController(func() countAgain { return countAgain{} }))
 	if err == nil {
-		t.Fatal("NewApplication accepted GET / twice")
+		t.Fatal("NewApplication accepted GET /todos/count twice")
 	}
 	shortStartError(t, err.Error())
-	wantAll(t, err.Error(), "route GET / (HomeController.", "and route GET / (HomeController.", "match the same requests")
+	// The two come in either order: fx hands the controllers over shuffled.
+	wantAll(t, err.Error(), "route GET /todos/count (TodoController.", "route GET /todos/count (countAgain.", "match the same requests")
 }
 
 func TestTodo_OnADatabaseThatWasNeverMigrated_RefusesToStartSayingToMigrate(t *testing.T) {

@@ -75,7 +75,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithRepository(NewTodoRepository),
 		rest.WithObserver(NewTableCheck, repository.DataSourceGroup),
 		rest.WithController(NewTodoController),
-		rest.WithController(func() HomeController { return HomeController{} }),
+		rest.WithStatic("/", publicFiles()),
 	}
 	return rest.New(append(base, opts...)...)
 }

@@ -76,7 +76,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithObserver(NewTableCheck, repository.DataSourceGroup),
 		rest.WithController(NewTodoListController),
 		rest.WithController(NewTodoController),
-		rest.WithController(func() HomeController { return HomeController{} }),
+		rest.WithStatic("/", publicFiles()),
 	}
 	return rest.New(append(base, opts...)...)
 }

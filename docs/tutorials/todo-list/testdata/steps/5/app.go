@@ -79,7 +79,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithController(NewTodoListImageController),
 		rest.WithController(NewTodoController),
 		rest.WithController(NewTodoTodoListController),
-		rest.WithController(func() HomeController { return HomeController{} }),
+		rest.WithStatic("/", publicFiles()),
 	}
 	return rest.New(append(base, opts...)...)
 }

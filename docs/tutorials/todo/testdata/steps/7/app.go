@@ -60,6 +60,8 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 			Host:        cfg.Host,
 			Port:        cfg.Port,
 			GracePeriod: 5 * time.Second,
+			Health:      rest.HealthConfig{Enabled: true},
+			Metrics:     rest.MetricsConfig{Enabled: true},
 			OpenAPI: rest.OpenAPIConfig{
 				Title:              "@loopback/example-todo",
 				Version:            "1.0.0",
@@ -72,7 +74,7 @@ func NewApplication(cfg Config, opts ...rest.Option) (*rest.Application, error) 
 		rest.WithRepository(NewTodoRepository),
 		rest.WithProviders(NewCensusGeocoder),
 		rest.WithController(NewTodoController),
-		rest.WithController(func() HomeController { return HomeController{} }),
+		rest.WithStatic("/", publicFiles()),
 		rest.WithSequence(NewMySequence),
 		rest.WithInterceptors(interceptor.NewGlobal(Timing, "timing", interceptor.Named("timing"))),
 	}
