@@ -30,7 +30,9 @@ func (r report) MarshalMediaType(mediaType string) ([]byte, error) {
 // version writes itself as text.
 type version struct{ Major, Minor int }
 
-func (v version) MarshalText() ([]byte, error) { return fmt.Appendf(nil, "v%d.%d", v.Major, v.Minor), nil }
+func (v version) MarshalText() ([]byte, error) {
+	return fmt.Appendf(nil, "v%d.%d", v.Major, v.Minor), nil
+}
 
 type negotiationController struct{}
 

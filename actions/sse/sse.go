@@ -92,7 +92,7 @@ var (
 	noCache      = []string{"no-cache"}
 	noBuffering  = []string{"no"}
 	pingLine     = []byte(": ping\n\n")
-	errLineBreak = errors.New("holds a line break")
+	errLineBreak = errors.New("holds a line break or a NUL")
 )
 
 // WriteHeader sets the headers of an event stream on w and sends them
