@@ -16,8 +16,8 @@ import (
 	"github.com/swaggest/openapi-go/openapi31"
 
 	"github.com/loomhq/loom/actions"
-	"github.com/loomhq/loom/actions/sse"
 	"github.com/loomhq/loom/actions/params"
+	"github.com/loomhq/loom/actions/sse"
 	"github.com/loomhq/loom/controller"
 )
 
