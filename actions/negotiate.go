@@ -38,6 +38,7 @@ const (
 type mediaOffer struct {
 	mediaType   string   // as the route declares it: text/csv
 	typ, sub    string   // lower case, without parameters
+	bare        string   // typ/sub
 	contentType []string // the Content-Type header value
 	kind        offerKind
 }
@@ -95,7 +96,7 @@ func newNegotiation(cr controller.Route) (*negotiation, error) {
 		if typ == "*" || sub == "*" {
 			return nil, fmt.Errorf("produces %q: a route declares the media types it answers with, not a range", t)
 		}
-		o := mediaOffer{mediaType: t, typ: typ, sub: sub, contentType: []string{t}}
+		o := mediaOffer{mediaType: t, typ: typ, sub: sub, bare: mt, contentType: []string{t}}
 		switch {
 		case mt == "application/json":
 			o.kind = offerJSON
@@ -162,8 +163,9 @@ func Negotiate(rc *loomctx.RequestContext, offered ...string) (string, error) {
 	offers := buf[:0]
 	for _, t := range offered {
 		mt, _, _ := strings.Cut(t, ";")
-		typ, sub, _ := strings.Cut(strings.ToLower(strings.TrimSpace(mt)), "/")
-		offers = append(offers, mediaOffer{mediaType: t, typ: typ, sub: sub})
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		typ, sub, _ := strings.Cut(mt, "/")
+		offers = append(offers, mediaOffer{mediaType: t, typ: typ, sub: sub, bare: mt})
 	}
 	i := chooseOffer(rc.Request.Header["Accept"], offers)
 	if i < 0 {
@@ -189,6 +191,19 @@ const maxAcceptRanges = 64
 func chooseOffer(accept []string, offers []mediaOffer) int {
 	if len(accept) == 0 || len(offers) == 0 {
 		return 0
+	}
+	if len(accept) == 1 {
+		// The headers most clients send: one type, as written.
+		switch a := accept[0]; a {
+		case "", "*/*":
+			return 0
+		default:
+			for i := range offers {
+				if offers[i].bare == a {
+					return i
+				}
+			}
+		}
 	}
 	var buf [8]match
 	matches := buf[:0]
@@ -327,13 +342,20 @@ func token(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+		if !tokenChar[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// tokenChar holds the characters of an RFC 9110 token.
+var tokenChar = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
+	}
+	return t
+}()
 
 // vary is the Vary value of a route offering several media types.
 var vary = "Accept"

@@ -8,7 +8,7 @@ func offersOf(types ...string) []mediaOffer {
 		n := len(t)
 		for i := range n {
 			if t[i] == '/' {
-				out = append(out, mediaOffer{mediaType: t, typ: t[:i], sub: t[i+1:]})
+				out = append(out, mediaOffer{mediaType: t, typ: t[:i], sub: t[i+1:], bare: t})
 			}
 		}
 	}
@@ -64,5 +64,17 @@ func TestChooseOffer_AllocatesNothing(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { chooseOffer(accept, offers) }); n != 0 {
 			t.Errorf("Accept %q: %v allocations", accept, n)
 		}
+	}
+}
+
+func BenchmarkChooseOffer(b *testing.B) {
+	offers := offersOf("application/json")
+	for _, accept := range []string{"application/json", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"} {
+		b.Run(accept, func(b *testing.B) {
+			h := []string{accept}
+			for b.Loop() {
+				chooseOffer(h, offers)
+			}
+		})
 	}
 }
