@@ -25,9 +25,11 @@ type ParseParams func(rc *loomctx.RequestContext, route *Route) (args any, err e
 type InvokeMethod func(rc *loomctx.RequestContext, route *Route, args any) (result any, err error)
 
 // Send writes a handler's result as the response, with the status
-// [StatusOf] gives (the route's declared one, else 204 for nil and 200):
-// nil has no body, []byte is application/octet-stream, a string is
-// text/plain, an io.Reader is streamed, anything else is JSON.
+// [StatusOf] gives (the route's declared one, else 204 for nil and 200),
+// as the media type the request's Accept header prefers among the route's
+// (see [Negotiate]): by default nil has no body, []byte is
+// application/octet-stream, a string is text/plain, an io.Reader is
+// streamed, an *sse.Stream is text/event-stream, anything else is JSON.
 type Send func(rc *loomctx.RequestContext, result any) error
 
 // Reject writes err as the response, in LoopBack's error envelope.

@@ -11,7 +11,9 @@ import (
 // the base path. A literal path segment beats a parameter, a trailing slash
 // is tolerated, and a GET route answers HEAD. A route with its own timeout
 // (controller.Timeout) replaces the request's deadline with its own,
-// counted from the request's start.
+// counted from the request's start; one with its own write timeout
+// (controller.WriteTimeout, or an event stream's none) replaces the
+// server's, counted from now.
 func NewFindRoute(table *RouteTable) FindRoute {
 	return func(rc *loomctx.RequestContext) (*Route, error) {
 		req := rc.Request
@@ -29,6 +31,9 @@ func NewFindRoute(table *RouteTable) FindRoute {
 			rc.Route = route
 			if route.Timeout != 0 {
 				rc.SetTimeout(route.Timeout)
+			}
+			if route.writeTimeout != 0 {
+				setWriteTimeout(rc, route.writeTimeout)
 			}
 			return route, nil
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/loomhq/loom/actions/params"
 	loomctx "github.com/loomhq/loom/context"
@@ -26,6 +27,12 @@ type Route struct {
 	// injections are the input's inject-tagged fields, bound by
 	// RouteTable.BindInjections; nil for most routes.
 	injections []injection
+	// negotiation is the media types the route answers with; nil when
+	// each result is written by its own type.
+	negotiation *negotiation
+	// writeTimeout replaces the server's write timeout when not 0; < 0
+	// sets none.
+	writeTimeout time.Duration
 }
 
 // Method is the route's HTTP verb.
@@ -181,7 +188,22 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	if err != nil {
 		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
 	}
-	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType())}
+	neg, err := newNegotiation(cr)
+	if err != nil {
+		return fmt.Errorf("actions: route %s %s (%s): %w", cr.Verb, cr.Path, cr.OperationID(), err)
+	}
+	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType()), negotiation: neg}
+	r.writeTimeout = cr.Output.WriteTimeout
+	if neg.streams() {
+		// A stream runs until its client leaves: the server's request
+		// deadline and write timeout would cut it.
+		if r.Timeout == 0 {
+			r.Timeout = -1
+		}
+		if r.writeTimeout == 0 {
+			r.writeTimeout = -1
+		}
+	}
 	if chain := reg.Chain(interceptor.FromRoute, r.callHandler, cr.Interceptors...); chain.Len() > 0 {
 		r.chain = chain
 	}

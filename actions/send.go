@@ -8,14 +8,20 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/loomhq/loom/actions/sse"
 	loomctx "github.com/loomhq/loom/context"
 )
 
-// NewSend is the default send, LoopBack's writeResultToResponse: nil is
-// 204 with an empty body; []byte is application/octet-stream; a string is
-// text/plain; an io.Reader is streamed; anything else is JSON. The status
-// is the route's declared one, else 200. A handler that wrote the response
-// itself gets nothing more.
+// NewSend is the default send, LoopBack's writeResultToResponse with
+// content negotiation: nil is 204 with an empty body; otherwise the
+// result is written as the media type the request's Accept header
+// prefers among those the route answers with (see [Negotiate] and
+// [Route.Produces]), and 406 NOT_ACCEPTABLE answers a request that
+// accepts none. By default a []byte or io.Reader is
+// application/octet-stream, a string text/plain, an *sse.Stream
+// text/event-stream (each event flushed as it comes), anything else JSON.
+// The status is the route's declared one, else 200. A handler that wrote
+// the response itself gets nothing more.
 func NewSend() Send {
 	return func(rc *loomctx.RequestContext, result any) error {
 		w := rc.Response
@@ -23,10 +29,14 @@ func NewSend() Send {
 			return nil
 		}
 		status := StatusOf(rc, result)
-		switch v := result.(type) {
-		case nil:
+		if result == nil {
 			w.WriteHeader(status)
 			return nil
+		}
+		if r, ok := rc.Route.(*Route); ok && r.negotiation != nil {
+			return writeNegotiated(rc, r.negotiation, status, result)
+		}
+		switch v := result.(type) {
 		case []byte:
 			return writeBytes(w, status, octetStream, v)
 		case string:
@@ -35,13 +45,9 @@ func NewSend() Send {
 			_, err := io.WriteString(w, v)
 			return err
 		case io.Reader:
-			setContentType(w, octetStream)
-			w.WriteHeader(status)
-			_, err := io.Copy(w, v)
-			if c, ok := v.(io.Closer); ok {
-				c.Close()
-			}
-			return err
+			return copyReader(w, status, octetStream, v)
+		case *sse.Stream:
+			return serveStream(rc, status, v)
 		}
 		return WriteJSON(w, status, result)
 	}

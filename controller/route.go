@@ -42,6 +42,9 @@ type Route struct {
 	// Timeout is the request's deadline; 0 takes the server's
 	// RequestTimeout, a negative value sets none.
 	Timeout time.Duration
+	// Output says how the result is written: its media types and its
+	// write timeout; see [Produces] and [WriteTimeout].
+	Output Output
 	// Hidden keeps the route out of the API document (LoopBack's
 	// x-visibility: undocumented).
 	Hidden bool

@@ -64,7 +64,7 @@ func TestWhereLoomDiffersFromLB3(t *testing.T) {
 		{"status_hour_exotic_numbers_coerced", "GET", "/api/CoffeeShops/status?hour=0x10", nil, nil, 400, "Value is not a number."},
 		{"nearby_max_zero_means_unlimited", "GET", "/api/CoffeeShops/nearby?here=49.28,-123.11&max=0", nil, nil, 400, "INVALID_MAX"},
 		{"error_html_when_accept_html", "GET", "/api/CoffeeShops/99999", nil, []string{"Accept", "text/html"}, 404, `{"error":{"statusCode":404`},
-		{"success_with_accept_html_406", "GET", "/api/CoffeeShops/1", nil, []string{"Accept", "text/html"}, 200, `"name":"Bel Cafe"`},
+		{"success_with_accept_html_406", "GET", "/api/CoffeeShops/1", nil, []string{"Accept", "text/html"}, 406, `"code":"NOT_ACCEPTABLE"`},
 		{"model_path_case_insensitive", "GET", "/api/coffeeshops/1", nil, nil, 404, "There is no method to handle GET /coffeeshops/1"},
 	}
 	for _, c := range cases {

@@ -41,10 +41,15 @@ func NewGreetController(cfg Settings) *GreetController {
 // Routes declares the controller's operations.
 func (c *GreetController) Routes() []controller.Route {
 	return []controller.Route{
-		controller.Get("/hello/{name}", c.Hello, controller.Summary("Greet one person")),
-		controller.Get("/greetings", c.List, controller.Summary("Greet several people")),
+		// Both answer JSON or CSV (see NewNegotiatingSend); declaring it
+		// lists both in the API document.
+		controller.Get("/hello/{name}", c.Hello, controller.Summary("Greet one person"), csvOrJSON),
+		controller.Get("/greetings", c.List, controller.Summary("Greet several people"), csvOrJSON),
 	}
 }
+
+// csvOrJSON declares the media types the negotiating send answers with.
+var csvOrJSON = controller.Produces("application/json", textCSV)
 
 // HelloInput is the input of GET /hello/{name}.
 type HelloInput struct {

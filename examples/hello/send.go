@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"mime"
 	"reflect"
 	"strings"
 
@@ -63,44 +62,36 @@ func (f *CSVFormatter) Format(v any) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-// NewNegotiatingSend replaces the send action: a client that accepts
-// text/csv (and not JSON first) gets CSV; everyone else gets what the
-// default send writes. The formatter is injected; next is the action this
-// one replaces. The CSV answer keeps the default's status rules through
-// actions.StatusOf, so a controller.Status(201) route still answers 201.
+// NewNegotiatingSend replaces the send action: a client whose Accept
+// header prefers text/csv to JSON gets CSV (actions.Negotiate weighs the
+// q-values); everyone else gets what the default send writes, a 406 for
+// a client that accepts neither. The formatter is injected; next is the
+// action this one replaces. The CSV answer keeps the default's status
+// rules through actions.StatusOf, so a controller.Status(201) route still
+// answers 201.
 func NewNegotiatingSend(next actions.Send, f *CSVFormatter) actions.Send {
 	return func(rc *loomctx.RequestContext, result any) error {
 		if rc.Response.HeaderSent() {
 			return nil // the handler answered already
 		}
-		if result == nil || !prefersCSV(rc.Request.Header.Get("Accept")) {
+		if result == nil {
+			return next(rc, result)
+		}
+		mt, err := actions.Negotiate(rc, "application/json", textCSV)
+		if err != nil || mt != textCSV {
 			return next(rc, result)
 		}
 		body, err := f.Format(result)
 		if err != nil {
 			return err
 		}
-		rc.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		h := rc.Response.Header()
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Add("Vary", "Accept")
 		rc.Response.WriteHeader(actions.StatusOf(rc, result))
 		_, err = rc.Response.Write(body)
 		return err
 	}
 }
 
-// prefersCSV reports whether the first media type of accept that we can
-// write is text/csv.
-func prefersCSV(accept string) bool {
-	for _, part := range strings.Split(accept, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch mt {
-		case "text/csv":
-			return true
-		case "application/json", "*/*", "application/*":
-			return false
-		}
-	}
-	return false
-}
+const textCSV = "text/csv"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"go.uber.org/zap"
@@ -54,5 +55,25 @@ func TestNegotiatingSend_AnswersNoContentWith204(t *testing.T) {
 	resp := app.Delete("/greetings/ada", "Accept", "text/csv")
 	if resp.Status != 204 || len(resp.Body) != 0 {
 		t.Errorf("got %d %q, want 204 and no body", resp.Status, resp.Body)
+	}
+}
+
+func TestNegotiatingSend_WeighsTheQValuesOfAccept(t *testing.T) {
+	app := startWithCreate(t)
+	if resp := app.Post("/greetings/ada", nil, "Accept", "application/json;q=0.5, text/csv"); resp.Status != 201 ||
+		resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Errorf("CSV preferred: got %d %q", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	if resp := app.Post("/greetings/ada", nil, "Accept", "text/csv;q=0.5, application/json"); resp.Status != 201 ||
+		resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("JSON preferred: got %d %q", resp.Status, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestNegotiatingSend_AcceptingNeitherIs406(t *testing.T) {
+	app := startWithCreate(t)
+	resp := app.Post("/greetings/ada", nil, "Accept", "text/html")
+	if resp.Status != 406 || !strings.Contains(resp.Text(), "NOT_ACCEPTABLE") {
+		t.Errorf("got %d %s, want 406 NOT_ACCEPTABLE", resp.Status, resp.Body)
 	}
 }

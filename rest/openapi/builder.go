@@ -17,6 +17,7 @@ import (
 
 	"github.com/loomhq/loom/actions"
 	"github.com/loomhq/loom/actions/params"
+	"github.com/loomhq/loom/actions/sse"
 	"github.com/loomhq/loom/controller"
 )
 
@@ -435,6 +436,44 @@ var (
 	timeType        = reflect.TypeFor[time.Time]()
 )
 
+// declaredProduces are the media types the API document lists for r's
+// success response when they are not those its result type implies
+// alone: those it declares, or an event stream's.
+func declaredProduces(r *actions.Route) []string {
+	types := r.Produces()
+	if len(r.Output.Produces) > 0 || len(types) == 1 && types[0] == sse.MediaType {
+		return types
+	}
+	return nil
+}
+
+// responseAs adds the success response as each of types: JSON types with
+// out's schema, text types as text, others as binary.
+func responseAs(oc oapi.OperationContext, out reflect.Type, types []string, describe func(*oapi.ContentUnit)) reflect.Type {
+	var model reflect.Type
+	for _, t := range types {
+		mt, _, _ := strings.Cut(t, ";")
+		mt = strings.TrimSpace(strings.ToLower(mt))
+		switch {
+		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+			if out.Kind() == reflect.Interface {
+				oc.AddRespStructure(new(any), describe, oapi.WithContentType(t))
+				continue
+			}
+			oc.AddRespStructure(reflect.Zero(deref(out)).Interface(), describe, oapi.WithContentType(t))
+			model = deref(out)
+			for model.Kind() == reflect.Slice || model.Kind() == reflect.Array {
+				model = deref(model.Elem())
+			}
+		case strings.HasPrefix(mt, "text/"):
+			oc.AddRespStructure(nil, describe, oapi.WithContentType(t))
+		default:
+			oc.AddRespStructure(nil, describe, oapi.WithContentType(t), func(cu *oapi.ContentUnit) { cu.Format = "binary" })
+		}
+	}
+	return model
+}
+
 // response adds the success response and returns the model of its body.
 func (b *builder) response(oc oapi.OperationContext, r *actions.Route) reflect.Type {
 	out := r.OutputType()
@@ -458,6 +497,9 @@ func (b *builder) response(oc oapi.OperationContext, r *actions.Route) reflect.T
 			}
 			cu.Description = "Return value of " + id
 		}
+	}
+	if types := declaredProduces(r); types != nil {
+		return responseAs(oc, out, types, describe)
 	}
 	switch {
 	case status == http.StatusNoContent || deref(out) == noContentType:
