@@ -280,6 +280,10 @@ func (b *builder) add(r *actions.Route) error {
 	if ps, ok := b.parameters(in, fields, r.Path, op.required); ok {
 		oc.AddReqStructure(ps)
 	}
+	kind := r.Decoder().BodyKind()
+	if kind != "" && kind != "json" {
+		fields = withoutBody(fields)
+	}
 	if body, model, props, ok := bodyOf(in, fields, r.API.RequestModelType, r.OperationID()+"Request"); ok {
 		op.reqModel, op.reqProps = model, props
 		for _, f := range fields {
