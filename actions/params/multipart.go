@@ -7,7 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/loomhq/loom/controller/httperr"
@@ -93,7 +93,8 @@ type File struct {
 	// Size is the file's size in bytes.
 	Size int64 `json:"size"`
 
-	path string
+	path  string
+	saved bool // moved by SaveTo: no longer the request's to remove
 }
 
 // Open opens the uploaded file for reading.
@@ -106,7 +107,7 @@ func (f *File) Path() string { return f.path }
 // request: renamed when it can be, else copied.
 func (f *File) SaveTo(path string) error {
 	if err := os.Rename(f.path, path); err == nil {
-		f.path = path
+		f.path, f.saved = path, true
 		return nil
 	}
 	src, err := os.Open(f.path)
@@ -126,7 +127,7 @@ func (f *File) SaveTo(path string) error {
 		return err
 	}
 	os.Remove(f.path)
-	f.path = path
+	f.path, f.saved = path, true
 	return nil
 }
 
@@ -135,21 +136,15 @@ func (f *File) SaveTo(path string) error {
 func (m *Multipart) RemoveAll() {
 	m.once.Do(func() {
 		for _, f := range m.Files {
-			if filepath.Base(f.path) != "" && isTemp(f.path) {
+			if !f.saved {
 				os.Remove(f.path)
 			}
 		}
 	})
 }
 
-// tempPrefix names the temporary files, so that RemoveAll leaves a file
-// moved by SaveTo alone.
+// tempPrefix names the temporary files.
 const tempPrefix = "loom-upload-"
-
-func isTemp(path string) bool {
-	base := filepath.Base(path)
-	return len(base) > len(tempPrefix) && base[:len(tempPrefix)] == tempPrefix
-}
 
 // readMultipart streams a multipart/form-data body: files to temporary
 // files, fields into memory, each under its limit.
@@ -196,12 +191,9 @@ func readMultipart(r *http.Request, boundary string, opts Options) (m *Multipart
 		}
 		f := &File{
 			FieldName:    name,
-			OriginalName: filepath.Base(filepath.Clean("/" + filepath.ToSlash(part.FileName()))),
+			OriginalName: baseName(part.FileName()),
 			Encoding:     part.Header.Get("Content-Transfer-Encoding"),
 			MimeType:     part.Header.Get("Content-Type"),
-		}
-		if f.OriginalName == "/" || f.OriginalName == "." {
-			f.OriginalName = "file"
 		}
 		if f.Encoding == "" {
 			f.Encoding = "7bit"
@@ -252,4 +244,14 @@ func itoa64(n int64) string {
 		return itoa(int(n))
 	}
 	return "many"
+}
+
+// baseName is the last element of a client's file name, Windows paths
+// included (C:\Users\a.txt is a.txt); "file" when none is left.
+func baseName(name string) string {
+	name = name[strings.LastIndexAny(name, `/\`)+1:]
+	if name == "" || name == "." || name == ".." {
+		return "file"
+	}
+	return name
 }
