@@ -139,3 +139,16 @@ func TestMultipart_FilesAreOnDiskUntilRemoved(t *testing.T) {
 		t.Errorf("still there after RemoveAll: %v", err)
 	}
 }
+
+func BenchmarkDecode_formBody(b *testing.B) {
+	d := mustCompile[todoIn](b, Options{})
+	const body = "title=milk&count=3&isComplete=1&tags[]=a&address[city]=Oslo"
+	b.ReportAllocs()
+	for b.Loop() {
+		r := req("POST", "/todos/7", formMediaType, body)
+		var v todoIn
+		if err := d.Decode(r, id7, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
