@@ -1,5 +1,7 @@
 package actions
 
+import "github.com/loomhq/loom/actions/params"
+
 // Options are the settings the default actions read. The REST server fills
 // them from its configuration.
 type Options struct {
@@ -20,6 +22,10 @@ type Options struct {
 	// MaxQueryArrayItems caps the items of one array read from a query
 	// string; 0 means 1000. See params.Options.MaxQueryArrayItems.
 	MaxQueryArrayItems int
+	// BodyParsers read typed bodies of media types beyond JSON and forms;
+	// the application's registered ones (see [BodyParsersGroup]) are
+	// added to them.
+	BodyParsers []params.BodyParser
 	// Debug puts the real message and stack of 5xx errors in responses.
 	Debug bool
 }

@@ -179,6 +179,9 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 		MaxQueryArrayItems: opts.MaxQueryArrayItems,
 		Strict:             cr.Strict,
 		RemoteArgs:         cr.RemoteArgs,
+		BodyParsers:        opts.BodyParsers,
+		Consumes:           controller.ConsumesOf(&cr),
+		Uploads:            params.UploadLimits(controller.UploadsOf(&cr)),
 	}
 	dec, err := params.Compile(cr.InputType(), popts)
 	if err == nil && refusesUnknownQuery(cr.Verb, cr.StrictQuery, dec.Fields()) {

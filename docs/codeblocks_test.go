@@ -53,6 +53,7 @@ import (
 // knownImports maps the package names fragments use to their paths.
 var knownImports = map[string]string{
 	"actions":        "github.com/loomhq/loom/actions",
+	"params":         "github.com/loomhq/loom/actions/params",
 	"authentication": "github.com/loomhq/loom/actions/authentication",
 	"sha256":         "crypto/sha256",
 	"subtle":         "crypto/subtle",
@@ -72,6 +73,11 @@ var knownImports = map[string]string{
 	"zap":            "go.uber.org/zap",
 	"db":             standInDB,
 	"context":        "context",
+	"bufio":          "bufio",
+	"bytes":          "bytes",
+	"csv":            "encoding/csv",
+	"filepath":       "path/filepath",
+	"io":             "io",
 	"errors":         "errors",
 	"fmt":            "fmt",
 	"http":           "net/http",

@@ -32,6 +32,7 @@ type param struct {
 type bodyPlan struct {
 	present  bool
 	whole    bool
+	kind     bodyKind
 	index    []int  // the body:"json" field
 	goName   string // its Go name
 	c        *codec // the field's codec, or a struct codec over the input's json fields
@@ -149,7 +150,7 @@ func sourceOf(sf reflect.StructField) (src, name string, err error) {
 
 func (b *builder) wholeBody(sf reflect.StructField, idx []int, name, where string) error {
 	if name != "json" {
-		return fmt.Errorf("%s: body:%q: only body:\"json\" is supported", where, name)
+		return b.otherBody(sf, idx, name, where)
 	}
 	if b.d.body.present {
 		return fmt.Errorf("%s: a second body:\"json\" field", where)
@@ -237,7 +238,7 @@ func (b *builder) finish() error {
 		b.cs[nil] = rc
 		d.body = bodyPlan{present: true, c: rc}
 	}
-	if d.opts.Strict != nil && !d.body.whole {
+	if d.opts.Strict != nil && (!d.body.whole || d.body.kind != kindJSON) {
 		return errors.New("the route's strict setting applies to a body:\"json\" struct field, and the input has none")
 	}
 	b.cs.settle()
@@ -281,7 +282,16 @@ func (b *builder) finish() error {
 		}
 	}
 	d.scratch = d.scratch || d.hasQuery || d.queryNames != nil || d.body.present || d.hasForm
+	if d.body.present {
+		if err := d.compileConsumes(); err != nil {
+			return err
+		}
+	} else if len(d.opts.Consumes) > 0 {
+		return errors.New("the route consumes " + strings.Join(d.opts.Consumes, ", ") + ", and its input has no body")
+	}
 	switch {
+	case d.body.whole && d.body.kind != kindJSON:
+		d.fields = append(d.fields, Field{Name: d.body.goName, In: "body", Type: d.typ.FieldByIndex(d.body.index).Type, Required: d.body.required, Index: d.body.index})
 	case d.body.whole:
 		d.fields = append(d.fields, Field{Name: d.body.goName, In: "body", Type: d.body.c.t, Required: d.body.required, Index: d.body.index})
 	case d.body.present:

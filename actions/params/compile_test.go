@@ -66,7 +66,7 @@ func TestCompileErrors(t *testing.T) {
 		}](), "second body"},
 		{reflect.TypeFor[struct {
 			A any `body:"form"`
-		}](), `only body:"json"`},
+		}](), `the body kinds are json, text, raw, stream and multipart`},
 		{reflect.TypeFor[struct {
 			IDs []int `path:"ids"`
 		}](), "cannot be a list"},

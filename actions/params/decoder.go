@@ -29,6 +29,12 @@ type Decoder struct {
 	scratch   bool // the body, the query or an object parameter needs a pooled state
 	body      bodyPlan
 	fields    []Field
+	// accepts are the media types the body accepts, for the 415 and the
+	// API document; parsers read a typed body's non-JSON types (nil: JSON
+	// only, the built-in check), and jsonOK says JSON is one of them.
+	accepts []string
+	parsers []BodyParser
+	jsonOK  bool
 	// queryNames are the declared query parameters, and declaredQuery
 	// lists them for a message, when Options.RefuseUnknownQuery is set.
 	queryNames    map[string]bool
@@ -101,7 +107,11 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 		return err
 	}
 	var body bodyResult
-	if d.body.present {
+	if d.body.present && d.body.kind != kindJSON {
+		if err := d.readOther(r, v); err != nil {
+			return err
+		}
+	} else if d.body.present {
 		var err error
 		if body, err = d.readBody(r, st, v); err != nil {
 			return err
@@ -138,7 +148,7 @@ func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
 			return err
 		}
 	}
-	if d.body.present {
+	if d.body.present && d.body.kind == kindJSON {
 		return d.validateBody(v, body)
 	}
 	return nil
@@ -154,13 +164,19 @@ type bodyResult struct {
 
 // readBody reads, scans and decodes the body.
 func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bodyResult, err error) {
-	if err := checkContentType(r); err != nil {
+	parser, err := d.bodyParser(r)
+	if err != nil {
 		return res, err
 	}
 	if err := readBody(r, &st.buf, d.opts.BodyLimit); err != nil {
 		return res, err
 	}
 	data := st.buf.Bytes()
+	if parser != nil {
+		if data, err = d.parseWith(parser, r, data); err != nil {
+			return res, err
+		}
+	}
 	res.given = len(bytes.TrimSpace(data)) > 0
 	if res.given && !json.Valid(data) {
 		return res, syntaxError(data)

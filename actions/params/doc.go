@@ -133,6 +133,30 @@
 // required properties are still missing; a required body:"json" field
 // makes an absent body a 400 MISSING_REQUIRED_PARAMETER.
 //
+// # Body parsers and body kinds
+//
+// A typed body (json-tagged fields or a body:"json" field) is read by the
+// parser of its media type: JSON by the strict reader above, and
+// application/x-www-form-urlencoded by [URLEncodedParser], parsed as a
+// query string (deep objects included), its text coerced to the fields'
+// types as a deep object's is, then decoded, checked and validated as JSON
+// is, with the same 422 details. [Options.BodyParsers] adds parsers of
+// other types ([BodyParser]), [Options.Consumes] restricts a route to some
+// types, and a type none reads is a 415 listing the route's
+// ([Decoder.Consumes]).
+//
+// Other body fields take the body as it is:
+//
+//	Text string          `body:"text"`      // text/*, UTF-8
+//	Data []byte          `body:"raw"`       // any type
+//	Body io.Reader       `body:"stream"`    // any type, read by the handler
+//	Form *params.Multipart `body:"multipart"` // multipart/form-data
+//
+// all under [Options.BodyLimit]: a stream through [LimitBody], whose reads
+// fail with the 413 past the limit; a multipart body's files streamed to
+// temporary files under [Options.Uploads] ([UploadLimits]) and removed
+// when the request ends.
+//
 // # Validation
 //
 // required means present, as in LoopBack: the key is sent, not null, and

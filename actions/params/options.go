@@ -44,6 +44,16 @@ type Options struct {
 	// and a parameter error carries details naming the parameter and the
 	// type it expects (see the package documentation).
 	RemoteArgs bool
+	// BodyParsers read a typed body (json-tagged fields or a body:"json"
+	// field) of media types beyond JSON and the built-in
+	// application/x-www-form-urlencoded, tried in order; see [BodyParser].
+	BodyParsers []BodyParser
+	// Consumes, when set, are the only media types the body accepts (the
+	// route's controller.Consumes); each must be one the body's kind and
+	// parsers read, or Compile fails. A type outside them is a 415.
+	Consumes []string
+	// Uploads cap a body:"multipart" body.
+	Uploads UploadLimits
 }
 
 const (

@@ -281,6 +281,11 @@ func (b *builder) add(r *actions.Route) error {
 	if ps, ok := b.parameters(in, fields, r.Path, op.required); ok {
 		oc.AddReqStructure(ps)
 	}
+	allFields := fields
+	kind := r.Decoder().BodyKind()
+	if kind != "" && kind != "json" {
+		fields = withoutBody(fields)
+	}
 	if body, model, props, ok := bodyOf(in, fields, r.API.RequestModelType, r.OperationID()+"Request"); ok {
 		op.reqModel, op.reqProps = model, props
 		for _, f := range fields {
@@ -289,7 +294,7 @@ func (b *builder) add(r *actions.Route) error {
 		oc.AddReqStructure(body, oapi.WithContentType("application/json"))
 	}
 	op.respModel = b.response(oc, r)
-	for _, e := range errorResponses(r, fields) {
+	for _, e := range errorResponses(r, allFields) {
 		oc.AddRespStructure(errorEnvelope{}, oapi.WithHTTPStatus(e.status), func(cu *oapi.ContentUnit) {
 			cu.Description = e.description
 		})

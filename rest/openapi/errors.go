@@ -124,9 +124,15 @@ func errorResponses(r *actions.Route, fields []params.Field) []errorResponse {
 	if hasPath {
 		set[http.StatusNotFound] = "The entity or the endpoint is not found (ENTITY_NOT_FOUND)."
 	}
-	if hasBody {
+	switch kind := r.Decoder().BodyKind(); {
+	case hasBody && kind == "json":
 		set[http.StatusUnsupportedMediaType] = "The body's Content-Type is not JSON, or its charset or encoding is not supported (UNSUPPORTED_MEDIA_TYPE)."
 		set[http.StatusUnprocessableEntity] = "The request body is invalid (VALIDATION_FAILED, or a model's ValidationError)."
+	case hasBody && kind == "multipart":
+		set[http.StatusUnsupportedMediaType] = "The body's Content-Type is not multipart/form-data (UNSUPPORTED_MEDIA_TYPE)."
+		set[http.StatusRequestEntityTooLarge] = "The body, a file, or the number of files or fields is over the operation's limits (LIMIT_FILE_SIZE, LIMIT_FILE_COUNT, LIMIT_FIELD_COUNT, LIMIT_FIELD_VALUE)."
+	case hasBody && kind == "text":
+		set[http.StatusUnsupportedMediaType] = "The body's Content-Type is not text, or its charset or encoding is not supported (UNSUPPORTED_MEDIA_TYPE)."
 	}
 	for status, description := range r.API.ErrorResponses {
 		set[status] = description

@@ -68,7 +68,9 @@ func (b *builder) finish() (*Document, error) {
 			if op.bodyRequired {
 				body["required"] = true
 			}
+			consumedTypes(content, r.Decoder().Consumes())
 		}
+		otherBody(o, r.Decoder())
 		if sec := b.security(r); sec != nil {
 			o["security"] = sec
 		}

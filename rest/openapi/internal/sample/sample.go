@@ -7,6 +7,7 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/loomhq/loom/actions/params"
 	"github.com/loomhq/loom/controller"
 )
 
@@ -123,7 +124,30 @@ func (c Controller) Routes() []controller.Route {
 		controller.Post("/todos/{id}/notes", c.AddNote, controller.Status(201), controller.Tags("TodoController", "Notes")),
 		controller.Get("/internal/stats", c.Stats, controller.Hidden()),
 		controller.Get("/todo-lists", c.FindLists, controller.ResponseModel(controller.ModelWithRelations)),
+		controller.Put("/todos/{id}/description", c.SetDescription, controller.Name("setDescription")),
+		controller.Post("/todos/{id}/attachments", c.Attach, controller.Name("attach"), controller.BodyLimit(10<<20)),
 	}
+}
+
+type (
+	descriptionInput struct {
+		ID   int    `path:"id"`
+		Text string `body:"text" validate:"required"`
+	}
+	attachInput struct {
+		ID   int               `path:"id"`
+		Form *params.Multipart `body:"multipart" validate:"required"`
+	}
+)
+
+// SetDescription replaces a todo's description with a text body.
+func (Controller) SetDescription(_ context.Context, in descriptionInput) (controller.NoContent, error) {
+	return controller.NoContent{}, nil
+}
+
+// Attach receives files for a todo as multipart/form-data.
+func (Controller) Attach(_ context.Context, in attachInput) ([]*params.File, error) {
+	return in.Form.Files, nil
 }
 
 // Create creates a todo.
