@@ -3,7 +3,7 @@ package memory
 import (
 	"context"
 	"encoding/json"
-		"fmt"
+	"fmt"
 	"maps"
 	"math"
 	"os"
