@@ -398,17 +398,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 			if match != nil && !match(r.vals) {
 				continue
 			}
-			d := r.data.Clone()
-			for k, v := range data {
-				switch {
-				case k == m.ID.Name:
-				case len(v) == 0:
-					delete(d, k)
-				default:
-					d[k] = v
-				}
-			}
-			nr, err := newRow(r.key, d)
+			nr, err := patchedRow(r, data, m.ID.Name)
 			if err != nil {
 				return err
 			}
