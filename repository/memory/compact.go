@@ -2,8 +2,10 @@ package memory
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 )
@@ -24,7 +26,12 @@ func (c *Connector) commit(model string, t *table, u *undo) error {
 	}
 	next, hasNext := c.ids[model]
 	c.rec = appendRecord(c.rec[:0], model, next, hasNext, t, u.log)
-	err := c.journalWrite(c.j, c.rec)
+	var err error
+	if len(c.rec)-recordHeader > math.MaxUint32 {
+		err = fmt.Errorf("memory: writing %s: a write of %d bytes does not fit a journal record", c.j.path, len(c.rec))
+	} else {
+		err = c.journalWrite(c.j, c.rec)
+	}
 	if cap(c.rec) > 1<<20 {
 		c.rec = nil // a big write's buffer is not kept for the small ones
 	}

@@ -34,7 +34,7 @@ type Options struct {
 
 // Connector is the memory connector: a [repository.Connector] that keeps
 // every model's entities in memory, optionally backed by a file. It is safe
-// for concurrent use: writes run one at a time, each on the file before it
+// for concurrent use: writes run one at a time, each on disk (in the journal) before it
 // returns; reads take no lock and scan the rows as the last write left
 // them, so a long read never delays a write, and a write waiting for the
 // disk never delays a read.
@@ -193,7 +193,7 @@ func (c *Connector) snapshot(m *repository.Model) ([]*row, error) {
 }
 
 // write runs f with the model's table under c.mu, then appends it to the
-// journal and publishes the rows to readers; when f or the file fails, f's
+// journal and publishes the rows to readers; when f or the journal fails, f's
 // changes are undone and readers never see them. A request whose context
 // is done before its turn does not write.
 func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *table, u *undo) error) error {

@@ -150,8 +150,8 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // dirSyncError is a failure after the rename: the new file is in place
-// and will be read at the next start, but may not survive a power cut.
-// The change is kept in memory too, so the two never disagree.
+// and will be read at the next start, but may not survive a power cut,
+// so the journals it folded in are kept.
 type dirSyncError struct{ err error }
 
 func (e *dirSyncError) Error() string { return e.err.Error() }
