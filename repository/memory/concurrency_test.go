@@ -85,8 +85,8 @@ func TestAWriteCompletesWhileAReadIsInProgress(t *testing.T) {
 	}
 }
 
-func TestReadsProceedWhileAWriteIsBlockedWritingTheFile(t *testing.T) {
-	// given a file-backed store whose next file write blocks
+func TestReadsProceedWhileAWriteIsBlockedWritingTheJournal(t *testing.T) {
+	// given a file-backed store whose next journal write blocks
 	c := New(Options{File: filepath.Join(t.TempDir(), "db.json")})
 	if err := c.Start(t.Context()); err != nil {
 		t.Fatal(err)
@@ -96,9 +96,9 @@ func TestReadsProceedWhileAWriteIsBlockedWritingTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook, entered, release := blockFirst()
-	c.writeFile = func(path string, data []byte) error {
+	c.journalWrite = func(j *journal, rec []byte) error {
 		hook()
-		return writeAtomic(path, data)
+		return j.append(rec)
 	}
 	written := make(chan error)
 	go func() {
@@ -116,7 +116,7 @@ func TestReadsProceedWhileAWriteIsBlockedWritingTheFile(t *testing.T) {
 	}
 	none, nerr := labels.Count(t.Context(), nil)
 
-	// then the reads answer, without the write that is not on the file yet
+	// then the reads answer, without the write that is not on disk yet
 	if err != nil || ferr != nil || nerr != nil || n.Count != 1 || len(got) != 1 || none.Count != 0 {
 		t.Fatalf("count %d (%v), find %+v (%v), labels %d (%v)", n.Count, err, got, ferr, none.Count, nerr)
 	}
@@ -129,8 +129,8 @@ func TestReadsProceedWhileAWriteIsBlockedWritingTheFile(t *testing.T) {
 	}
 }
 
-func TestAWriteTheFileRefusesIsUndoneAndNeverSeen(t *testing.T) {
-	// given a file-backed store with one task, whose next file write fails
+func TestAWriteTheJournalRefusesIsUndoneAndNeverSeen(t *testing.T) {
+	// given a file-backed store with one task, whose next journal write fails
 	c := New(Options{File: filepath.Join(t.TempDir(), "db.json")})
 	if err := c.Start(t.Context()); err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestAWriteTheFileRefusesIsUndoneAndNeverSeen(t *testing.T) {
 	if _, err := repo.Create(t.Context(), task{Title: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	c.writeFile = func(string, []byte) error { return errors.New("disk full") }
+	c.journalWrite = func(*journal, []byte) error { return errors.New("disk full") }
 
 	// when a task is created, one updated and one deleted
 	_, cerr := repo.Create(t.Context(), task{Title: "b"})
@@ -150,7 +150,7 @@ func TestAWriteTheFileRefusesIsUndoneAndNeverSeen(t *testing.T) {
 	if cerr == nil || uerr == nil || derr == nil {
 		t.Fatalf("writes passed: %v, %v, %v", cerr, uerr, derr)
 	}
-	c.writeFile = writeAtomic
+	c.journalWrite = (*journal).append
 	got, err := repo.Find(t.Context(), nil)
 	if err != nil || len(got) != 1 || got[0].Title != "a" {
 		t.Fatalf("after failed writes: %+v, %v", got, err)

@@ -3,10 +3,10 @@ package memory
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -19,15 +19,22 @@ import (
 // only.
 type Options struct {
 	// File is the path of a db.json file in LoopBack's layout, loaded at
-	// start and rewritten atomically after each change; "" keeps the data
-	// in memory only. A missing file is an empty store, created at the
-	// first write; its directory must exist.
+	// start; "" keeps the data in memory only. A missing file is an empty
+	// store; its directory must exist. Each write is appended to a journal
+	// beside it (File + ".journal") before it returns, and the file is
+	// rewritten, in LoopBack's layout, when the journal is compacted and at
+	// Stop (see the package documentation, "The file").
 	File string
+	// JournalCompactAt is the journal size, in bytes, past which a write
+	// starts a compaction in the background: the file is rewritten with
+	// every write so far and the journal starts again empty. 0 means the
+	// larger of 8 MiB and the file's size when last written.
+	JournalCompactAt int64
 }
 
 // Connector is the memory connector: a [repository.Connector] that keeps
 // every model's entities in memory, optionally backed by a file. It is safe
-// for concurrent use: writes run one at a time, each on the file before it
+// for concurrent use: writes run one at a time, each on disk (in the journal) before it
 // returns; reads take no lock and scan the rows as the last write left
 // them, so a long read never delays a write, and a write waiting for the
 // disk never delays a read.
@@ -45,6 +52,21 @@ type Connector struct {
 	// writeFile replaces the file with the store's text: writeAtomic, or
 	// a test's stand-in that blocks or fails.
 	writeFile func(path string, data []byte) error
+	// journalWrite appends a write's record to the journal and syncs it:
+	// (*journal).append, or a test's stand-in that blocks or fails.
+	journalWrite func(j *journal, rec []byte) error
+
+	j   *journal // the open journal, nil until a write needs it; under mu
+	rec []byte   // the record being written, kept for the next; under mu
+	// compactMu is held by a compaction, from its snapshot of the store
+	// to the removal of the journal it folded into the file; taken
+	// before mu.
+	compactMu sync.Mutex
+	fileSize  atomic.Int64 // the file's size when last read or written
+	retryAt   int64        // after a failed compaction, the journal size for the next try; under mu
+	// compactErr is the last background compaction's failure, nil once
+	// one succeeds; under mu.
+	compactErr error
 	// onScan, when set by a test, runs at each of a scan's checks of its
 	// context (first row, then every scanEvery rows).
 	onScan func()
@@ -57,31 +79,43 @@ var _ repository.Connector = (*Connector)(nil)
 // New returns a memory connector. Register it as a data source with
 // repository.DataSource, or call Start yourself to load the file.
 func New(opts Options) *Connector {
-	c := &Connector{opts: opts, ids: map[string]int64{}, tables: map[string]*table{}, writeFile: writeAtomic}
+	c := &Connector{
+		opts: opts, ids: map[string]int64{}, tables: map[string]*table{},
+		writeFile: writeAtomic, journalWrite: (*journal).append,
+	}
 	c.published.Store(&map[string]*table{})
 	return c
 }
 
-// Start loads the file, if any: LoopBack's db.json loads unchanged.
+// Start loads the file, if any: LoopBack's db.json loads unchanged, then
+// the journal's writes are replayed on it and, if there were any, the file
+// is rewritten with them.
 func (c *Connector) Start(context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.load()
 }
 
-// Stop ends the watchers (see Watch) and writes the file one last time
-// (every change is already on it).
+// Stop ends the watchers (see Watch), waits for a compaction in progress,
+// then rewrites the file with every write, in LoopBack's layout, and
+// removes the journal: the file alone holds the store.
 func (c *Connector) Stop(context.Context) error {
+	c.compactMu.Lock()
+	defer c.compactMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.changes.Close()
-	if !c.loaded.Load() {
+	if !c.loaded.Load() || c.opts.File == "" {
 		return nil
 	}
-	return c.persist()
+	if err := c.rewrite(c.ids, c.currentRows()); err != nil {
+		return err
+	}
+	return c.dropJournals()
 }
 
-// load reads the file once. c.mu must be held.
+// load reads the file and replays the journals on it, once. c.mu must be
+// held.
 func (c *Connector) load() error {
 	if c.loaded.Load() {
 		return nil
@@ -89,6 +123,13 @@ func (c *Connector) load() error {
 	if c.opts.File != "" {
 		removeStaleTemps(c.opts.File)
 		f, err := readFile(c.opts.File)
+		if err != nil {
+			return err
+		}
+		if fi, err := os.Stat(c.opts.File); err == nil {
+			c.fileSize.Store(fi.Size())
+		}
+		replayed, err := replayJournals(c.opts.File, f)
 		if err != nil {
 			return err
 		}
@@ -108,17 +149,20 @@ func (c *Connector) load() error {
 			t.bind("id")
 			c.tables[name] = t
 		}
+		if replayed {
+			// fold the journals into the file, so that appends start on
+			// an empty journal rather than after a torn tail
+			if err := c.rewrite(c.ids, c.currentRows()); err != nil {
+				return err
+			}
+			if err := c.dropJournals(); err != nil {
+				return err
+			}
+		}
 		c.published.Store(new(maps.Clone(c.tables)))
 	}
 	c.loaded.Store(true)
 	return nil
-}
-
-func (c *Connector) persist() error {
-	if c.opts.File == "" {
-		return nil
-	}
-	return c.writeFile(c.opts.File, c.encode())
 }
 
 // snapshot returns the model's rows, in id order, as the last write left
@@ -148,8 +192,8 @@ func (c *Connector) snapshot(m *repository.Model) ([]*row, error) {
 	return t.published().rows, nil
 }
 
-// write runs f with the model's table under c.mu, then writes the file
-// and publishes the rows to readers; when f or the file fails, f's
+// write runs f with the model's table under c.mu, then appends it to the
+// journal and publishes the rows to readers; when f or the journal fails, f's
 // changes are undone and readers never see them. A request whose context
 // is done before its turn does not write.
 func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *table, u *undo) error) error {
@@ -174,14 +218,13 @@ func (c *Connector) write(ctx context.Context, m *repository.Model, f func(t *ta
 		err = checkUnique(m, t, u)
 	}
 	if err == nil && u.changed {
-		err = c.persist()
+		err = c.commit(m.Name, t, u)
 	}
-	var synced *dirSyncError
 	switch {
-	case err != nil && !errors.As(err, &synced):
+	case err != nil:
 		u.run(c, m.Name)
 		t.discard()
-	case u.changed: // a failed directory sync keeps the change: the file has it
+	case u.changed:
 		t.publish()
 		c.announce(m, t, u)
 	}
@@ -355,17 +398,7 @@ func (c *Connector) Update(ctx context.Context, m *repository.Model, data reposi
 			if match != nil && !match(r.vals) {
 				continue
 			}
-			d := r.data.Clone()
-			for k, v := range data {
-				switch {
-				case k == m.ID.Name:
-				case len(v) == 0:
-					delete(d, k)
-				default:
-					d[k] = v
-				}
-			}
-			nr, err := newRow(r.key, d)
+			nr, err := patchedRow(r, data, m.ID.Name)
 			if err != nil {
 				return err
 			}

@@ -19,14 +19,22 @@ import (
 
 // crashFileEnv makes the test binary a writer: TestCrashWriter creates
 // todos in a loop in the file it names, printing each acknowledged id.
-const crashFileEnv = "LOOM_MEMORY_CRASH_FILE"
+// crashCompactEnv, when set, is the writer's JournalCompactAt: so small
+// that compactions run all along, and the writer waits for one every
+// crashCompactEvery todos, saying so.
+const (
+	crashFileEnv      = "LOOM_MEMORY_CRASH_FILE"
+	crashCompactEnv   = "LOOM_MEMORY_CRASH_COMPACT_AT"
+	crashCompactEvery = 7
+)
 
 func TestCrashWriter(t *testing.T) {
 	path := os.Getenv(crashFileEnv)
 	if path == "" {
 		t.Skip("run by TestKilledWriterLeavesEveryAcknowledgedWrite")
 	}
-	c := memory.New(memory.Options{File: path})
+	compactAt, _ := strconv.ParseInt(os.Getenv(crashCompactEnv), 10, 64)
+	c := memory.New(memory.Options{File: path, JournalCompactAt: compactAt})
 	if err := c.Start(context.Background()); err != nil {
 		fmt.Println("error", err)
 		os.Exit(2)
@@ -41,10 +49,17 @@ func TestCrashWriter(t *testing.T) {
 			fmt.Println("error", err)
 			os.Exit(2)
 		}
-		if i%3 == 0 { // updates rewrite the file too
+		if i%3 == 0 { // updates are journaled too
 			if err := repo.UpdateByID(context.Background(), todo.ID, repository.PatchOf[Todo](map[string]any{"isComplete": true})); err != nil {
 				os.Exit(2)
 			}
+		}
+		if compactAt > 0 && i%crashCompactEvery == crashCompactEvery-1 {
+			if err := memory.WaitCompaction(c); err != nil {
+				fmt.Println("error", err)
+				os.Exit(2)
+			}
+			fmt.Println("compacted")
 		}
 		fmt.Printf("ack %d %s %v\n", todo.ID, todo.Title, i%3 == 0) // after the write returned: on disk
 	}
@@ -68,14 +83,19 @@ func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	// given a child process writing to the file in a loop
+	// given a child process writing to the file in a loop, every other
+	// round with a journal so small that it is compacted all along
 	path := filepath.Join(t.TempDir(), "db.json")
 	acked := map[int]crashAck{}
-	total := 0
+	total, compactions := 0, 0
 	for round := range crashRounds {
+		compacting := round%2 == 1
 		var stderr strings.Builder
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$")
 		cmd.Env = append(os.Environ(), crashFileEnv+"="+path)
+		if compacting {
+			cmd.Env = append(cmd.Env, crashCompactEnv+"=256")
+		}
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -91,18 +111,25 @@ func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
 				f := strings.Fields(sc.Text())
-				if len(f) == 4 && f[0] == "ack" {
+				switch {
+				case len(f) == 4 && f[0] == "ack":
 					id, _ := strconv.Atoi(f[1])
 					acks <- crashAck{id: id, title: f[2], done: f[3] == "true"}
-				} else {
+				case sc.Text() == "compacted":
+					compactions++
+				default:
 					lines = append(lines, sc.Text())
 				}
 			}
 		}()
 
 		// when it is killed after a number of acknowledged writes, in the
-		// middle of whatever write comes next
+		// middle of whatever write (or compaction) comes next; a
+		// compacting writer after at least one compaction it waited for
 		killAfter := 1 + rand.IntN(crashMaxAcks)
+		if compacting {
+			killAfter = crashCompactEvery + rand.IntN(crashMaxAcks)
+		}
 		n := 0
 		for a := range acks {
 			acked[a.id] = a
@@ -141,7 +168,10 @@ func TestKilledWriterLeavesEveryAcknowledgedWrite(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d writers killed, %d acknowledged writes, all on disk", crashRounds, total)
+	if compactions == 0 {
+		t.Fatal("no writer compacted its journal")
+	}
+	t.Logf("%d writers killed, %d acknowledged writes, all on disk; %d compactions waited for", crashRounds, total, compactions)
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".db.json.tmp-*"))
 	if len(matches) > 1 {
 		t.Fatalf("%d temporary files left: Start should remove those of earlier kills", len(matches))

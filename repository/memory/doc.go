@@ -10,7 +10,7 @@
 //
 // A [Connector] is safe for concurrent use. Writes run one at a time; each
 // works on its own copy of the model's rows and publishes it, with an
-// atomic pointer, once the file has it. Reads take no lock: they scan the
+// atomic pointer, once the journal has it. Reads take no lock: they scan the
 // rows the last write published, so a long read never delays a write, and
 // a write waiting for the disk never delays a read. (The first use of a
 // model before [Connector.Start], or of one the file holds under another
@@ -33,14 +33,37 @@
 // # The file
 //
 // With [Options.File] set, [Connector.Start] loads the file (a missing file
-// is an empty store) and every write rewrites it before returning: the
-// whole store is written to a temporary file in the same directory, which
-// is synced, renamed over the file, and the directory synced. A crash at
-// any moment leaves the old file or the new one, never a mix, and every
-// write that returned is on disk. A write whose file cannot be written
-// fails and is undone in memory too.
+// is an empty store) in LoopBack's db.json layout:
 //
 //	{"ids":{"Todo":5},"models":{"Todo":{"1":"{\"title\":\"Take over the galaxy\",\"id\":1}"}}}
+//
+// A write does not rewrite it: it appends one record to a journal beside
+// it (db.json.journal) — the model, its changed entities as the JSON text
+// db.json holds, its deleted ids and its next id — and syncs the journal
+// (fdatasync) before it returns, so its cost is that of what it changes,
+// not of the whole store. A write whose record cannot be written fails,
+// is undone in memory, and its record is cut off the journal. Records are
+// framed with their length and a CRC-32C: a crash in the middle of an
+// append leaves a torn last record, which is not a write that returned
+// and is ignored; a damaged record with others after it fails Start,
+// naming the journal and the offset.
+//
+// A compaction folds the journal into the file. It starts in the
+// background once the journal passes [Options.JournalCompactAt] (by
+// default the larger of 8 MiB and the file's size), and writes and reads
+// go on while it runs: it takes the published rows (never changed once
+// published) and the ids under the write lock, sets the journal aside
+// (db.json.journal.old) so that later writes start a new one, releases
+// the lock, rewrites the file atomically (a temporary file in the same
+// directory, synced, renamed over the file, the directory synced), then
+// removes the old journal. Start replays the old journal then the
+// journal on the file; a record holds absolute values, so one the file
+// already holds changes nothing, and a crash at any step loses and
+// doubles no write. A failed compaction keeps its journals and is tried
+// again as the journal grows. Start rewrites the file when it replayed
+// any record; [Connector.Stop] waits for a compaction in progress,
+// rewrites the file and removes the journals, so that a stopped store is
+// LoopBack's db.json alone.
 //
 // # Matching
 //
@@ -54,6 +77,6 @@
 //
 // [Connector.Watch] reports each write made through the connector, as
 // LoopBack 3's change stream does: one change per entity, published under
-// the write lock once the write (and the file) succeeded, so in the order
+// the write lock once the write (and its journal record) succeeded, so in the order
 // of the writes.
 package memory

@@ -38,11 +38,12 @@ func readFile(path string) (*dbFile, error) {
 	return &f, nil
 }
 
-// encode writes the store in db.json's layout, models and ids sorted.
-func (c *Connector) encode() []byte {
+// encodeFile writes a store in db.json's layout, models and ids sorted:
+// the next ids, and each model's rows in id order.
+func encodeFile(ids map[string]int64, rows map[string][]*row) []byte {
 	var b bytes.Buffer
 	b.WriteString("{\n  \"ids\": {")
-	names := slices.Sorted(maps.Keys(c.ids))
+	names := slices.Sorted(maps.Keys(ids))
 	for i, n := range names {
 		if i > 0 {
 			b.WriteByte(',')
@@ -50,10 +51,10 @@ func (c *Connector) encode() []byte {
 		b.WriteString("\n    ")
 		writeJSONString(&b, n)
 		b.WriteString(": ")
-		b.WriteString(strconv.FormatInt(c.ids[n], 10))
+		b.WriteString(strconv.FormatInt(ids[n], 10))
 	}
 	b.WriteString("\n  },\n  \"models\": {")
-	names = slices.Sorted(maps.Keys(c.tables))
+	names = slices.Sorted(maps.Keys(rows))
 	for i, n := range names {
 		if i > 0 {
 			b.WriteByte(',')
@@ -61,7 +62,7 @@ func (c *Connector) encode() []byte {
 		b.WriteString("\n    ")
 		writeJSONString(&b, n)
 		b.WriteString(": {")
-		for j, r := range c.tables[n].rows() {
+		for j, r := range rows[n] {
 			if j > 0 {
 				b.WriteByte(',')
 			}
@@ -149,8 +150,8 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // dirSyncError is a failure after the rename: the new file is in place
-// and will be read at the next start, but may not survive a power cut.
-// The change is kept in memory too, so the two never disagree.
+// and will be read at the next start, but may not survive a power cut,
+// so the journals it folded in are kept.
 type dirSyncError struct{ err error }
 
 func (e *dirSyncError) Error() string { return e.err.Error() }

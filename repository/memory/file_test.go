@@ -3,6 +3,7 @@ package memory_test
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,16 +70,19 @@ func TestLoopBackDBFileLoadsAndTheNextIDIsFive(t *testing.T) {
 	}
 }
 
-func TestFileIsRewrittenInLoopBackLayout(t *testing.T) {
+func TestStopRewritesTheFileInLoopBackLayout(t *testing.T) {
 	// given the example file
 	path := copyFixture(t)
-	_, repo := openTodos(t, path)
+	c, repo := openTodos(t, path)
 
-	// when a todo is created and another deleted
+	// when a todo is created and another deleted, and the store stops
 	if _, err := repo.Create(t.Context(), Todo{Title: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := repo.DeleteByID(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -99,6 +103,10 @@ func TestFileIsRewrittenInLoopBackLayout(t *testing.T) {
 	}
 	if _, ok := f.Models["Todo"]["2"]; ok {
 		t.Fatal("deleted todo 2 still in the file")
+	}
+	// and the file alone holds the store: the journal is gone
+	if _, err := os.Stat(path + memory.JournalSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("journal after stop: %v", err)
 	}
 }
 
@@ -149,26 +157,41 @@ func TestACorruptFileFailsStartNamingTheFile(t *testing.T) {
 	}
 }
 
-func TestAFailedWriteLeavesMemoryAsTheFile(t *testing.T) {
-	// given a store with one todo on its file
+// dirFiles is the text of each file in dir, by name.
+func dirFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(b)
+	}
+	return files
+}
+
+func TestAFailedWriteLeavesMemoryAsTheFiles(t *testing.T) {
+	// given a store with one todo on disk
 	dir := t.TempDir()
 	path := filepath.Join(dir, "db.json")
 	_, repo := openTodos(t, path)
 	if _, err := repo.Create(t.Context(), Todo{Title: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := dirFiles(t, dir)
 
 	// when a create cannot be written, the disk full halfway through (a
 	// seam, not file modes: root, as in CI, writes anywhere)
 	restore := memory.FailWrites(t, syscall.ENOSPC)
-	_, err = repo.Create(t.Context(), Todo{Title: "b"})
+	_, err := repo.Create(t.Context(), Todo{Title: "b"})
 
-	// then it fails, naming the file and the cause,
-	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), path) {
+	// then it fails, naming the journal and the cause,
+	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), path+memory.JournalSuffix) {
 		t.Fatalf("create on a full disk: %v", err)
 	}
 	// it is not visible in memory either,
@@ -179,13 +202,9 @@ func TestAFailedWriteLeavesMemoryAsTheFile(t *testing.T) {
 	if _, err := repo.FindByID(t.Context(), 2, nil); !errors.As(err, &notFound) {
 		t.Fatalf("find the unwritten todo: %v", err)
 	}
-	// the file is as it was, with no temporary file left beside it,
-	after, _ := os.ReadFile(path)
-	if string(after) != string(before) {
-		t.Errorf("the file changed:\n%s\nwas:\n%s", after, before)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("the directory holds %d files, want only db.json", len(entries))
+	// the files are as they were: the half record was taken back,
+	if after := dirFiles(t, dir); !maps.Equal(after, before) {
+		t.Errorf("the files changed:\n%q\nwere:\n%q", after, before)
 	}
 	// and once the disk has room, the next create takes the id the failed
 	// one did not keep.
@@ -201,20 +220,27 @@ func TestSavingKeepsTheFilesMode(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"ids":{},"models":{}}`), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	_, repo := openTodos(t, path)
+	c, repo := openTodos(t, path)
 
-	// when a todo is saved
+	// when a todo is saved, to the journal, then to the file at stop
 	if _, err := repo.Create(t.Context(), Todo{Title: "a"}); err != nil {
 		t.Fatal(err)
 	}
+	journal, err := os.Stat(path + memory.JournalSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 
-	// then the rewritten file has the same mode
+	// then the journal and the rewritten file have the same mode
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o640 || journal.Mode().Perm() != 0o640 {
+		t.Errorf("file mode %v, journal %v, want 0640", fi.Mode().Perm(), journal.Mode().Perm())
 	}
 }
 
@@ -248,6 +274,9 @@ func TestTheFileIsJSONWhateverItsNamesHold(t *testing.T) {
 	if _, err := odd.Create(t.Context(), Oddly{Note: "n"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	// then the file is JSON,
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -270,9 +299,6 @@ func TestTheFileIsJSONWhateverItsNamesHold(t *testing.T) {
 		t.Errorf("the todo is written as %q (%v)", f.Models["Todo"]["1"], err)
 	}
 	// and it loads again.
-	if err := c.Stop(t.Context()); err != nil {
-		t.Fatal(err)
-	}
 	c, _ = openTodos(t, path)
 	odd, _ = repository.NewCrudRepository[Oddly, int](c)
 	if got, err := odd.FindByID(t.Context(), 1, nil); err != nil || got.Note != "n" {

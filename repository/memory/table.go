@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -33,6 +34,37 @@ func newRow(key string, data repository.Data) (*row, error) {
 	}
 	vals, _ := v.(map[string]any)
 	return &row{key: key, data: data, vals: vals, text: text}, nil
+}
+
+// patchedRow is old with data's properties set (null: removed), as
+// newRow would make it, decoding only the properties that changed: the
+// others' decoded values, never changed, are shared with old.
+func patchedRow(old *row, data repository.Data, idProp string) (*row, error) {
+	d := old.data.Clone()
+	vals := maps.Clone(old.vals)
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	for k, v := range data {
+		switch {
+		case k == idProp:
+		case len(v) == 0:
+			delete(d, k)
+			delete(vals, k)
+		default:
+			dv, err := repository.DecodeValue(v)
+			if err != nil {
+				return nil, err
+			}
+			d[k] = v
+			vals[k] = dv
+		}
+	}
+	text, err := d.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return &row{key: old.key, data: d, vals: vals, text: text}, nil
 }
 
 func rowFromText(key, text string) (*row, error) {
