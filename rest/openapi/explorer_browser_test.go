@@ -82,11 +82,12 @@ func TestExplorer_rendersTheSampleInHeadlessChromium(t *testing.T) {
 		t.Fatalf("chromium: %v\n%s", err, stderr.String())
 	}
 
-	// then the UI shows every documented operation of the sample, and not
+	// then the UI shows every documented operation of the sample (twelve,
+	// the text and multipart bodies included), and not
 	// the hidden one,
 	page := string(dom)
-	if n := len(operationBlock.FindAllString(page, -1)); n != 10 {
-		t.Errorf("the explorer shows %d operations, want 10\n%.2000s", n, page)
+	if n := len(operationBlock.FindAllString(page, -1)); n != 12 {
+		t.Errorf("the explorer shows %d operations, want 12\n%.2000s", n, page)
 	}
 	for _, path := range []string{"/todos", "/todos/count", "/todos/search", "/todos/{id}", "/todos/{id}/notes", "/todo-lists"} {
 		if !strings.Contains(page, `data-path="`+path+`"`) {
