@@ -178,14 +178,12 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 		return nil, err
 	}
 	s := newStmt(c.d)
-	s.write("SELECT ")
-	if len(cols) == 0 {
-		s.write("1")
+	if qy.Select == nil {
+		s.b.Grow(len(t.selectAll) + 128) // room for a short where, order and page
+		s.write(t.selectAll)
+	} else {
+		s.write("SELECT ", selectText(cols), " FROM ", t.ref)
 	}
-	for i, col := range cols {
-		s.write(pick(i == 0, "", ", "), col.q)
-	}
-	s.write(" FROM ", t.ref)
 	if err := s.where(t, qy.Where); err != nil {
 		return nil, err
 	}
@@ -200,8 +198,9 @@ func (c *Connector) Find(ctx context.Context, m *repository.Model, qy repository
 		return nil, c.fail(ctx, t, s, "find", err)
 	}
 	defer rows.Close()
-	vals := make([]any, max(len(cols), 1))
-	ptrs := make([]any, len(vals))
+	n := max(len(cols), 1)
+	buf := make([]any, 2*n) // the values and the pointers to them, in one allocation
+	vals, ptrs := buf[:n:n], buf[n:]
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/loomhq/loom/repository"
 )
@@ -246,7 +247,7 @@ func (c *Connector) columns(ctx context.Context, q Querier, t *table) (map[strin
 // autoMigration is the state of a model's migration under AutoMigrate.
 type autoMigration struct {
 	mu   sync.Mutex
-	done bool
+	done atomic.Bool // read without mu: every operation asks
 }
 
 // autoMigrate migrates t's model once per connector start. A migration
@@ -255,15 +256,18 @@ type autoMigration struct {
 func (c *Connector) autoMigrate(ctx context.Context, t *table) error {
 	v, _ := c.migrated.LoadOrStore(t.model, &autoMigration{})
 	a := v.(*autoMigration)
+	if a.done.Load() {
+		return nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.done {
+	if a.done.Load() {
 		return nil
 	}
 	if err := c.Migrate(ctx, t.model); err != nil {
 		return err
 	}
-	a.done = !c.InTransaction(ctx)
+	a.done.Store(!c.InTransaction(ctx))
 	return nil
 }
 

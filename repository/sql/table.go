@@ -28,6 +28,9 @@ type table struct {
 	byProp map[string]*column
 	id     *column
 	autoID bool // an integer id the store numbers
+	// selectAll is "SELECT <every column> FROM <ref>", written once: the
+	// start of every Find that selects no fields.
+	selectAll string
 }
 
 // column is a property's column.
@@ -78,7 +81,23 @@ func newTable(d dialect, schema string, m *repository.Model) (*table, error) {
 			t.autoID = p.Kind == repository.KindInt
 		}
 	}
+	t.selectAll = "SELECT " + selectText(t.cols) + " FROM " + t.ref
 	return t, nil
+}
+
+// selectText is the select list of cols: "1" for none.
+func selectText(cols []*column) string {
+	if len(cols) == 0 {
+		return "1"
+	}
+	var b strings.Builder
+	for i, col := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(col.q)
+	}
+	return b.String()
 }
 
 // writeArg turns a property's JSON value from [repository.Data] into the
