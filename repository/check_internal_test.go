@@ -2,6 +2,7 @@ package repository
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +30,26 @@ func TestARefusedOrderBuildsNothingPerKeyPastTheCap(t *testing.T) {
 	})
 	if allocs > 200 {
 		t.Fatalf("%v allocations for a refused order", allocs)
+	}
+}
+
+// A like pattern plainLike passes without compiling it must compile.
+func TestPlainLikeCompiles(t *testing.T) {
+	for _, s := range []string{"", "a%", "%", "_", "a.b", "100%_x", "é%ü", strings.Repeat("%", 1000),
+		strings.Repeat("_", 1000), strings.Repeat("%_", 500), "tab\there", "new\nline"} {
+		if !plainLike(s) {
+			t.Errorf("plainLike(%q) = false", s)
+			continue
+		}
+		for _, fold := range []bool{false, true} {
+			if _, err := LikeRegexp(s, fold); err != nil {
+				t.Errorf("LikeRegexp(%q, %v): %v", s, fold, err)
+			}
+		}
+	}
+	for _, s := range []string{"a(", "[", "a\\", "x{2}", "a|b", "\xff"} {
+		if plainLike(s) {
+			t.Errorf("plainLike(%q) = true", s)
+		}
 	}
 }

@@ -1,10 +1,15 @@
 package repository
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/loomhq/loom/internal/jsontree"
 )
 
 // Order is one key of a sort: a property, ascending unless Desc.
@@ -113,7 +118,17 @@ type Filter[T any] struct {
 // property's type, bad directions and arities, and caps exceeded are
 // errors (a [*FilterError]) naming the place.
 func (f *Filter[T]) UnmarshalJSON(data []byte) error {
-	q, err := decodeQuery[T](data, true)
+	tree, err := decodeTree(data)
+	if err != nil {
+		return err
+	}
+	return f.readTree(tree)
+}
+
+// readTree reads a filter from its JSON's tree, numbers normalized as
+// decodeTree leaves them.
+func (f *Filter[T]) readTree(tree any) error {
+	q, err := queryFromTree[T](tree, true)
 	if err != nil {
 		return err
 	}
@@ -143,7 +158,16 @@ type FilterExcludingWhere[T any] struct {
 
 // UnmarshalJSON reads a filter object without where; see [Filter.UnmarshalJSON].
 func (f *FilterExcludingWhere[T]) UnmarshalJSON(data []byte) error {
-	q, err := decodeQuery[T](data, false)
+	tree, err := decodeTree(data)
+	if err != nil {
+		return err
+	}
+	return f.readTree(tree)
+}
+
+// readTree reads a filter without where from its JSON's tree.
+func (f *FilterExcludingWhere[T]) readTree(tree any) error {
+	q, err := queryFromTree[T](tree, false)
 	if err != nil {
 		return err
 	}
@@ -169,11 +193,19 @@ type Where[T any] struct{ Cond }
 
 // UnmarshalJSON reads a where object and checks it against T's model.
 func (w *Where[T]) UnmarshalJSON(data []byte) error {
-	m, err := ModelOf[T]()
-	if err != nil {
+	if _, err := ModelOf[T](); err != nil {
 		return err
 	}
 	tree, err := decodeTree(data)
+	if err != nil {
+		return err
+	}
+	return w.readTree(tree)
+}
+
+// readTree reads a where clause from its JSON's tree.
+func (w *Where[T]) readTree(tree any) error {
+	m, err := ModelOf[T]()
 	if err != nil {
 		return err
 	}
@@ -188,16 +220,76 @@ func (w *Where[T]) UnmarshalJSON(data []byte) error {
 // MarshalJSON writes the clause in LoopBack's JSON form.
 func (w Where[T]) MarshalJSON() ([]byte, error) { return w.Cond.MarshalJSON() }
 
-func decodeQuery[T any](data []byte, allowWhere bool) (Query, error) {
+func queryFromTree[T any](tree any, allowWhere bool) (Query, error) {
 	m, err := ModelOf[T]()
 	if err != nil {
 		return Query{}, err
 	}
-	tree, err := decodeTree(data)
-	if err != nil {
-		return Query{}, err
-	}
 	return newChecker(m, true).parseQuery(tree, "", allowWhere, 0)
+}
+
+// treeReader is a type that reads the tree of its JSON (numbers
+// normalized): the request decoder, which has parsed and checked a
+// filter parameter already, hands it the tree instead of its text.
+type treeReader interface{ readTree(tree any) error }
+
+var treeReaderType = reflect.TypeFor[treeReader]()
+
+func init() {
+	jsontree.Reads = func(t reflect.Type) bool { return reflect.PointerTo(t).Implements(treeReaderType) }
+	jsontree.Decode = func(ptr, tree any) error {
+		t, ok := normalizedCopy(tree)
+		if !ok {
+			// Text JSON would write otherwise (not UTF-8): read it back
+			// from JSON, as its UnmarshalJSON would see it.
+			data, err := json.Marshal(tree)
+			if err != nil {
+				return err
+			}
+			return ptr.(json.Unmarshaler).UnmarshalJSON(data)
+		}
+		return ptr.(treeReader).readTree(t)
+	}
+}
+
+// normalizedCopy is a copy of tree, a generic tree with json.Number
+// numbers, as decodeTree would read tree's JSON: numbers normalized as
+// normalizeNumbers does. ok is false when tree's JSON would not read back
+// as tree: a string or key that is not UTF-8, a leaf that is not JSON's.
+func normalizedCopy(tree any) (any, bool) {
+	switch t := tree.(type) {
+	case nil, bool:
+		return t, true
+	case string:
+		return t, utf8.ValidString(t)
+	case json.Number:
+		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			return i, true
+		}
+		f, _ := strconv.ParseFloat(string(t), 64)
+		return f, true
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			v, ok := normalizedCopy(e)
+			if !ok || !utf8.ValidString(k) {
+				return nil, false
+			}
+			out[k] = v
+		}
+		return out, true
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			v, ok := normalizedCopy(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = v
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // ParseFilter reads a filter in JSON against model m (nil: structure only)

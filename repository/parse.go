@@ -91,7 +91,14 @@ func knownKeys(allowWhere bool) string {
 }
 
 func sortedKeys(m map[string]any) []string {
-	return slices.Sorted(maps.Keys(m))
+	// Sized up front: slices.Sorted(maps.Keys(m)) grows its slice from
+	// nil, and this runs for every object of every filter.
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // parseWhere reads a where object: {prop: value}, {prop: {op: value}},

@@ -2,10 +2,12 @@ package params
 
 import (
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/repository"
 )
 
 type benchPath struct {
@@ -100,6 +102,52 @@ func BenchmarkQuery_manyArrayKeys(b *testing.B) {
 			var v benchFilterIn
 			if err := d.Decode(r, nil, &v); err == nil {
 				b.Fatal("a query over the caps was accepted")
+			}
+		}
+	})
+}
+
+// benchTodo is the model of the filter benchmarks.
+type benchTodo struct {
+	ID    int    `json:"id" loom:"id"`
+	Title string `json:"title"`
+	Done  bool   `json:"done"`
+}
+
+type benchRepoFilterIn struct {
+	Filter *repository.Filter[benchTodo] `query:"filter"`
+}
+
+type benchWhereIn struct {
+	Where *repository.Where[benchTodo] `query:"where"`
+}
+
+// BenchmarkDecodeFilter decodes a LoopBack filter, and a where clause,
+// given as JSON in the query, checked against their model.
+func BenchmarkDecodeFilter(b *testing.B) {
+	const filter = `{"where":{"done":false,"title":{"like":"a%"}},"order":["title ASC"],"limit":10,"fields":{"id":true,"title":true}}`
+	b.Run("filter", func(b *testing.B) {
+		d := mustCompile[benchRepoFilterIn](b, Options{})
+		r := httptest.NewRequest("GET", "/todos?filter="+url.QueryEscape(filter), nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			var v benchRepoFilterIn
+			if err := d.Decode(r, nil, &v); err != nil {
+				b.Fatal(err)
+			}
+			if v.Filter == nil || v.Filter.Limit != 10 {
+				b.Fatalf("got %+v", v.Filter)
+			}
+		}
+	})
+	b.Run("where", func(b *testing.B) {
+		d := mustCompile[benchWhereIn](b, Options{})
+		r := httptest.NewRequest("GET", "/todos?where="+url.QueryEscape(`{"done":false,"title":{"like":"a%"}}`), nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			var v benchWhereIn
+			if err := d.Decode(r, nil, &v); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

@@ -13,6 +13,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/loomhq/loom/controller/httperr"
 	"github.com/loomhq/loom/repository"
 )
@@ -24,6 +28,9 @@ type state struct {
 	sc    scanner
 	query []pair
 	form  []pair // a form parameter's body fields
+	// path is the validation walker's path, kept between requests
+	// (cleared: a map's keys are the request's).
+	path []string
 }
 
 var states = sync.Pool{New: func() any { return new(state) }}
@@ -46,6 +53,7 @@ func putState(st *state) {
 	if cap(st.query) > maxPooledPairs {
 		st.query = nil
 	}
+	clear(st.path[:cap(st.path)])
 	clear(st.form)
 	st.form = st.form[:0]
 	if cap(st.form) > maxPooledPairs {
@@ -110,7 +118,7 @@ func readBody(r *http.Request, buf *bytes.Buffer, limit int64) error {
 	if r.ContentLength > 0 {
 		buf.Grow(int(r.ContentLength) + 1)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
+	n, err := readAtMost(buf, r.Body, limit+1)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -124,6 +132,33 @@ func readBody(r *http.Request, buf *bytes.Buffer, limit int64) error {
 		return httperr.PayloadTooLarge()
 	}
 	return nil
+}
+
+// readAtMost appends what rd gives to buf, up to n bytes, as
+// buf.ReadFrom(io.LimitReader(rd, n)) does, without allocating the
+// limited reader.
+func readAtMost(buf *bytes.Buffer, rd io.Reader, n int64) (int64, error) {
+	var total int64
+	for total < n {
+		if buf.Available() == 0 {
+			buf.Grow(bytes.MinRead)
+		}
+		b := buf.AvailableBuffer()
+		b = b[:int(min(int64(cap(b)), n-total))]
+		m, err := rd.Read(b)
+		if m < 0 || m > len(b) {
+			panic("params: reader returned an invalid count")
+		}
+		buf.Write(b[:m])
+		total += int64(m)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // syntaxError is the 400 SyntaxError of a malformed document, worded as
@@ -247,7 +282,12 @@ func isNull(data []byte) bool {
 // reports them. absent are the pointers of properties not sent, whose
 // rules do not run; checked is false when v cannot be validated further
 // (decoding stopped part way).
-func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value) (absent []string, details []httperr.Detail, checked bool, err error) {
+//
+// decoded says v holds data already, decoded by [decodeStrict]: the scan
+// still runs, for what only it checks (required properties, prohibited
+// keys, depth, the ranges and formats AJV reports), but data is not
+// decoded again.
+func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value, decoded bool) (absent []string, details []httperr.Detail, checked bool, err error) {
 	sc.reset(data, d.opts.MaxDepth, d.opts.ProhibitedKeys)
 	sc.scan(c)
 	if sc.fatal != "" {
@@ -255,6 +295,12 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 	}
 	details, sc.details = sc.details, nil
 	absent, sc.absent = sc.absent, nil
+	if decoded {
+		// What encoding/json would have decoded; a detail of the scan is
+		// about a value it would have decoded the same way, or skipped
+		// (underFailed keeps the rules off those).
+		return absent, details, true, nil
+	}
 	st := derefCodec(c).st
 	var extra repository.Data
 	if st != nil && st.extra != nil {
@@ -284,6 +330,45 @@ func (d *Decoder) decodeBody(sc *scanner, data []byte, c *codec, v reflect.Value
 		setExtra(v, st, extra)
 	}
 	return absent, details, true, nil
+}
+
+// strictOptions decode a document as encoding/json's Unmarshal does
+// (its values, its types' UnmarshalJSON and UnmarshalText, ",string"),
+// but refuse what the scanner refuses or reports: a key that is unknown or
+// only matches a field's name case-insensitively, a duplicate key, and
+// invalid UTF-8. A document they accept is valid JSON that the scan has
+// no syntax to object to, and that encoding/json would decode to the same
+// value.
+var strictOptions = jsonv2.JoinOptions(
+	jsonv1.DefaultOptionsV1(),
+	jsonv2.MatchCaseInsensitiveNames(false),
+	jsonv2.RejectUnknownMembers(true),
+	jsontext.AllowDuplicateNames(false),
+	jsontext.AllowInvalidUTF8(false),
+)
+
+// strictPass enables decodeStrict; tests turn it off to compare.
+var strictPass = true
+
+// oneJSONPass reports whether a body of codec c can be decoded by
+// [decodeStrict]: not a non-strict body, whose unknown properties are
+// split off first.
+func oneJSONPass(c *codec) bool {
+	if !strictPass {
+		return false
+	}
+	st := derefCodec(c).st
+	return st == nil || st.extra == nil
+}
+
+// decodeStrict decodes data into v in one pass, validating it as it goes,
+// and reports whether it succeeded. On failure v may hold part of data:
+// the long way, json.Unmarshal, then decodes data over it, and stores the
+// same values in every place decodeStrict reached first (both go in
+// document order, and json.Unmarshal stops at no error decodeStrict went
+// past).
+func decodeStrict(data []byte, v reflect.Value) bool {
+	return jsonv2.Unmarshal(data, v.Addr().Interface(), strictOptions) == nil
 }
 
 // unmarshalDetail reports an error encoding/json found after the scan

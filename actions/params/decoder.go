@@ -160,6 +160,7 @@ type bodyResult struct {
 	absent  []string         // pointers of properties not sent
 	details []httperr.Detail // the scan's: required, type, format, ...
 	checked bool             // the decoded value can be validated further
+	path    []string         // scratch for the validation's path, pooled
 }
 
 // readBody reads, scans and decodes the body.
@@ -171,6 +172,10 @@ func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bod
 	if err := readBody(r, &st.buf, d.opts.BodyLimit); err != nil {
 		return res, err
 	}
+	if st.path == nil {
+		st.path = make([]string, 0, 8)
+	}
+	res.path = st.path[:0]
 	data := st.buf.Bytes()
 	if parser != nil {
 		if data, err = d.parseWith(parser, r, data); err != nil {
@@ -178,7 +183,14 @@ func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bod
 		}
 	}
 	res.given = len(bytes.TrimSpace(data)) > 0
-	if res.given && !json.Valid(data) {
+	target := v
+	if d.body.whole && res.given {
+		target = fieldAlloc(v, d.body.index)
+	}
+	// One strict pass decodes a good document; only one it refuses is
+	// checked and decoded the long way, which words the refusal.
+	decoded := res.given && oneJSONPass(d.body.c) && !isNull(data) && decodeStrict(data, target)
+	if res.given && !decoded && !json.Valid(data) {
 		return res, syntaxError(data)
 	}
 	if res.given {
@@ -189,13 +201,12 @@ func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bod
 	if res.given && isNull(data) {
 		res.given = false
 	}
-	target := v
 	if d.body.whole {
 		target = fieldAlloc(v, d.body.index)
 	}
 	switch {
 	case res.given:
-		res.absent, res.details, res.checked, err = d.decodeBody(&st.sc, data, d.body.c, target)
+		res.absent, res.details, res.checked, err = d.decodeBody(&st.sc, data, d.body.c, target, decoded)
 	case d.body.required:
 		err = httperr.MissingBody()
 	case d.body.c.kind == kStruct:
@@ -220,7 +231,7 @@ func (d *Decoder) readBody(r *http.Request, st *state, v reflect.Value) (res bod
 func (d *Decoder) validateBody(v reflect.Value, body bodyResult) error {
 	details := body.details
 	if body.checked {
-		w := walker{absent: body.absent}
+		w := walker{absent: body.absent, path: body.path}
 		switch {
 		case !d.body.whole:
 			w.fields(d.body.c.st, v)

@@ -1,13 +1,13 @@
 package params
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
 
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/internal/jsontree"
 )
 
 // object reads a struct, map, any or non-scalar slice parameter: from a
@@ -64,7 +64,9 @@ func (d *Decoder) object(p *param, r *http.Request, st *state, v reflect.Value) 
 		return d.selfTree(p, tree, v)
 	}
 	var cv converter
-	cv.conv(p.c, tree, fieldAlloc(v, p.index))
+	if !readsTree(p.c, tree, fieldAlloc(v, p.index), &cv) {
+		cv.conv(p.c, tree, fieldAlloc(v, p.index))
+	}
 	if cv.decodeErr != nil {
 		return richInvalidParameter(p.name, jsonText(tree), cv.decodeErr)
 	}
@@ -107,11 +109,133 @@ func (d *Decoder) parseJSONParam(p *param, s string, sc *scanner) (any, error) {
 		sc.details = nil
 		return nil, httperr.InvalidParameter(p.name, jsonText(s), details)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		return nil, httperr.InvalidParameter(p.name, jsonText(s), map[string]any{"syntaxError": err.Error()})
+	// The scan has checked the document: it is read once more, into the
+	// tree a json.Decoder with UseNumber gives, without checking again.
+	tb := treeBuilder{data: data}
+	return tb.value(), nil
+}
+
+// readsTree stores tree in dst, of codec c, when c is (a pointer to) a
+// type that reads the tree itself: a repository filter or where clause,
+// which would otherwise be handed the tree's JSON and parse it again. Its
+// error is reported as converter.raw reports an UnmarshalJSON's.
+func readsTree(c *codec, tree any, dst reflect.Value, cv *converter) bool {
+	base := derefCodec(c)
+	if base.kind != kRaw || base.t == rawMessageType || jsontree.Reads == nil || !jsontree.Reads(base.t) {
+		return false
 	}
-	return tree, nil
+	if tree == nil {
+		return c.kind == kPtr // as conv leaves a nil pointer
+	}
+	for c.kind == kPtr {
+		ptr := reflect.New(c.t.Elem())
+		dst.Set(ptr)
+		dst, c = ptr.Elem(), c.elem
+	}
+	if c.kind != kRaw {
+		return false // unreachable: derefCodec follows pointers only
+	}
+	if err := jsontree.Decode(dst.Addr().Interface(), tree); err != nil {
+		if isRich(err) {
+			cv.decodeErr = err
+			return true
+		}
+		cv.fail(httperr.Detail{Path: "", Code: "format", Message: err.Error(), Info: map[string]any{}})
+	}
+	return true
+}
+
+// treeBuilder reads a JSON document the scanner has checked into a
+// generic tree: map[string]any, []any, json.Number, string, bool, nil.
+// The document has no duplicate keys (the scan refuses them), so the tree
+// is the one encoding/json would give.
+type treeBuilder struct {
+	data []byte
+	pos  int
+}
+
+func (t *treeBuilder) ws() {
+	for t.pos < len(t.data) {
+		switch t.data[t.pos] {
+		case ' ', '\t', '\n', '\r':
+			t.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (t *treeBuilder) value() any {
+	t.ws()
+	switch t.data[t.pos] {
+	case '{':
+		t.pos++
+		obj := map[string]any{}
+		for {
+			t.ws()
+			if t.data[t.pos] == '}' {
+				t.pos++
+				return obj
+			}
+			if t.data[t.pos] == ',' {
+				t.pos++
+				t.ws()
+			}
+			k := t.str()
+			t.ws()
+			t.pos++ // :
+			obj[k] = t.value()
+		}
+	case '[':
+		t.pos++
+		arr := []any{}
+		for {
+			t.ws()
+			if t.data[t.pos] == ']' {
+				t.pos++
+				return arr
+			}
+			if t.data[t.pos] == ',' {
+				t.pos++
+			}
+			arr = append(arr, t.value())
+		}
+	case '"':
+		return t.str()
+	case 't':
+		t.pos += 4
+		return true
+	case 'f':
+		t.pos += 5
+		return false
+	case 'n':
+		t.pos += 4
+		return nil
+	}
+	start := t.pos
+	for t.pos < len(t.data) {
+		switch b := t.data[t.pos]; {
+		case b >= '0' && b <= '9', b == '-', b == '+', b == '.', b == 'e', b == 'E':
+			t.pos++
+			continue
+		}
+		break
+	}
+	return json.Number(t.data[start:t.pos])
+}
+
+// str reads a string token, unescaped.
+func (t *treeBuilder) str() string {
+	t.pos++ // opening quote
+	start, esc := t.pos, false
+	for t.data[t.pos] != '"' {
+		if t.data[t.pos] == '\\' {
+			esc = true
+			t.pos++
+		}
+		t.pos++
+	}
+	raw := t.data[start:t.pos]
+	t.pos++
+	return textOf(raw, esc)
 }

@@ -17,7 +17,9 @@ import (
 )
 
 // scanner makes one pass over a valid JSON document, guided by the codec
-// of its target, before encoding/json decodes it. encoding/json matches
+// of its target. A body is decoded first by one strict pass
+// (decodeStrict), and scanned for what only the scan checks; a body that
+// pass refuses is scanned, then decoded by encoding/json, which matches
 // keys case-insensitively, keeps the last of duplicate keys and ignores
 // unknown ones; the scanner refuses all three, reports type mismatches and
 // missing required properties as AJV would (all of them, not the first),

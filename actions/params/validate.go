@@ -59,11 +59,9 @@ type walker struct {
 	path    []string
 }
 
-func (w *walker) isAbsent() bool {
-	if len(w.absent) == 0 {
-		return false
-	}
-	p := pointer(w.path)
+// isAbsent reports whether the property at p, w.path's pointer, was not
+// sent.
+func (w *walker) isAbsent(p string) bool {
 	for _, a := range w.absent {
 		if a == p {
 			return true
@@ -120,7 +118,7 @@ func (w *walker) fields(sc *structCodec, v reflect.Value) {
 			continue
 		}
 		w.path = append(w.path, f.name)
-		if !w.isAbsent() {
+		if len(w.absent) == 0 || !w.isAbsent(pointer(w.path)) {
 			w.value(f.c, fv, f.rules)
 		}
 		w.path = w.path[:len(w.path)-1]
