@@ -376,7 +376,7 @@ func writeNegotiated(rc *loomctx.RequestContext, n *negotiation, status int, res
 	switch o.kind {
 	case offerJSON:
 		setContentType(w, o.contentType)
-		return WriteJSON(w, status, result)
+		return writeJSON(w, status, resultEncoder(rc, result), result)
 	case offerStream:
 		s, ok := result.(*sse.Stream)
 		if !ok {

@@ -46,6 +46,9 @@ type router[V any] struct {
 	tables map[string]*verbTable
 	// verbList are the keys of tables, sorted.
 	verbList []string
+	// common are the tables of the usual verbs, by commonVerb, found
+	// without hashing the method.
+	common [len(commonVerbs)]*verbTable
 	// shapes maps verb + " " + shape to the index of the route with that
 	// shape, to reject templates that match exactly the same paths.
 	shapes map[string]int
@@ -76,6 +79,9 @@ type verbTable struct {
 	// static maps the canonical path of each template without parameters
 	// to its route index.
 	static map[string]int
+	// staticLens has bit n%64 set when a key of static is n bytes long:
+	// most paths that a parameterised route answers skip the map.
+	staticLens uint64
 	// trees hold the parameterised routes; a route sits in the first tree
 	// that accepted it.
 	trees []*httprouter.Router
@@ -143,11 +149,15 @@ func (rt *router[V]) add(verb, template string, v V) error {
 	idx := len(rt.routes)
 	if len(pt.names) == 0 {
 		t.static[pt.path] = idx
+		t.staticLens |= 1 << (len(pt.path) % 64)
 	} else if err := t.insert(pt.path, idx); err != nil {
 		return fmt.Errorf("router: %s %q: %w", verb, template, err)
 	}
 	if rt.tables[verb] == nil {
 		rt.tables[verb] = t
+		if i := commonVerb(verb); i >= 0 {
+			rt.common[i] = t
+		}
 		rt.verbList = append(rt.verbList, verb)
 		slices.Sort(rt.verbList)
 	}
@@ -287,24 +297,48 @@ func (rt *router[V]) match(method, path string) (idx int, ps httprouter.Params, 
 // matchMethod finds the route of method for exactly path, falling back to
 // GET for HEAD.
 func (rt *router[V]) matchMethod(method, path string) (int, httprouter.Params, bool) {
-	if t := rt.tables[method]; t != nil {
+	if t := rt.table(method); t != nil {
 		if idx, ps, ok := rt.find(t, path); ok {
 			return idx, ps, true
 		}
 	}
 	if method == http.MethodHead {
-		if t := rt.tables[http.MethodGet]; t != nil {
+		if t := rt.common[0]; t != nil {
 			return rt.find(t, path)
 		}
 	}
 	return -1, nil, false
 }
 
+// commonVerbs are the verbs whose tables are found without a map lookup;
+// GET comes first.
+var commonVerbs = [...]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// commonVerb is verb's index in commonVerbs, or -1.
+func commonVerb(verb string) int {
+	for i, v := range commonVerbs {
+		if v == verb {
+			return i
+		}
+	}
+	return -1
+}
+
+// table is the table of method's routes, nil when it has none.
+func (rt *router[V]) table(method string) *verbTable {
+	if i := commonVerb(method); i >= 0 {
+		return rt.common[i]
+	}
+	return rt.tables[method]
+}
+
 // find looks path up in t: the static map first, then every tree, keeping
 // the most specific match.
 func (rt *router[V]) find(t *verbTable, path string) (int, httprouter.Params, bool) {
-	if idx, ok := t.static[path]; ok {
-		return idx, nil, true
+	if t.staticLens&(1<<(len(path)%64)) != 0 {
+		if idx, ok := t.static[path]; ok {
+			return idx, nil, true
+		}
 	}
 	best := -1
 	var bestPs httprouter.Params

@@ -2,6 +2,7 @@ package actions
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -508,5 +509,21 @@ func BenchmarkRouterLookup(b *testing.B) {
 				rt.lookup(bc.method, bc.path, &ps)
 			}
 		})
+	}
+}
+
+func TestEscapedPath_MatchesTheURLsOwn(t *testing.T) {
+	for _, raw := range []string{"/todos/1", "/a%20b", "/caf%C3%A9", "/a!b", "/x$&+,:;=@y", "/a%2Fb", "/~u/_-.", "/a'b(c)*"} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := escapedPath(u), u.EscapedPath(); got != want {
+			t.Errorf("escapedPath(%q) = %q, want %q", raw, got, want)
+		}
+	}
+	u := &url.URL{Path: "/café et thé"}
+	if got, want := escapedPath(u), u.EscapedPath(); got != want {
+		t.Errorf("escapedPath(%q) = %q, want %q", u.Path, got, want)
 	}
 }
