@@ -51,7 +51,7 @@ func NewSend() Send {
 		case *sse.Stream:
 			return serveStream(rc, status, v)
 		}
-		return writeJSON(w, status, resultEncoder(rc, result), result)
+		return writeJSON(w, status, applicationJSON, resultEncoder(rc, result), result)
 	}
 }
 
@@ -116,7 +116,7 @@ var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // type, about three times faster than encoding/json, with the same bytes;
 // any other goes through encoding/json.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
-	return writeJSON(w, status, encoderOf(v), v)
+	return writeJSON(w, status, applicationJSON, encoderOf(v), v)
 }
 
 // encoders caches the compiled encoder of each result type, nil for a
@@ -140,15 +140,15 @@ func encoderOf(v any) *jsonenc.Encoder {
 // bodies holds the buffers compiled encoders write to.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
-// writeJSON writes v through enc when it is not nil and can write v, else
-// through encoding/json.
-func writeJSON(w http.ResponseWriter, status int, enc *jsonenc.Encoder, v any) error {
+// writeJSON writes v as contentType (unless one is set) through enc when
+// it is not nil and can write v, else through encoding/json.
+func writeJSON(w http.ResponseWriter, status int, contentType []string, enc *jsonenc.Encoder, v any) error {
 	if enc != nil {
 		bp := bodies.Get().(*[]byte)
 		body, ok := enc.Append((*bp)[:0], v)
 		var err error
 		if ok {
-			err = writeBytes(w, status, applicationJSON, body)
+			err = writeBytes(w, status, contentType, body)
 		}
 		if cap(body) <= 64<<10 {
 			*bp = body[:0]
@@ -172,5 +172,5 @@ func writeJSON(w http.ResponseWriter, status int, enc *jsonenc.Encoder, v any) e
 	}
 	body := buf.Bytes()
 	body = body[:len(body)-1] // Encode's newline
-	return writeBytes(w, status, applicationJSON, body)
+	return writeBytes(w, status, contentType, body)
 }

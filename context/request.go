@@ -146,9 +146,39 @@ func (rc *RequestContext) Release() {
 	if rc.shared.Load() {
 		return
 	}
-	values := rc.values
-	clear(values)
-	*rc = RequestContext{values: values}
+	if t := rc.timed.Load(); t != nil {
+		// Made for a Value lookup: nobody holds its Done channel.
+		t.cancel()
+		rc.timed.Store(nil)
+	}
+	// Field by field rather than one assignment of the zero value: while
+	// the collector runs, clearing the whole struct costs a write barrier
+	// per word.
+	// Each pointer written costs a write barrier then, so the fields most
+	// requests leave nil are tested first.
+	rc.Request, rc.Response, rc.Route, rc.PathParams = nil, nil, nil, nil
+	rc.Args, rc.Result = nil, nil
+	rc.response = ResponseWriter{}
+	for i := range rc.paramsBuf {
+		if rc.paramsBuf[i] == (Param{}) {
+			break
+		}
+		rc.paramsBuf[i] = Param{}
+	}
+	if len(rc.values) > 0 {
+		clear(rc.values)
+	}
+	if rc.bindings != nil {
+		rc.bindings = nil
+	}
+	if rc.resolving != nil {
+		rc.resolving, rc.resolvingBuf = nil, [2]*RequestBinding{}
+	}
+	if rc.overlay != nil || rc.chained != nil {
+		rc.overlay, rc.chained = nil, nil
+	}
+	rc.base = nil
+	rc.started, rc.timeout = 0, 0
 	requestContexts.Put(rc)
 }
 

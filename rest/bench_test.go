@@ -19,10 +19,16 @@ import (
 	"github.com/loomhq/loom/rest"
 )
 
-// The benchmarks run one GET with a path parameter and one POST with a
-// validated JSON body through Loom's whole pipeline, beside a hand-written
-// httprouter + encoding/json + validator handler doing the same work.
-// Compare the two in one run: go test -run '^$' -bench . -benchmem ./rest/
+// The benchmarks run a GET with a path parameter, a list (a limit query
+// parameter, a JSON array of ten items) and a POST with a validated JSON
+// body through Loom's whole pipeline, beside a hand-written httprouter +
+// encoding/json + validator handler doing the same work. Compare the two
+// in one run, taking turns:
+//
+//	go test -c -o rest.test ./rest
+//	for i in 1 2 3 4 5 6; do ./rest.test -test.run '^$' -test.bench 'GetPathParam|List|PostValidated' \
+//	  -test.benchmem -test.cpu 1 -test.count 1; done | tee bench.txt
+//	benchstat -col /impl -filter '-/impl:interleaved' bench.txt
 
 type benchItem struct {
 	ID    int    `json:"id"`
@@ -46,11 +52,25 @@ func (benchController) Routes() []controller.Route {
 		}) (*benchItem, error) {
 			return &benchItem{ID: in.ID, Title: "an item"}, nil
 		}),
+		controller.Get("/items", func(ctx context.Context, in struct {
+			Limit int `query:"limit" validate:"min=1,max=100"`
+		}) ([]benchItem, error) {
+			return benchItems[:min(in.Limit, len(benchItems))], nil
+		}),
 		controller.Post("/items", func(ctx context.Context, in benchCreate) (*benchItem, error) {
 			return &benchItem{ID: 1, Title: in.Title, Desc: in.Desc, Done: in.Done}, nil
 		}),
 	}
 }
+
+// benchItems are what the List benchmark answers, the same on both sides.
+var benchItems = func() []benchItem {
+	items := make([]benchItem, 20)
+	for i := range items {
+		items[i] = benchItem{ID: i + 1, Title: "item " + strconv.Itoa(i+1), Desc: "a thing to do", Done: i%2 == 0}
+	}
+	return items
+}()
 
 // discard is a ResponseWriter that keeps nothing, reused across iterations.
 type discard struct {
@@ -84,6 +104,15 @@ func handWrittenHandler() http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(&benchItem{ID: id, Title: "an item"})
+	})
+	r.GET("/items", func(w http.ResponseWriter, req *http.Request, _ httprouter.Params) {
+		limit, err := strconv.Atoi(req.URL.Query().Get("limit"))
+		if err != nil || limit < 1 || limit > 100 {
+			http.Error(w, "bad limit", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(benchItems[:min(limit, len(benchItems))])
 	})
 	r.POST("/items", func(w http.ResponseWriter, req *http.Request, _ httprouter.Params) {
 		var in benchCreate
@@ -151,9 +180,9 @@ func run(b *testing.B, h http.Handler, x *exchange) {
 // sub-benchmarks, for benchstat across rounds, and as a third that serves
 // both turn about and reports their ratio (see interleave).
 func compare(b *testing.B, x func() *exchange) {
-	b.Run("loom", func(b *testing.B) { run(b, loomHandler(b), x()) })
-	b.Run("handwritten", func(b *testing.B) { run(b, handWrittenHandler(), x()) })
-	b.Run("interleaved", func(b *testing.B) { interleave(b, loomHandler(b), handWrittenHandler(), x()) })
+	b.Run("impl=handwritten", func(b *testing.B) { run(b, handWrittenHandler(), x()) })
+	b.Run("impl=loom", func(b *testing.B) { run(b, loomHandler(b), x()) })
+	b.Run("impl=interleaved", func(b *testing.B) { interleave(b, loomHandler(b), handWrittenHandler(), x()) })
 }
 
 // interleave serves loom and hand in alternating batches within one loop
@@ -195,6 +224,10 @@ func interleave(b *testing.B, loom, hand http.Handler, x *exchange) {
 
 func BenchmarkGetPathParam(b *testing.B) {
 	compare(b, func() *exchange { return newExchange("GET", "/items/42", "") })
+}
+
+func BenchmarkList(b *testing.B) {
+	compare(b, func() *exchange { return newExchange("GET", "/items?limit=10", "") })
 }
 
 func BenchmarkPostValidatedBody(b *testing.B) {
