@@ -35,7 +35,7 @@ func newCORS(c CORSConfig) cors {
 // response says Vary: Origin, so that a cache never hands the answer to a
 // request without Origin, which lacks the CORS headers, to a browser's
 // cross-origin request.
-func (c cors) apply(w http.ResponseWriter, r *http.Request) bool {
+func (c *cors) apply(w http.ResponseWriter, r *http.Request) bool {
 	if c.disabled {
 		return false
 	}

@@ -69,13 +69,13 @@ func newHeaderLimit(max int) headerLimit {
 
 // netHTTPMax is the MaxHeaderBytes to give net/http so that its reader
 // stops after max bytes, or as close above as it can.
-func (l headerLimit) netHTTPMax() int {
+func (l *headerLimit) netHTTPMax() int {
 	return max(l.max-4096, 1)
 }
 
 // refuse answers w 431 when r's head is over the limit, and reports
 // whether it did.
-func (l headerLimit) refuse(w http.ResponseWriter, r *http.Request) bool {
+func (l *headerLimit) refuse(w http.ResponseWriter, r *http.Request) bool {
 	// Most heads are far below the limit: the header net/http may have
 	// added is subtracted only from one over it.
 	if n := headSize(r); n <= l.max || n-pragmaAdded(r) <= l.max {

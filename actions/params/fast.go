@@ -73,9 +73,9 @@ func (d *Decoder) decodeFast(plan *fastPlan, r *http.Request, path loomctx.Param
 	if base == nil {
 		return false
 	}
-	var buf [8]pair
 	var query []pair
 	if d.hasQuery {
+		var buf [8]pair // most queries fit: no allocation
 		var err error
 		if query, err = parseQuery(r.URL.RawQuery, buf[:0], d.opts.MaxQueryParams); err != nil {
 			return false
