@@ -2,6 +2,7 @@ package actions
 
 import (
 	"net/http"
+	"net/url"
 
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
@@ -17,7 +18,7 @@ import (
 func NewFindRoute(table *RouteTable) FindRoute {
 	return func(rc *loomctx.RequestContext) (*Route, error) {
 		req := rc.Request
-		path := req.URL.EscapedPath()
+		path := escapedPath(req.URL)
 		if table.basePath != "" {
 			rest, ok := cutPrefixPath(path, table.basePath)
 			if !ok {
@@ -48,6 +49,41 @@ func NewFindRoute(table *RouteTable) FindRoute {
 		return nil, endpointNotFound(req)
 	}
 }
+
+// escapedPath is u.EscapedPath(), without its scan for escapes in the
+// usual path that needs none.
+func escapedPath(u *url.URL) string {
+	if u.RawPath == "" && plainPath(u.Path) {
+		return u.Path
+	}
+	return u.EscapedPath()
+}
+
+// plainPath reports whether path holds only bytes that a URL path carries
+// unescaped, so that it is its own escaped form.
+func plainPath(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if !pathByte[path[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// pathByte marks the bytes url.URL.EscapedPath leaves as they are.
+var pathByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "-_.~$&+,/:;=@" {
+		t[c] = true
+	}
+	return t
+}()
 
 func endpointNotFound(req *http.Request) error {
 	return httperr.NotFound(`Endpoint "` + req.Method + " " + req.URL.Path + `" not found.`)

@@ -375,8 +375,7 @@ func writeNegotiated(rc *loomctx.RequestContext, n *negotiation, status int, res
 	o := &n.offers[i]
 	switch o.kind {
 	case offerJSON:
-		setContentType(w, o.contentType)
-		return WriteJSON(w, status, result)
+		return writeJSON(w, status, o.contentType, resultEncoder(rc, result), result)
 	case offerStream:
 		s, ok := result.(*sse.Stream)
 		if !ok {

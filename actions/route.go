@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loomhq/loom/actions/internal/jsonenc"
 	"github.com/loomhq/loom/actions/params"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
@@ -33,6 +34,9 @@ type Route struct {
 	// writeTimeout replaces the server's write timeout when not 0; < 0
 	// sets none.
 	writeTimeout time.Duration
+	// json writes results of the handler's declared type; nil when
+	// encoding/json does (see WriteJSON).
+	json *jsonenc.Encoder
 }
 
 // Method is the route's HTTP verb.
@@ -197,6 +201,7 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	}
 	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType()), negotiation: neg}
 	r.writeTimeout = cr.Output.WriteTimeout
+	r.json = jsonenc.For(cr.OutputType())
 	if neg.streams() {
 		// A stream runs until its client leaves: the server's request
 		// deadline and write timeout would cut it.

@@ -5,10 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/julienschmidt/httprouter"
 	loomctx "github.com/loomhq/loom/context"
 )
 
@@ -29,11 +27,9 @@ import (
 // and a miss reports the verbs the path does answer, for a 405 and its Allow
 // header.
 //
-// Parameterised routes live in httprouter trees. httprouter v1.3.0 panics
-// when a literal and a parameter share a position, or when two templates
-// name the parameter at one position differently; such a route goes into
-// the next tree that accepts it, and a lookup asks every tree of the verb
-// and keeps the most specific match.
+// Routes live in one segment tree per verb: a node's literal children
+// are tried before its parameter child, backtracking on a dead end, so the
+// first match found is the most specific one. A lookup allocates nothing.
 //
 // A router is built with add and then only read: lookup is safe for
 // concurrent use once the last add has returned; add is not.
@@ -46,6 +42,9 @@ type router[V any] struct {
 	tables map[string]*verbTable
 	// verbList are the keys of tables, sorted.
 	verbList []string
+	// common are the tables of the usual verbs, by commonVerb, found
+	// without hashing the method.
+	common [len(commonVerbs)]*verbTable
 	// shapes maps verb + " " + shape to the index of the route with that
 	// shape, to reject templates that match exactly the same paths.
 	shapes map[string]int
@@ -73,12 +72,107 @@ type routeEntry[V any] struct {
 type verbTable struct {
 	// verb is the HTTP method of every route in the table.
 	verb string
-	// static maps the canonical path of each template without parameters
-	// to its route index.
-	static map[string]int
-	// trees hold the parameterised routes; a route sits in the first tree
-	// that accepted it.
-	trees []*httprouter.Router
+	// root is the tree of the table's templates, one node per segment.
+	root node
+}
+
+// maxParams is the most parameters a template may have: a lookup keeps
+// their values in an array of this size on its stack.
+const maxParams = 32
+
+// node is a segment of the templates of one verb: its literal children,
+// its parameter child, and the route whose template ends here.
+type node struct {
+	// lits are the literal children, when few; litMap holds them when
+	// there are more than maxLits.
+	lits   []litEdge
+	litMap map[string]*node
+	// param is the child of a {name} segment, whatever its name.
+	param *node
+	// route is the index of the route whose template ends here; -1: none.
+	route int
+}
+
+// litEdge is a literal child of a node.
+type litEdge struct {
+	seg   string // canonical, as in the template
+	child *node
+}
+
+// maxLits is how many literal children a node scans before it hashes.
+const maxLits = 8
+
+func newNode() *node { return &node{route: -1} }
+
+// child returns n's literal child seg, nil when none.
+func (n *node) child(seg string) *node {
+	if n.litMap != nil {
+		return n.litMap[seg]
+	}
+	for i := range n.lits {
+		if n.lits[i].seg == seg {
+			return n.lits[i].child
+		}
+	}
+	return nil
+}
+
+// insert adds the route idx, whose template path is in httprouter syntax
+// (:name for a parameter), below n.
+func (n *node) insert(path string, idx int) {
+	for _, seg := range strings.Split(path[1:], "/") {
+		if strings.HasPrefix(seg, ":") {
+			if n.param == nil {
+				n.param = newNode()
+			}
+			n = n.param
+			continue
+		}
+		c := n.child(seg)
+		if c == nil {
+			c = newNode()
+			n.lits = append(n.lits, litEdge{seg: seg, child: c})
+			if len(n.lits) > maxLits {
+				if n.litMap == nil {
+					n.litMap = make(map[string]*node, len(n.lits))
+				}
+				for _, e := range n.lits {
+					n.litMap[e.seg] = e.child
+				}
+			}
+		}
+		n = c
+	}
+	n.route = idx
+}
+
+// match finds the route for rest, the path after the '/' that led to n,
+// trying a literal child before the parameter child. The values of the
+// parameters it passed are vals[:nv] on entry; it returns the route's
+// index (-1 when none matches) and the number of values.
+func (n *node) match(rest string, vals *[maxParams]string, nv int) (int, int) {
+	seg, tail, more := strings.Cut(rest, "/")
+	if c := n.child(seg); c != nil {
+		if !more {
+			if c.route >= 0 {
+				return c.route, nv
+			}
+		} else if idx, k := c.match(tail, vals, nv); idx >= 0 {
+			return idx, k
+		}
+	}
+	// An empty segment (/a//b against /a/{x}/b) is no parameter value.
+	if p := n.param; p != nil && seg != "" && nv < maxParams {
+		vals[nv] = seg
+		if !more {
+			if p.route >= 0 {
+				return p.route, nv + 1
+			}
+		} else if idx, k := p.match(tail, vals, nv+1); idx >= 0 {
+			return idx, k
+		}
+	}
+	return -1, 0
 }
 
 // newRouter returns an empty router. With strict false a trailing slash is
@@ -136,21 +230,21 @@ func (rt *router[V]) add(verb, template string, v V) error {
 		return &conflictError{prev: prev, msg: fmt.Sprintf("router: %s %q conflicts with %s %q registered before: both match exactly the same paths", verb, template, p.verb, p.template)}
 	}
 
+	if len(pt.names) > maxParams {
+		return fmt.Errorf("router: %s %q: more than %d parameters", verb, template, maxParams)
+	}
 	t := rt.tables[verb]
 	if t == nil {
-		t = &verbTable{verb: verb, static: make(map[string]int)}
-	}
-	idx := len(rt.routes)
-	if len(pt.names) == 0 {
-		t.static[pt.path] = idx
-	} else if err := t.insert(pt.path, idx); err != nil {
-		return fmt.Errorf("router: %s %q: %w", verb, template, err)
-	}
-	if rt.tables[verb] == nil {
+		t = &verbTable{verb: verb, root: node{route: -1}}
 		rt.tables[verb] = t
+		if i := commonVerb(verb); i >= 0 {
+			rt.common[i] = t
+		}
 		rt.verbList = append(rt.verbList, verb)
 		slices.Sort(rt.verbList)
 	}
+	idx := len(rt.routes)
+	t.root.insert(pt.path, idx)
 	rt.shapes[shapeKey] = idx
 	rt.routes = append(rt.routes, routeEntry[V]{
 		verb:     verb,
@@ -159,46 +253,6 @@ func (rt *router[V]) add(verb, template string, v V) error {
 		names:    pt.names,
 		spec:     pt.spec,
 	})
-	return nil
-}
-
-// insert adds the parameterised route idx, whose path is in httprouter
-// syntax, to the first tree of t that accepts it, or to a new tree.
-//
-// The tree's handle is never served; lookup calls it with the Params of a
-// match, and it writes the route index into the first Param's Key (every
-// route in a tree has at least one parameter). That identifies the route
-// without a map and without allocating.
-func (t *verbTable) insert(path string, idx int) error {
-	id := strconv.Itoa(idx)
-	h := func(_ http.ResponseWriter, _ *http.Request, ps httprouter.Params) {
-		ps[0].Key = id
-	}
-	for _, tr := range t.trees {
-		if tryHandle(tr, t.verb, path, h) == nil {
-			return nil
-		}
-	}
-	tr := httprouter.New()
-	if err := tryHandle(tr, t.verb, path, h); err != nil {
-		return err
-	}
-	t.trees = append(t.trees, tr)
-	return nil
-}
-
-// tryHandle registers h in tr and turns httprouter's panic on a conflict
-// into an error. A panicking insertion leaves tr usable: httprouter checks
-// conflicts before it links the new node, and the edits it may have made
-// by then (edge splits, priorities, maxParams) do not change what tr
-// matches.
-func tryHandle(tr *httprouter.Router, verb, path string, h httprouter.Handle) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("httprouter: %v", p)
-		}
-	}()
-	tr.Handle(verb, path, h)
 	return nil
 }
 
@@ -225,10 +279,8 @@ func tryHandle(tr *httprouter.Router, verb, path string, h httprouter.Handle) (e
 // separated, HEAD whenever GET is there, OPTIONS never), for a 405 and its
 // Allow header; allow is empty when no verb answers the path (a 404).
 //
-// Looking up a route without parameters does not allocate. A route with
-// parameters costs httprouter's Params, one allocation per tree that
-// matches (usually one), plus url.PathUnescape's result for a value that
-// holds a '%'. A miss may allocate.
+// A lookup allocates nothing, but url.PathUnescape's result for a value
+// that holds a '%'. A miss may allocate.
 func (rt *router[V]) lookup(method, path string, params *loomctx.Params) (v V, allow string, ok bool) {
 	if path == "" {
 		path = "/"
@@ -236,8 +288,9 @@ func (rt *router[V]) lookup(method, path string, params *loomctx.Params) (v V, a
 	if path[0] != '/' {
 		return v, "", false
 	}
-	idx, ps, found := rt.match(method, path)
-	if !found {
+	var vals [maxParams]string
+	idx, nv := rt.match(method, path, &vals)
+	if idx < 0 {
 		paths := []string{path}
 		if strings.IndexByte(path, '%') >= 0 {
 			canon, err := canonicalPath(path)
@@ -245,18 +298,17 @@ func (rt *router[V]) lookup(method, path string, params *loomctx.Params) (v V, a
 				return v, "", false
 			}
 			if canon != path {
-				idx, ps, found = rt.match(method, canon)
+				idx, nv = rt.match(method, canon, &vals)
 				paths = append(paths, canon)
 			}
 		}
-		if !found {
+		if idx < 0 {
 			return v, rt.allowed(paths), false
 		}
 	}
 	route := &rt.routes[idx]
 	start := len(*params)
-	for j := range ps {
-		val := ps[j].Value
+	for j, val := range vals[:nv] {
 		if strings.IndexByte(val, '%') >= 0 {
 			dec, err := url.PathUnescape(val)
 			if err != nil {
@@ -272,57 +324,61 @@ func (rt *router[V]) lookup(method, path string, params *loomctx.Params) (v V, a
 
 // match finds the route for method and path: the path as given, with a
 // GET route answering HEAD, then, unless strict, the path with its
-// trailing slash toggled. ps are the raw parameter values, nil for a route
-// without parameters.
-func (rt *router[V]) match(method, path string) (idx int, ps httprouter.Params, found bool) {
-	if idx, ps, found = rt.matchMethod(method, path); found || rt.strict {
-		return idx, ps, found
+// trailing slash toggled. It returns the route's index, -1 when none
+// matches, and the number of raw parameter values it left in vals.
+func (rt *router[V]) match(method, path string, vals *[maxParams]string) (idx, nv int) {
+	if idx, nv = rt.matchMethod(method, path, vals); idx >= 0 || rt.strict {
+		return idx, nv
 	}
 	if alt, ok := toggleSlash(path); ok {
-		return rt.matchMethod(method, alt)
+		return rt.matchMethod(method, alt, vals)
 	}
-	return -1, nil, false
+	return -1, 0
 }
 
 // matchMethod finds the route of method for exactly path, falling back to
 // GET for HEAD.
-func (rt *router[V]) matchMethod(method, path string) (int, httprouter.Params, bool) {
-	if t := rt.tables[method]; t != nil {
-		if idx, ps, ok := rt.find(t, path); ok {
-			return idx, ps, true
+func (rt *router[V]) matchMethod(method, path string, vals *[maxParams]string) (int, int) {
+	if t := rt.table(method); t != nil {
+		if idx, nv := t.root.match(path[1:], vals, 0); idx >= 0 {
+			return idx, nv
 		}
 	}
 	if method == http.MethodHead {
-		if t := rt.tables[http.MethodGet]; t != nil {
-			return rt.find(t, path)
+		if t := rt.common[0]; t != nil {
+			return t.root.match(path[1:], vals, 0)
 		}
 	}
-	return -1, nil, false
+	return -1, 0
 }
 
-// find looks path up in t: the static map first, then every tree, keeping
-// the most specific match.
-func (rt *router[V]) find(t *verbTable, path string) (int, httprouter.Params, bool) {
-	if idx, ok := t.static[path]; ok {
-		return idx, nil, true
-	}
-	best := -1
-	var bestPs httprouter.Params
-	for _, tr := range t.trees {
-		h, ps, _ := tr.Lookup(t.verb, path)
-		if h == nil || len(ps) == 0 || hasEmptyValue(ps) {
-			continue
-		}
-		h(nil, nil, ps) // writes the route index into ps[0].Key
-		idx, err := strconv.Atoi(ps[0].Key)
-		if err != nil {
-			continue
-		}
-		if best < 0 || rt.routes[idx].spec < rt.routes[best].spec {
-			best, bestPs = idx, ps
+// commonVerbs are the verbs whose tables are found without a map lookup;
+// GET comes first.
+var commonVerbs = [...]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// commonVerb is verb's index in commonVerbs, or -1.
+func commonVerb(verb string) int {
+	for i, v := range commonVerbs {
+		if v == verb {
+			return i
 		}
 	}
-	return best, bestPs, best >= 0
+	return -1
+}
+
+// table is the table of method's routes, nil when it has none.
+func (rt *router[V]) table(method string) *verbTable {
+	if i := commonVerb(method); i >= 0 {
+		return rt.common[i]
+	}
+	return rt.tables[method]
+}
+
+// matches reports whether t has a route for path, which starts with '/'.
+func (t *verbTable) matches(path string) bool {
+	var vals [maxParams]string
+	idx, _ := t.root.match(path[1:], &vals, 0)
+	return idx >= 0
 }
 
 // allowed returns the Allow list for a miss on any of paths: the verbs
@@ -337,7 +393,7 @@ func (rt *router[V]) allowed(paths []string) string {
 		}
 		t := rt.tables[verb]
 		for _, p := range paths {
-			if _, _, ok := rt.find(t, p); ok {
+			if t.matches(p) {
 				verbs = append(verbs, verb)
 				break
 			}
@@ -345,7 +401,7 @@ func (rt *router[V]) allowed(paths []string) string {
 				continue
 			}
 			if alt, ok := toggleSlash(p); ok {
-				if _, _, ok := rt.find(t, alt); ok {
+				if t.matches(alt) {
 					verbs = append(verbs, verb)
 					break
 				}
@@ -357,17 +413,6 @@ func (rt *router[V]) allowed(paths []string) string {
 		slices.Sort(verbs)
 	}
 	return strings.Join(verbs, ", ")
-}
-
-// hasEmptyValue reports whether a parameter captured an empty segment
-// (/a//b against /a/{x}/b), which does not count as a match.
-func hasEmptyValue(ps httprouter.Params) bool {
-	for i := range ps {
-		if ps[i].Value == "" {
-			return true
-		}
-	}
-	return false
 }
 
 // toggleSlash returns path with its trailing slash removed, or added when

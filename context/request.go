@@ -3,6 +3,7 @@ package context
 import (
 	stdctx "context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -51,7 +52,12 @@ func (ps Params) Get(name string) (string, bool) {
 // cancellation (the client went away, the server is stopping).
 //
 // A RequestContext belongs to one request; do not keep it after the
-// request's handler has returned.
+// request's handler has returned. The REST server reuses it for a later
+// request (see [RequestContext.Release]) unless its Done channel was
+// taken, which every goroutine that waits for the request's end does
+// first, or net/http middleware were handed it. Work that outlives the
+// request starts from context.WithoutCancel(rc.Request.Context()), not
+// from rc.
 type RequestContext struct {
 	// Request is the incoming HTTP request.
 	Request *http.Request
@@ -96,7 +102,15 @@ type RequestContext struct {
 	started time.Duration // since epoch, when the first timeout was set
 	timeout time.Duration // 0: none
 	timed   atomic.Pointer[timedContext]
+
+	// shared is set once rc may be held beyond its request: its Done
+	// channel was taken or middleware were handed it. Release then
+	// leaves it to the garbage collector instead of reusing it.
+	shared atomic.Bool
 }
+
+// requestContexts holds request contexts released for reuse.
+var requestContexts = sync.Pool{New: func() any { return new(RequestContext) }}
 
 // epoch is the monotonic origin of request start times, which keeps them
 // a third of a time.Time's size.
@@ -111,13 +125,61 @@ type timedContext struct {
 }
 
 // NewRequestContext returns the context of one request answered through w.
+// It may be one a [RequestContext.Release] returned for reuse.
 func NewRequestContext(w http.ResponseWriter, r *http.Request) *RequestContext {
-	rc := &RequestContext{Request: r, base: r.Context()}
+	rc := requestContexts.Get().(*RequestContext)
+	rc.Request, rc.base = r, r.Context()
 	rc.response.w = w
 	rc.Response = &rc.response
 	rc.PathParams = rc.paramsBuf[:0]
 	rc.bound.rc = rc
 	return rc
+}
+
+// Release ends rc's use: once the request's handler and everything that
+// ran in its sequence has returned, the server may hand rc to a later
+// request, which saves every request an allocation. A context whose Done
+// channel was taken, or that middleware were handed, is left to the
+// garbage collector instead, since a goroutine may still wait on it. Do
+// not use rc, or anything it held, after Release.
+func (rc *RequestContext) Release() {
+	if rc.shared.Load() {
+		return
+	}
+	if t := rc.timed.Load(); t != nil {
+		// Made for a Value lookup: nobody holds its Done channel.
+		t.cancel()
+		rc.timed.Store(nil)
+	}
+	// Field by field rather than one assignment of the zero value: while
+	// the collector runs, clearing the whole struct costs a write barrier
+	// per word.
+	// Each pointer written costs a write barrier then, so the fields most
+	// requests leave nil are tested first.
+	rc.Request, rc.Response, rc.Route, rc.PathParams = nil, nil, nil, nil
+	rc.Args, rc.Result = nil, nil
+	rc.response = ResponseWriter{}
+	for i := range rc.paramsBuf {
+		if rc.paramsBuf[i] == (Param{}) {
+			break
+		}
+		rc.paramsBuf[i] = Param{}
+	}
+	if len(rc.values) > 0 {
+		clear(rc.values)
+	}
+	if rc.bindings != nil {
+		rc.bindings = nil
+	}
+	if rc.resolving != nil {
+		rc.resolving, rc.resolvingBuf = nil, [2]*RequestBinding{}
+	}
+	if rc.overlay != nil || rc.chained != nil {
+		rc.overlay, rc.chained = nil, nil
+	}
+	rc.base = nil
+	rc.started, rc.timeout = 0, 0
+	requestContexts.Put(rc)
 }
 
 // HTTPRequest is the request to hand to net/http middleware: rc.Request,
@@ -132,6 +194,7 @@ func (rc *RequestContext) HTTPRequest() *http.Request {
 		// The request a middleware passed on already derives from rc.
 		return rc.Request
 	}
+	rc.share()
 	rc.chained = rc.Request.WithContext(&rc.bound)
 	return rc.chained
 }
@@ -229,6 +292,7 @@ func (rc *RequestContext) baseDeadline() (time.Time, bool) {
 // cancelled: the client went away, or the server is stopping past its
 // grace period.
 func (rc *RequestContext) Done() <-chan struct{} {
+	rc.share()
 	if rc.overlay != nil {
 		return rc.overlay.Done()
 	}
@@ -312,6 +376,14 @@ func (rc *RequestContext) timedContext() *timedContext {
 		if rc.timed.CompareAndSwap(old, t) {
 			return t
 		}
+	}
+}
+
+// share records that rc may be held beyond its request, so that Release
+// does not reuse it.
+func (rc *RequestContext) share() {
+	if !rc.shared.Load() {
+		rc.shared.Store(true)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/julienschmidt/httprouter"
@@ -17,10 +19,16 @@ import (
 	"github.com/loomhq/loom/rest"
 )
 
-// The benchmarks run one GET with a path parameter and one POST with a
-// validated JSON body through Loom's whole pipeline, beside a hand-written
-// httprouter + encoding/json + validator handler doing the same work.
-// Compare the two in one run: go test -run '^$' -bench . -benchmem ./rest/
+// The benchmarks run a GET with a path parameter, a list (a limit query
+// parameter, a JSON array of ten items) and a POST with a validated JSON
+// body through Loom's whole pipeline, beside a hand-written httprouter +
+// encoding/json + validator handler doing the same work. Compare the two
+// in one run, taking turns:
+//
+//	go test -c -o rest.test ./rest
+//	for i in 1 2 3 4 5 6; do ./rest.test -test.run '^$' -test.bench 'GetPathParam|List|PostValidated' \
+//	  -test.benchmem -test.cpu 1 -test.count 1; done | tee bench.txt
+//	benchstat -col /impl -filter '-/impl:interleaved' bench.txt
 
 type benchItem struct {
 	ID    int    `json:"id"`
@@ -44,11 +52,25 @@ func (benchController) Routes() []controller.Route {
 		}) (*benchItem, error) {
 			return &benchItem{ID: in.ID, Title: "an item"}, nil
 		}),
+		controller.Get("/items", func(ctx context.Context, in struct {
+			Limit int `query:"limit" validate:"min=1,max=100"`
+		}) ([]benchItem, error) {
+			return benchItems[:min(in.Limit, len(benchItems))], nil
+		}),
 		controller.Post("/items", func(ctx context.Context, in benchCreate) (*benchItem, error) {
 			return &benchItem{ID: 1, Title: in.Title, Desc: in.Desc, Done: in.Done}, nil
 		}),
 	}
 }
+
+// benchItems are what the List benchmark answers, the same on both sides.
+var benchItems = func() []benchItem {
+	items := make([]benchItem, 20)
+	for i := range items {
+		items[i] = benchItem{ID: i + 1, Title: "item " + strconv.Itoa(i+1), Desc: "a thing to do", Done: i%2 == 0}
+	}
+	return items
+}()
 
 // discard is a ResponseWriter that keeps nothing, reused across iterations.
 type discard struct {
@@ -83,6 +105,15 @@ func handWrittenHandler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(&benchItem{ID: id, Title: "an item"})
 	})
+	r.GET("/items", func(w http.ResponseWriter, req *http.Request, _ httprouter.Params) {
+		limit, err := strconv.Atoi(req.URL.Query().Get("limit"))
+		if err != nil || limit < 1 || limit > 100 {
+			http.Error(w, "bad limit", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(benchItems[:min(limit, len(benchItems))])
+	})
 	r.POST("/items", func(w http.ResponseWriter, req *http.Request, _ httprouter.Params) {
 		var in benchCreate
 		dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, 1<<20))
@@ -101,45 +132,107 @@ func handWrittenHandler() http.Handler {
 	return r
 }
 
-func benchGet(b *testing.B, h http.Handler) {
-	req, _ := http.NewRequest("GET", "/items/42", nil)
-	w := &discard{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(w.h)
-		w.status = 0
-		h.ServeHTTP(w, req)
-		if w.status != 200 && w.status != 0 {
-			b.Fatalf("status %d", w.status)
-		}
+// exchange is one request a benchmark sends again and again, with a
+// writer that keeps nothing; both are reused, so that only the handler's
+// work is measured.
+type exchange struct {
+	req     *http.Request
+	body    *strings.Reader
+	payload string
+	w       *discard
+}
+
+func newExchange(method, target, body string) *exchange {
+	x := &exchange{payload: body, w: &discard{h: http.Header{}}}
+	x.req, _ = http.NewRequest(method, target, nil)
+	if body != "" {
+		x.body = strings.NewReader(body)
+		x.req.Header.Set("Content-Type", "application/json")
+	}
+	return x
+}
+
+// serve sends the request to h once and fails b on an answer other than
+// 200.
+func (x *exchange) serve(b testing.TB, h http.Handler) {
+	if x.body != nil {
+		x.body.Reset(x.payload)
+		x.req.Body = io.NopCloser(x.body)
+		x.req.ContentLength = int64(len(x.payload))
+	}
+	clear(x.w.h)
+	x.w.status = 0
+	h.ServeHTTP(x.w, x.req)
+	if x.w.status != 200 && x.w.status != 0 {
+		b.Fatalf("%s %s: status %d", x.req.Method, x.req.URL, x.w.status)
 	}
 }
 
-func benchPost(b *testing.B, h http.Handler) {
-	body := strings.NewReader(benchBody)
-	req, _ := http.NewRequest("POST", "/items", nil)
-	req.Header.Set("Content-Type", "application/json")
-	w := &discard{h: http.Header{}}
+// run serves x to h b.N times.
+func run(b *testing.B, h http.Handler, x *exchange) {
 	b.ReportAllocs()
 	for b.Loop() {
-		body.Reset(benchBody)
-		req.Body = io.NopCloser(body)
-		req.ContentLength = int64(len(benchBody))
-		clear(w.h)
-		w.status = 0
-		h.ServeHTTP(w, req)
-		if w.status != 200 && w.status != 0 {
-			b.Fatalf("status %d", w.status)
-		}
+		x.serve(b, h)
 	}
+}
+
+// compare runs x through Loom and the hand-written handler as two
+// sub-benchmarks, for benchstat across rounds, and as a third that serves
+// both turn about and reports their ratio (see interleave).
+func compare(b *testing.B, x func() *exchange) {
+	b.Run("impl=handwritten", func(b *testing.B) { run(b, handWrittenHandler(), x()) })
+	b.Run("impl=loom", func(b *testing.B) { run(b, loomHandler(b), x()) })
+	b.Run("impl=interleaved", func(b *testing.B) { interleave(b, loomHandler(b), handWrittenHandler(), x()) })
+}
+
+// interleave serves loom and hand in alternating batches within one loop
+// and reports their time per request at the median batch and the ratio
+// loom/hand at the fastest and at the median batch. A busy machine's drift
+// skews consecutive sub-benchmarks; it does not skew batches taken turn
+// about, and other processes only ever add time.
+func interleave(b *testing.B, loom, hand http.Handler, x *exchange) {
+	const batch = 64
+	timed := func(h http.Handler) time.Duration {
+		start := time.Now()
+		for range batch {
+			x.serve(b, h)
+		}
+		return time.Since(start)
+	}
+	var tLoom, tHand []time.Duration
+	odd := false
+	for b.Loop() {
+		// Alternate which goes first, so neither always runs warm.
+		if odd {
+			tLoom = append(tLoom, timed(loom))
+			tHand = append(tHand, timed(hand))
+		} else {
+			tHand = append(tHand, timed(hand))
+			tLoom = append(tLoom, timed(loom))
+		}
+		odd = !odd
+	}
+	slices.Sort(tLoom)
+	slices.Sort(tHand)
+	perReq := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / batch }
+	mid := len(tLoom) / 2
+	b.ReportMetric(perReq(tLoom[mid]), "loom-ns/req")
+	b.ReportMetric(perReq(tHand[mid]), "hand-ns/req")
+	b.ReportMetric(float64(tLoom[0])/float64(tHand[0]), "loom/hand-min")
+	b.ReportMetric(float64(tLoom[mid])/float64(tHand[mid]), "loom/hand-median")
 }
 
 func BenchmarkGetPathParam(b *testing.B) {
-	b.Run("loom", func(b *testing.B) { benchGet(b, loomHandler(b)) })
-	b.Run("handwritten", func(b *testing.B) { benchGet(b, handWrittenHandler()) })
+	compare(b, func() *exchange { return newExchange("GET", "/items/42", "") })
+}
+
+func BenchmarkList(b *testing.B) {
+	compare(b, func() *exchange { return newExchange("GET", "/items?limit=10", "") })
 }
 
 func BenchmarkPostValidatedBody(b *testing.B) {
-	b.Run("loom", func(b *testing.B) { benchPost(b, loomHandler(b)) })
-	b.Run("handwritten", func(b *testing.B) { benchPost(b, handWrittenHandler()) })
+	compare(b, func() *exchange { return newExchange("POST", "/items", benchBody) })
 }
+
+// benchGet serves GET /items/42 to h b.N times.
+func benchGet(b *testing.B, h http.Handler) { run(b, h, newExchange("GET", "/items/42", "")) }

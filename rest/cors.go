@@ -27,11 +27,23 @@ func newCORS(c CORSConfig) cors {
 
 // apply sets the CORS headers on w and answers a preflight, reporting
 // whether it did (then the request is done).
-func (c cors) apply(w http.ResponseWriter, r *http.Request) bool {
+//
+// Only a request with an Origin header is a CORS request: a browser sends
+// one with every cross-origin request and every preflight. A request
+// without one (a server, curl, a same-origin page) gets no CORS headers,
+// and an OPTIONS request without one is routed like any other. Every
+// response says Vary: Origin, so that a cache never hands the answer to a
+// request without Origin, which lacks the CORS headers, to a browser's
+// cross-origin request.
+func (c *cors) apply(w http.ResponseWriter, r *http.Request) bool {
 	if c.disabled {
 		return false
 	}
 	h := w.Header()
+	h["Vary"] = varyOrigin
+	if _, ok := r.Header["Origin"]; !ok {
+		return false
+	}
 	h["Access-Control-Allow-Origin"] = c.origin
 	if c.credentials {
 		h["Access-Control-Allow-Credentials"] = trueValue
@@ -50,4 +62,7 @@ func (c cors) apply(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-var trueValue = []string{"true"}
+var (
+	trueValue  = []string{"true"}
+	varyOrigin = []string{"Origin"} // no spare capacity: Header.Add copies it
+)

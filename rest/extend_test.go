@@ -214,6 +214,51 @@ func TestCORS_PreflightAndHeaders(t *testing.T) {
 	}
 }
 
+func TestCORS_ARequestWithoutOriginGetsNoCORSHeaders(t *testing.T) {
+	app := startApp(t, newTodoController())
+	corsHeaders := func(h http.Header) []string {
+		var names []string
+		for name := range h {
+			if strings.HasPrefix(name, "Access-Control-") {
+				names = append(names, name)
+			}
+		}
+		return names
+	}
+	status, h, _ := call(t, "GET", app.URL()+"/todos/1", "")
+	if status != 200 || len(corsHeaders(h)) > 0 || h.Get("Vary") != "Origin" {
+		t.Errorf("GET without Origin = %d, CORS headers %v, Vary %q", status, corsHeaders(h), h.Values("Vary"))
+	}
+	// Not a preflight without Origin: routed, and /todos/1 answers no OPTIONS.
+	status, h, _ = call(t, "OPTIONS", app.URL()+"/todos/1", "", "Access-Control-Request-Method", "PATCH")
+	if status != 405 || len(corsHeaders(h)) > 0 {
+		t.Errorf("OPTIONS without Origin = %d, CORS headers %v", status, corsHeaders(h))
+	}
+	// With Origin, LoopBack's answers: the preflight, then the request.
+	status, h, _ = call(t, "OPTIONS", app.URL()+"/todos/1", "", "Origin", "http://client.example",
+		"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "content-type")
+	want := map[string]string{
+		"Access-Control-Allow-Origin":      "*",
+		"Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Methods":     "GET,HEAD,PUT,PATCH,POST,DELETE",
+		"Access-Control-Allow-Headers":     "content-type",
+		"Access-Control-Max-Age":           "86400",
+	}
+	if status != 204 || len(corsHeaders(h)) != len(want) {
+		t.Errorf("preflight = %d %v", status, h)
+	}
+	for name, v := range want {
+		if h.Get(name) != v {
+			t.Errorf("preflight %s = %q, want %q", name, h.Get(name), v)
+		}
+	}
+	status, h, _ = call(t, "GET", app.URL()+"/todos/1", "", "Origin", "http://client.example")
+	if status != 200 || h.Get("Access-Control-Allow-Origin") != "*" || h.Get("Access-Control-Allow-Credentials") != "true" ||
+		len(corsHeaders(h)) != 2 {
+		t.Errorf("simple CORS request = %d %v", status, h)
+	}
+}
+
 func TestCORS_Disabled_RoutesOptionsAndSetsNoHeaders(t *testing.T) {
 	app := startApp(t, newTodoController(), rest.WithConfig(rest.Config{CORS: rest.CORSConfig{Disabled: true}}))
 	status, h, _ := call(t, "OPTIONS", app.URL()+"/todos/1", "")

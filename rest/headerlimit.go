@@ -69,14 +69,16 @@ func newHeaderLimit(max int) headerLimit {
 
 // netHTTPMax is the MaxHeaderBytes to give net/http so that its reader
 // stops after max bytes, or as close above as it can.
-func (l headerLimit) netHTTPMax() int {
+func (l *headerLimit) netHTTPMax() int {
 	return max(l.max-4096, 1)
 }
 
 // refuse answers w 431 when r's head is over the limit, and reports
 // whether it did.
-func (l headerLimit) refuse(w http.ResponseWriter, r *http.Request) bool {
-	if headSize(r) <= l.max {
+func (l *headerLimit) refuse(w http.ResponseWriter, r *http.Request) bool {
+	// Most heads are far below the limit: the header net/http may have
+	// added is subtracted only from one over it.
+	if n := headSize(r); n <= l.max || n-pragmaAdded(r) <= l.max {
 		return false
 	}
 	h := w.Header()
@@ -102,12 +104,17 @@ func headSize(r *http.Request) int {
 			n += len(name) + len(v) + 2 // a colon, a line feed
 		}
 	}
-	// net/http adds Cache-Control: no-cache to a request that sent only
-	// Pragma: no-cache.
-	if cc := r.Header["Cache-Control"]; len(cc) == 1 && cc[0] == "no-cache" && r.Header.Get("Pragma") == "no-cache" {
-		n -= len("Cache-Control") + len("no-cache") + 2
-	}
 	return n + 1 // the blank line
+}
+
+// pragmaAdded is the size of what net/http added to r's head that the
+// wire did not carry: the Cache-Control: no-cache it adds to a request
+// that sent only Pragma: no-cache.
+func pragmaAdded(r *http.Request) int {
+	if cc := r.Header["Cache-Control"]; len(cc) == 1 && cc[0] == "no-cache" && r.Header.Get("Pragma") == "no-cache" {
+		return len("Cache-Control") + len("no-cache") + 2
+	}
+	return 0
 }
 
 // envelopeJSON is err's envelope as the reject action writes it.

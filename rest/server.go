@@ -132,6 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)
+	defer rc.Release()
 	rc.SetBindings(s.bindings)
 	if s.cfg.RequestTimeout > 0 {
 		rc.SetTimeout(s.cfg.RequestTimeout)

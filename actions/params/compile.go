@@ -58,6 +58,7 @@ func Compile(in reflect.Type, opts Options) (*Decoder, error) {
 	if err := b.finish(); err != nil {
 		return nil, fmt.Errorf("params: %w", err)
 	}
+	d.fast = compileFast(d)
 	return d, nil
 }
 

@@ -39,6 +39,9 @@ type Decoder struct {
 	// lists them for a message, when Options.RefuseUnknownQuery is set.
 	queryNames    map[string]bool
 	declaredQuery string
+	// fast reads the parameters without reflection when the input has
+	// only scalar path and query parameters; nil otherwise.
+	fast *fastPlan
 }
 
 // Field is one parameter or body property a [Decoder] reads, for the
@@ -81,6 +84,9 @@ var emptyObject = []byte("{}")
 // VALIDATION_FAILED). A query string over [Options.MaxQueryParams] is
 // refused before anything else. Errors are *httperr.Error values.
 func (d *Decoder) Decode(r *http.Request, path loomctx.Params, dst any) error {
+	if d.fast != nil && d.decodeFast(d.fast, r, path, dst) {
+		return nil
+	}
 	pv := reflect.ValueOf(dst)
 	if pv.Type() != d.ptr || pv.IsNil() {
 		return httperr.Internal(fmt.Sprintf("params: Decode wants a non-nil %s, got %T", d.ptr, dst))
