@@ -375,7 +375,7 @@ func writeNegotiated(rc *loomctx.RequestContext, n *negotiation, status int, res
 	o := &n.offers[i]
 	switch o.kind {
 	case offerJSON:
-		return writeJSON(w, status, o.contentType, resultEncoder(rc, result), result)
+		return writeResultJSON(rc, status, o.contentType, result)
 	case offerStream:
 		s, ok := result.(*sse.Stream)
 		if !ok {

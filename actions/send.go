@@ -12,6 +12,7 @@ import (
 	"github.com/loomhq/loom/actions/internal/jsonenc"
 	"github.com/loomhq/loom/actions/sse"
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/repository"
 )
 
 // NewSend is the default send, LoopBack's writeResultToResponse with
@@ -51,17 +52,37 @@ func NewSend() Send {
 		case *sse.Stream:
 			return serveStream(rc, status, v)
 		}
-		return writeJSON(w, status, applicationJSON, resultEncoder(rc, result), result)
+		return writeResultJSON(rc, status, applicationJSON, result)
 	}
 }
 
-// resultEncoder is the matched route's encoder of its declared result
-// type, compiled at start-up, else the one of result's type.
-func resultEncoder(rc *loomctx.RequestContext, result any) *jsonenc.Encoder {
-	if r, ok := rc.Route.(*Route); ok && r.json != nil {
-		return r.json
+// writeResultJSON writes a handler's result as JSON of contentType:
+// through the matched route's encoder of its declared result type,
+// compiled at start-up, else the one of result's type. A result the
+// route's filter projects (its fields) is written by the route's encoder
+// too, member by member, unless it includes relations or its model keeps
+// unknown properties.
+func writeResultJSON(rc *loomctx.RequestContext, status int, contentType []string, result any) error {
+	r, _ := rc.Route.(*Route)
+	if r == nil || r.json == nil {
+		return writeJSON(rc.Response, status, contentType, encoderOf(result), result)
 	}
-	return encoderOf(result)
+	if pr, ok := result.(repository.Projection); ok && r.project != nil && !r.project.extras && len(pr.Include) == 0 {
+		bp := bodies.Get().(*[]byte)
+		body, ok := r.json.AppendFields((*bp)[:0], pr.Value, pr.Fields.Keeps)
+		var err error
+		if ok {
+			err = writeBytes(rc.Response, status, contentType, body)
+		}
+		if cap(body) <= 64<<10 {
+			*bp = body[:0]
+			bodies.Put(bp)
+		}
+		if ok {
+			return err
+		}
+	}
+	return writeJSON(rc.Response, status, contentType, r.json, result)
 }
 
 // StatusOf is the status the default send answers result with: the

@@ -31,7 +31,21 @@ type Encoder struct {
 	// indirect: the interface's data word points to the value; else it
 	// is the value (a pointer).
 	indirect bool
+	// entity is the struct the type is made of (T, *T, []T or []*T),
+	// whose members AppendFields selects; nil for any other type.
+	entity *structEnc
+	// list: the type is a slice of entities; elemPtr: of pointers to them.
+	list, elemPtr bool
+	elemSize      uintptr
 }
+
+// structEnc is a compiled struct: its members in order.
+type structEnc struct {
+	fields []field
+}
+
+// maxFields is the most members AppendFields selects from.
+const maxFields = 64
 
 // encFn appends the JSON of the value at p; depth counts the pointers
 // and slices followed, to stop at a cycle.
@@ -56,7 +70,7 @@ func For(t reflect.Type) *Encoder {
 	default:
 		return nil
 	}
-	c := compiler{seen: map[reflect.Type]*encFn{}}
+	c := compiler{seen: map[reflect.Type]*encFn{}, structs: map[reflect.Type]*structEnc{}}
 	indirect := t.Kind() != reflect.Pointer
 	target := t
 	if !indirect {
@@ -66,7 +80,20 @@ func For(t reflect.Type) *Encoder {
 	if fn == nil {
 		return nil
 	}
-	return &Encoder{typ: typeWord(reflect.Zero(t).Interface()), fn: fn, indirect: indirect}
+	e := &Encoder{typ: typeWord(reflect.Zero(t).Interface()), fn: fn, indirect: indirect}
+	entity := target
+	if entity.Kind() == reflect.Slice {
+		e.list, e.elemSize = true, entity.Elem().Size()
+		entity = entity.Elem()
+		if entity.Kind() == reflect.Pointer {
+			e.elemPtr = true
+			entity = entity.Elem()
+		}
+	}
+	if se := c.structs[entity]; se != nil && len(se.fields) <= maxFields {
+		e.entity = se
+	}
+	return e
 }
 
 // Append appends v's JSON to b. ok is false, and b is to be discarded,
@@ -99,6 +126,8 @@ type compiler struct {
 	// seen holds the function of each type being compiled, so that a
 	// recursive type refers to itself.
 	seen map[reflect.Type]*encFn
+	// structs are the compiled structs.
+	structs map[reflect.Type]*structEnc
 }
 
 // compile returns the function of t, nil when t is not covered.
@@ -222,6 +251,7 @@ type sliceHeader struct {
 
 // field is one JSON member of a struct.
 type field struct {
+	name      string
 	key       []byte // "name":
 	offset    uintptr
 	fn        encFn
@@ -252,7 +282,7 @@ func (c *compiler) structure(t reflect.Type) encFn {
 		if fn == nil {
 			return nil
 		}
-		f := field{key: append(appendString(nil, cd.name), ':'), offset: cd.offset, fn: fn, omitEmpty: cd.omit}
+		f := field{name: cd.name, key: append(appendString(nil, cd.name), ':'), offset: cd.offset, fn: fn, omitEmpty: cd.omit}
 		if cd.omit {
 			if f.empty = emptyFunc(cd.typ); f.empty == nil {
 				return nil
@@ -260,27 +290,83 @@ func (c *compiler) structure(t reflect.Type) encFn {
 		}
 		fields = append(fields, f)
 	}
+	se := &structEnc{fields: fields}
+	c.structs[t] = se
 	return func(b []byte, p unsafe.Pointer, depth int) ([]byte, bool) {
-		b = append(b, '{')
-		first := true
-		for i := range fields {
-			f := &fields[i]
-			fp := unsafe.Add(p, f.offset)
-			if f.omitEmpty && f.empty(fp) {
+		return se.append(b, p, depth, nil)
+	}
+}
+
+// append writes the struct at p; with keep, only the members it marks.
+func (se *structEnc) append(b []byte, p unsafe.Pointer, depth int, keep *[maxFields]bool) ([]byte, bool) {
+	b = append(b, '{')
+	first := true
+	for i := range se.fields {
+		f := &se.fields[i]
+		if keep != nil && !keep[i] {
+			continue
+		}
+		fp := unsafe.Add(p, f.offset)
+		if f.omitEmpty && f.empty(fp) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, f.key...)
+		var ok bool
+		if b, ok = f.fn(b, fp, depth); !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
+}
+
+// AppendFields is Append writing, of each entity the value is made of
+// (a struct, a pointer to one, or a slice of either), only the members
+// whose JSON names keep reports true, in their usual order: LoopBack's
+// fields filter. ok is false, as for Append, and also when the type is
+// not made of entities.
+func (e *Encoder) AppendFields(b []byte, v any, keep func(name string) bool) (_ []byte, ok bool) {
+	if e.entity == nil || typeWord(v) != e.typ {
+		return b, false
+	}
+	var mask [maxFields]bool
+	for i := range e.entity.fields {
+		mask[i] = keep(e.entity.fields[i].name)
+	}
+	p := dataWord(v)
+	switch {
+	case !e.list && !e.indirect: // *T
+		if p == nil {
+			return append(b, "null"...), true
+		}
+		return e.entity.append(b, p, 1, &mask)
+	case !e.list: // T
+		return e.entity.append(b, p, 0, &mask)
+	}
+	s := (*sliceHeader)(p)
+	if s.data == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i := 0; i < s.len; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		ep := unsafe.Add(s.data, uintptr(i)*e.elemSize)
+		if e.elemPtr {
+			if ep = *(*unsafe.Pointer)(ep); ep == nil {
+				b = append(b, "null"...)
 				continue
 			}
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = append(b, f.key...)
-			var ok bool
-			if b, ok = f.fn(b, fp, depth); !ok {
-				return b, false
-			}
 		}
-		return append(b, '}'), true
+		if b, ok = e.entity.append(b, ep, 1, &mask); !ok {
+			return b, false
+		}
 	}
+	return append(b, ']'), true
 }
 
 // collect lists the JSON fields of struct t at offset base, its untagged
