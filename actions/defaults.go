@@ -3,9 +3,11 @@ package actions
 import (
 	"net/http"
 	"net/url"
+	"unsafe"
 
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/internal/reqmem"
 )
 
 // NewFindRoute is the default findRoute: the route table's lookup under
@@ -109,7 +111,13 @@ func cutPrefixPath(path, base string) (string, bool) {
 // receive their request-scoped values (see [InjectTag]).
 func NewParseParams() ParseParams {
 	return func(rc *loomctx.RequestContext, route *Route) (any, error) {
-		in := route.NewInput()
+		var in any
+		if route.inputWord != nil && route.injections == nil {
+			// Numbers only: placed in the request context, not allocated.
+			in = reqmem.Pointer(route.inputWord, reqmem.Input(unsafe.Pointer(rc), route.inputSize))
+		} else {
+			in = route.NewInput()
+		}
 		if err := route.decoder.Decode(rc.Request, rc.PathParams, in); err != nil {
 			return nil, err
 		}

@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/loomhq/loom/actions/internal/jsonenc"
 	"github.com/loomhq/loom/actions/params"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/interceptor"
+	"github.com/loomhq/loom/internal/reqmem"
 )
 
 // Route is an operation as the pipeline runs it: the controller's
@@ -37,6 +39,11 @@ type Route struct {
 	// json writes results of the handler's declared type; nil when
 	// encoding/json does (see WriteJSON).
 	json *jsonenc.Encoder
+	// inputWord is the type word of the input's pointer type when the
+	// default parseParams places the input in the request context (see
+	// internal/reqmem), nil when it allocates it; inputSize is its size.
+	inputWord unsafe.Pointer
+	inputSize uintptr
 }
 
 // Method is the route's HTTP verb.
@@ -202,6 +209,9 @@ func (t *RouteTable) add(cr controller.Route, opts Options, reg *interceptor.Reg
 	r := &Route{Route: cr, decoder: dec, project: newProjection(dec, cr.OutputType()), negotiation: neg}
 	r.writeTimeout = cr.Output.WriteTimeout
 	r.json = jsonenc.For(cr.OutputType())
+	if in := cr.InputType(); reqmem.Fits(in) {
+		r.inputWord, r.inputSize = reqmem.TypeWord(cr.NewInput()), in.Size()
+	}
 	if neg.streams() {
 		// A stream runs until its client leaves: the server's request
 		// deadline and write timeout would cut it.

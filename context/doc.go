@@ -50,5 +50,6 @@
 // application's [RequestBindings] with [RequestContext.SetBindings]; a
 // request that asks for nothing runs no provider.
 //
-// This package imports nothing else of Loom; every other package builds on it.
+// This package imports nothing else of Loom's API (only an internal hook);
+// every other package builds on it.
 package context

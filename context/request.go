@@ -6,11 +6,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
+
+	"github.com/loomhq/loom/internal/reqmem"
 )
 
 // RouteInfo is what the request context knows of the matched route. The
-// actions package's route satisfies it; context itself imports nothing of
-// Loom, so it names only what every route has.
+// actions package's route satisfies it; context itself imports no other
+// package of Loom's API, so it names only what every route has.
 type RouteInfo interface {
 	// Method is the HTTP method the route answers, upper case.
 	Method() string
@@ -74,6 +77,9 @@ type RequestContext struct {
 
 	response  ResponseWriter
 	paramsBuf [4]Param // PathParams' first backing array: most routes fit
+	// argsBuf holds Args when the input has no pointers and fits (see
+	// internal/reqmem): most inputs of numeric ids.
+	argsBuf [reqmem.Size / 8]uint64
 	values    map[any]any
 
 	// bindings are the application's request-scoped bindings, which
@@ -107,6 +113,14 @@ type RequestContext struct {
 	// channel was taken or middleware were handed it. Release then
 	// leaves it to the garbage collector instead of reusing it.
 	shared atomic.Bool
+}
+
+func init() {
+	reqmem.Input = func(p unsafe.Pointer, size uintptr) unsafe.Pointer {
+		rc := (*RequestContext)(p)
+		clear(rc.argsBuf[:(size+7)/8])
+		return unsafe.Pointer(&rc.argsBuf)
+	}
 }
 
 // requestContexts holds request contexts released for reuse.
@@ -252,11 +266,60 @@ func FromContext(ctx stdctx.Context) (*RequestContext, bool) {
 // but keeps that start. d <= 0 removes it. Call it from the request's own
 // goroutine, before the context is shared; a Done channel taken before a
 // later call keeps the deadline it was taken with.
+//
+// The start is read from a clock that a busy server reads once a
+// millisecond or so (see startClock), so a deadline may come that much
+// early; no request pays for a clock reading of its own.
 func (rc *RequestContext) SetTimeout(d time.Duration) {
 	if rc.started == 0 {
-		rc.started = max(time.Since(epoch), 1)
+		rc.started = startClock.since()
 	}
 	rc.timeout = max(d, 0)
+}
+
+// coarseClock is the time since epoch as last read, for request start
+// times: reading the clock costs more than some whole handlers. A reading
+// is kept for a millisecond, after which a timer clears it and the next
+// request reads the clock again; an idle server's timer stays stopped.
+type coarseClock struct {
+	now   atomic.Int64 // the last reading, as a time.Duration; 0: none
+	armed atomic.Bool  // the timer will clear now
+	timer *time.Timer
+}
+
+// coarseFor is how long a reading is used.
+const coarseFor = time.Millisecond
+
+// startClock is the clock of request start times.
+var startClock = newCoarseClock()
+
+func newCoarseClock() *coarseClock {
+	c := &coarseClock{}
+	c.timer = time.AfterFunc(time.Hour, c.expire)
+	c.timer.Stop()
+	return c
+}
+
+// since is the time since epoch, at most about coarseFor ago (more if the
+// timer runs late), and never 0.
+func (c *coarseClock) since() time.Duration {
+	if n := c.now.Load(); n != 0 {
+		return time.Duration(n)
+	}
+	n := max(time.Since(epoch), 1)
+	c.now.Store(int64(n))
+	// Whoever arms the timer after it cleared now sees now again: armed
+	// is cleared before now, and set after now is stored.
+	if c.armed.CompareAndSwap(false, true) {
+		c.timer.Reset(coarseFor)
+	}
+	return n
+}
+
+// expire forgets the reading.
+func (c *coarseClock) expire() {
+	c.armed.Store(false)
+	c.now.Store(0)
 }
 
 // Timeout is the request's own timeout, as last set with SetTimeout; 0

@@ -132,24 +132,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := loomctx.NewRequestContext(w, r)
-	defer rc.Release()
+	defer s.finish(rc)
 	rc.SetBindings(s.bindings)
 	if s.cfg.RequestTimeout > 0 {
 		rc.SetTimeout(s.cfg.RequestTimeout)
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.reject(rc, actions.NewPanicError(v))
-		}
-	}()
 	if s.chain != nil {
 		s.chain.ServeHTTP(rc.Response, rc.HTTPRequest())
 		return
 	}
 	s.sequence.Handle(rc)
+}
+
+// finish ends rc's request, deferred: a panic becomes a 500 through
+// reject, http.ErrAbortHandler still aborts the connection, and rc is
+// released for a later request.
+func (s *Server) finish(rc *loomctx.RequestContext) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			rc.Release()
+			panic(v)
+		}
+		s.reject(rc, actions.NewPanicError(v))
+	}
+	rc.Release()
 }
 
 // serveCounted serves one request of the listener, counted, so that Stop
