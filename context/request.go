@@ -80,7 +80,7 @@ type RequestContext struct {
 	// argsBuf holds Args when the input has no pointers and fits (see
 	// internal/reqmem): most inputs of numeric ids.
 	argsBuf [reqmem.Size / 8]uint64
-	values    map[any]any
+	values  map[any]any
 
 	// bindings are the application's request-scoped bindings, which
 	// Key.Resolve runs; resolving are those running now, to tell a cycle.
