@@ -20,15 +20,20 @@ import (
 )
 
 // The benchmarks run a GET with a path parameter, a list (a limit query
-// parameter, a JSON array of ten items) and a POST with a validated JSON
-// body through Loom's whole pipeline, beside a hand-written httprouter +
-// encoding/json + validator handler doing the same work. Compare the two
-// in one run, taking turns:
+// parameter, a JSON array of ten items), a POST with a validated JSON body
+// and a GET with a LoopBack filter (bench_filter_test.go) through Loom's
+// whole pipeline, beside a hand-written httprouter + encoding/json +
+// validator handler doing the same work. Each has three sub-benchmarks:
+// impl=handwritten, impl=loom, and impl=interleaved, which serves both in
+// alternating batches within one loop and reports their ratio. On a shared
+// machine, compare in rounds that take turns, one process each, and read
+// the ratios:
 //
 //	go test -c -o rest.test ./rest
-//	for i in 1 2 3 4 5 6; do ./rest.test -test.run '^$' -test.bench 'GetPathParam|List|PostValidated' \
-//	  -test.benchmem -test.cpu 1 -test.count 1; done | tee bench.txt
-//	benchstat -col /impl -filter '-/impl:interleaved' bench.txt
+//	for i in $(seq 10); do for impl in handwritten loom; do
+//	  ./rest.test -test.run '^$' -test.bench "/impl=$impl\$" -test.benchmem -test.cpu 1
+//	done; done | tee bench.txt
+//	benchstat -col /impl bench.txt
 
 type benchItem struct {
 	ID    int    `json:"id"`

@@ -8,8 +8,8 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/loomhq/loom/controller"
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/controller"
 	"github.com/loomhq/loom/rest"
 )
 

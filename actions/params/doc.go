@@ -133,6 +133,18 @@
 // required properties are still missing; a required body:"json" field
 // makes an absent body a 400 MISSING_REQUIRED_PARAMETER.
 //
+// A well-formed body is decoded once: a strict pass (case-sensitive
+// names, no unknown or duplicate keys, valid UTF-8) fills the input while
+// the scan checks what only it knows (required properties, prohibited
+// keys, depth, ranges and formats). Only a body that fails either is
+// read again the slow way, to word every error as LoopBack does. A JSON
+// query parameter (filter, where) is likewise parsed once, and the
+// repository's filter types read the parsed tree.
+//
+// Scalar path and query parameters of a built-in kind are read straight
+// into their fields through offsets computed here, without reflection per
+// request.
+//
 // # Body parsers and body kinds
 //
 // A typed body (json-tagged fields or a body:"json" field) is read by the
