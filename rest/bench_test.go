@@ -192,10 +192,18 @@ func compare(b *testing.B, x func() *exchange) {
 
 // interleave serves loom and hand in alternating batches within one loop
 // and reports their time per request at the median batch and the ratio
-// loom/hand at the fastest and at the median batch. A busy machine's drift
-// skews consecutive sub-benchmarks; it does not skew batches taken turn
-// about, and other processes only ever add time.
+// loom/hand at the fastest and at the median batch.
 func interleave(b *testing.B, loom, hand http.Handler, x *exchange) {
+	interleaveAs(b, x, "loom", loom, "hand", hand)
+}
+
+// interleaveAs serves a and base, named as the metrics say, in alternating
+// batches within one loop and reports their time per request at the
+// median batch and the ratio a/base at the fastest and at the median
+// batch. A busy machine's drift skews consecutive sub-benchmarks; it does
+// not skew batches taken turn about, and other processes only ever add
+// time.
+func interleaveAs(b *testing.B, x *exchange, aName string, a http.Handler, baseName string, base http.Handler) {
 	const batch = 64
 	timed := func(h http.Handler) time.Duration {
 		start := time.Now()
@@ -204,27 +212,27 @@ func interleave(b *testing.B, loom, hand http.Handler, x *exchange) {
 		}
 		return time.Since(start)
 	}
-	var tLoom, tHand []time.Duration
+	var tA, tBase []time.Duration
 	odd := false
 	for b.Loop() {
 		// Alternate which goes first, so neither always runs warm.
 		if odd {
-			tLoom = append(tLoom, timed(loom))
-			tHand = append(tHand, timed(hand))
+			tA = append(tA, timed(a))
+			tBase = append(tBase, timed(base))
 		} else {
-			tHand = append(tHand, timed(hand))
-			tLoom = append(tLoom, timed(loom))
+			tBase = append(tBase, timed(base))
+			tA = append(tA, timed(a))
 		}
 		odd = !odd
 	}
-	slices.Sort(tLoom)
-	slices.Sort(tHand)
+	slices.Sort(tA)
+	slices.Sort(tBase)
 	perReq := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / batch }
-	mid := len(tLoom) / 2
-	b.ReportMetric(perReq(tLoom[mid]), "loom-ns/req")
-	b.ReportMetric(perReq(tHand[mid]), "hand-ns/req")
-	b.ReportMetric(float64(tLoom[0])/float64(tHand[0]), "loom/hand-min")
-	b.ReportMetric(float64(tLoom[mid])/float64(tHand[mid]), "loom/hand-median")
+	mid := len(tA) / 2
+	b.ReportMetric(perReq(tA[mid]), aName+"-ns/req")
+	b.ReportMetric(perReq(tBase[mid]), baseName+"-ns/req")
+	b.ReportMetric(float64(tA[0])/float64(tBase[0]), aName+"/"+baseName+"-min")
+	b.ReportMetric(float64(tA[mid])/float64(tBase[mid]), aName+"/"+baseName+"-median")
 }
 
 func BenchmarkGetPathParam(b *testing.B) {
