@@ -1,38 +1,36 @@
-package context_test
+package context
 
 import (
 	stdctx "context"
 	"net/http/httptest"
 	"testing"
 	"time"
-
-	loomctx "github.com/loomhq/loom/context"
 )
 
-var secretKey = loomctx.NewKey[string]("test.secret")
+var secretKey = NewKey[string]("test.secret")
 
 // reuse releases rc and takes new contexts until the pool hands rc back,
 // which it does at once unless a collection or the race detector's
 // random drops intervene; nil when it never does.
-func reuse(rc *loomctx.RequestContext) *loomctx.RequestContext {
+func reuse(rc *RequestContext) *RequestContext {
 	r := httptest.NewRequest("GET", "/next", nil)
-	rc.Release()
+	rc.release()
 	for range 200 {
-		next := loomctx.NewRequestContext(httptest.NewRecorder(), r)
+		next := NewRequestContext(httptest.NewRecorder(), r)
 		if next == rc {
 			return next
 		}
-		next.Release()
+		next.release()
 	}
 	return nil
 }
 
 func TestRelease_ReusesAContextWithNothingOfItsLastRequest(t *testing.T) {
 	for range 50 {
-		rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("POST", "/first", nil))
+		rc := NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("POST", "/first", nil))
 		secretKey.Set(rc, "the first request's")
 		rc.SetTimeout(time.Second)
-		rc.PathParams = append(rc.PathParams, loomctx.Param{Name: "id", Value: "1"})
+		rc.PathParams = append(rc.PathParams, Param{Name: "id", Value: "1"})
 		rc.Args, rc.Result = 1, 2
 		rc.Response.WriteHeader(201)
 		next := reuse(rc)
@@ -55,7 +53,7 @@ func TestRelease_ReusesAContextWithNothingOfItsLastRequest(t *testing.T) {
 }
 
 func TestRelease_LeavesAContextWhoseDoneWasTakenToTheCollector(t *testing.T) {
-	rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	rc := NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	rc.SetTimeout(time.Minute)
 	done := rc.Done()
 	if reuse(rc) != nil {
@@ -69,7 +67,7 @@ func TestRelease_LeavesAContextWhoseDoneWasTakenToTheCollector(t *testing.T) {
 }
 
 func TestRelease_LeavesAContextDerivedFromToTheCollector(t *testing.T) {
-	rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	rc := NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	_, cancel := stdctx.WithCancel(rc)
 	defer cancel()
 	if reuse(rc) != nil {
@@ -78,7 +76,7 @@ func TestRelease_LeavesAContextDerivedFromToTheCollector(t *testing.T) {
 }
 
 func TestRelease_LeavesAContextHandedToMiddlewareToTheCollector(t *testing.T) {
-	rc := loomctx.NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	rc := NewRequestContext(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	_ = rc.HTTPRequest()
 	if reuse(rc) != nil {
 		t.Fatal("a context handed to middleware was reused")

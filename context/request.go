@@ -56,7 +56,7 @@ func (ps Params) Get(name string) (string, bool) {
 //
 // A RequestContext belongs to one request; do not keep it after the
 // request's handler has returned. The REST server reuses it for a later
-// request (see [RequestContext.Release]) unless its Done channel was
+// request once the request is answered, unless its Done channel was
 // taken, which every goroutine that waits for the request's end does
 // first, or net/http middleware were handed it. Work that outlives the
 // request starts from context.WithoutCancel(rc.Request.Context()), not
@@ -110,12 +110,13 @@ type RequestContext struct {
 	timed   atomic.Pointer[timedContext]
 
 	// shared is set once rc may be held beyond its request: its Done
-	// channel was taken or middleware were handed it. Release then
+	// channel was taken or middleware were handed it. release then
 	// leaves it to the garbage collector instead of reusing it.
 	shared atomic.Bool
 }
 
 func init() {
+	reqmem.Release = func(p unsafe.Pointer) { (*RequestContext)(p).release() }
 	reqmem.Input = func(p unsafe.Pointer, size uintptr) unsafe.Pointer {
 		rc := (*RequestContext)(p)
 		clear(rc.argsBuf[:(size+7)/8])
@@ -139,7 +140,7 @@ type timedContext struct {
 }
 
 // NewRequestContext returns the context of one request answered through w.
-// It may be one a [RequestContext.Release] returned for reuse.
+// It may be one the REST server released for reuse.
 func NewRequestContext(w http.ResponseWriter, r *http.Request) *RequestContext {
 	rc := requestContexts.Get().(*RequestContext)
 	rc.Request, rc.base = r, r.Context()
@@ -150,13 +151,13 @@ func NewRequestContext(w http.ResponseWriter, r *http.Request) *RequestContext {
 	return rc
 }
 
-// Release ends rc's use: once the request's handler and everything that
+// release ends rc's use: once the request's handler and everything that
 // ran in its sequence has returned, the server may hand rc to a later
 // request, which saves every request an allocation. A context whose Done
 // channel was taken, or that middleware were handed, is left to the
-// garbage collector instead, since a goroutine may still wait on it. Do
-// not use rc, or anything it held, after Release.
-func (rc *RequestContext) Release() {
+// garbage collector instead, since a goroutine may still wait on it. The
+// REST server calls it through internal/reqmem.
+func (rc *RequestContext) release() {
 	if rc.shared.Load() {
 		return
 	}
@@ -442,7 +443,7 @@ func (rc *RequestContext) timedContext() *timedContext {
 	}
 }
 
-// share records that rc may be held beyond its request, so that Release
+// share records that rc may be held beyond its request, so that release
 // does not reuse it.
 func (rc *RequestContext) share() {
 	if !rc.shared.Load() {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"go.uber.org/fx"
 	"go.uber.org/zap"
@@ -18,6 +19,7 @@ import (
 	"github.com/loomhq/loom/actions/authentication"
 	loomctx "github.com/loomhq/loom/context"
 	"github.com/loomhq/loom/controller/httperr"
+	"github.com/loomhq/loom/internal/reqmem"
 	"github.com/loomhq/loom/sequence"
 )
 
@@ -150,12 +152,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) finish(rc *loomctx.RequestContext) {
 	if v := recover(); v != nil {
 		if v == http.ErrAbortHandler {
-			rc.Release()
+			reqmem.Release(unsafe.Pointer(rc))
 			panic(v)
 		}
 		s.reject(rc, actions.NewPanicError(v))
 	}
-	rc.Release()
+	reqmem.Release(unsafe.Pointer(rc))
 }
 
 // serveCounted serves one request of the listener, counted, so that Stop

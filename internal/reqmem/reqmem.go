@@ -1,8 +1,8 @@
-// Package reqmem lets the default parseParams action place a route's
-// parsed input inside the request context, which the REST server reuses
-// from request to request, instead of allocating it: the request context's
-// fields are its own package's, so that package hands the memory out
-// through the hook below.
+// Package reqmem holds the hooks through which the REST server and the
+// default parseParams action reach the request context's memory, which
+// package context keeps to itself: the server releases a request's
+// context for a later request, and parseParams places a route's parsed
+// input inside it instead of allocating it. No API of Loom's changes.
 package reqmem
 
 import (
@@ -12,6 +12,10 @@ import (
 
 // Size is the most bytes an input placed in the request context may take.
 const Size = 64
+
+// Release ends the use of the request context rc points to; see
+// context.RequestContext. Set by package context when it is initialized.
+var Release func(rc unsafe.Pointer)
 
 // Input returns size zeroed bytes (size <= Size) inside the request
 // context rc points to, aligned to 8, for a value without pointers: the
