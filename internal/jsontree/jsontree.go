@@ -1,6 +1,3 @@
-// Package jsontree lets the request decoder hand a JSON value it has
-// already parsed and checked, as a generic tree, to the repository's
-// filter types, which would otherwise re-encode it and parse it again.
 package jsontree
 
 import "reflect"
