@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	loomctx "github.com/loomhq/loom/context"
+	"github.com/loomhq/loom/internal/reqmem"
 )
 
 // fastParam is a scalar path or query parameter of a built-in kind read
@@ -33,7 +34,7 @@ func compileFast(d *Decoder) *fastPlan {
 	if d.body.present || d.hasForm || len(d.requests) > 0 || d.queryNames != nil {
 		return nil
 	}
-	plan := &fastPlan{typ: typeWord(reflect.New(d.typ).Interface())}
+	plan := &fastPlan{typ: reqmem.TypeWord(reflect.New(d.typ).Interface())}
 	for i := range d.params {
 		p := &d.params[i]
 		if (p.in != inPath && p.in != inQuery) || p.object || p.elemSet != nil || len(p.index) != 1 {
@@ -53,23 +54,16 @@ func compileFast(d *Decoder) *fastPlan {
 	return plan
 }
 
-// typeWord is the type word of v's interface value.
-func typeWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[0] }
-
-// dataWord is the data word of v's interface value: for a pointer, the
-// pointer.
-func dataWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] }
-
 // decodeFast reads the parameters of plan into dst when every one is
 // present and well formed, reporting whether it did. Anything else (a
 // missing, empty, repeated or malformed value, a query over its cap, a
 // validation rule's failure) it leaves to the general path, which finds
 // the same values and words the error.
 func (d *Decoder) decodeFast(plan *fastPlan, r *http.Request, path loomctx.Params, dst any) bool {
-	if typeWord(dst) != plan.typ {
+	if reqmem.TypeWord(dst) != plan.typ {
 		return false
 	}
-	base := dataWord(dst)
+	base := reqmem.DataWord(dst)
 	if base == nil {
 		return false
 	}

@@ -56,5 +56,11 @@ func Pointer(typ, p unsafe.Pointer) any {
 	return v
 }
 
-// TypeWord is the type word of v's interface value.
+// TypeWord is the type word of v's interface value: two values hold the
+// same type exactly when their type words are equal.
 func TypeWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[0] }
+
+// DataWord is the data word of v's interface value: for a pointer, the
+// pointer; for a value of any other kind but a pointer-shaped one, a
+// pointer to it.
+func DataWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] }

@@ -12,6 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/loomhq/loom/internal/reqmem"
 )
 
 // Encoder appends the JSON of values of one type.
@@ -70,7 +72,7 @@ func For(t reflect.Type) *Encoder {
 	if fn == nil {
 		return nil
 	}
-	e := &Encoder{typ: typeWord(reflect.Zero(t).Interface()), fn: fn, indirect: indirect}
+	e := &Encoder{typ: reqmem.TypeWord(reflect.Zero(t).Interface()), fn: fn, indirect: indirect}
 	entity := target
 	if entity.Kind() == reflect.Slice {
 		e.list, e.elemSize = true, entity.Elem().Size()
@@ -89,10 +91,10 @@ func For(t reflect.Type) *Encoder {
 // Append appends v's JSON to b. ok is false, and b is to be discarded,
 // when v is not of the encoder's type or a value cannot be written.
 func (e *Encoder) Append(b []byte, v any) (_ []byte, ok bool) {
-	if typeWord(v) != e.typ {
+	if reqmem.TypeWord(v) != e.typ {
 		return b, false
 	}
-	p := dataWord(v)
+	p := reqmem.DataWord(v)
 	if !e.indirect {
 		if p == nil {
 			return append(b, "null"...), true
@@ -101,9 +103,6 @@ func (e *Encoder) Append(b []byte, v any) (_ []byte, ok bool) {
 	}
 	return e.fn(b, p, 0)
 }
-
-func typeWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[0] }
-func dataWord(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] }
 
 var (
 	marshalerType     = reflect.TypeFor[json.Marshaler]()
@@ -319,14 +318,14 @@ func (se *structEnc) append(b []byte, p unsafe.Pointer, depth int, keep *[maxFie
 // fields filter. ok is false, as for Append, and also when the type is
 // not made of entities.
 func (e *Encoder) AppendFields(b []byte, v any, keep func(name string) bool) (_ []byte, ok bool) {
-	if e.entity == nil || typeWord(v) != e.typ {
+	if e.entity == nil || reqmem.TypeWord(v) != e.typ {
 		return b, false
 	}
 	var mask [maxFields]bool
 	for i := range e.entity.fields {
 		mask[i] = keep(e.entity.fields[i].name)
 	}
-	p := dataWord(v)
+	p := reqmem.DataWord(v)
 	switch {
 	case !e.list && !e.indirect: // *T
 		if p == nil {
