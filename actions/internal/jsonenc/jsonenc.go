@@ -109,6 +109,7 @@ var (
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 	timeType          = reflect.TypeFor[time.Time]()
 	rawMessageType    = reflect.TypeFor[json.RawMessage]()
+	numberType        = reflect.TypeFor[json.Number]()
 )
 
 type compiler struct {
@@ -139,6 +140,8 @@ func (c *compiler) build(t reflect.Type) encFn {
 		return encTime
 	case rawMessageType:
 		return encRaw
+	case numberType:
+		return nil // written as a number, checked, by encoding/json
 	}
 	// A pointer is written as what it points to, or null: whether that
 	// marshals itself is the element's question.

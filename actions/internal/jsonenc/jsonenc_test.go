@@ -253,6 +253,8 @@ func TestFor_LeavesToEncodingJSONWhatItDoesNotCover(t *testing.T) {
 		reflect.TypeFor[*struct{ M map[string]int }](),
 		reflect.TypeFor[*struct{ A any }](),
 		reflect.TypeFor[*struct{ B []byte }](),
+		reflect.TypeFor[*struct{ N json.Number }](),
+		reflect.TypeFor[*struct{ N *json.Number }](),
 		reflect.TypeFor[*struct{ A [2]int }](),
 		reflect.TypeFor[*struct {
 			N int `json:",string"`
