@@ -430,8 +430,8 @@ func toggleSlash(path string) (string, bool) {
 
 // parsedTemplate is what add needs of a template.
 type parsedTemplate struct {
-	// path is the template in httprouter syntax with canonical literals:
-	// the static map key when names is empty.
+	// path is the template with canonical literals and :name for each
+	// parameter, as node.insert reads it.
 	path string
 	// shape is the template with canonical literals and every parameter
 	// written {}: two templates of one shape match the same paths.
