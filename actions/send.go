@@ -68,17 +68,9 @@ func writeResultJSON(rc *loomctx.RequestContext, status int, contentType []strin
 		return writeJSON(rc.Response, status, contentType, encoderOf(result), result)
 	}
 	if pr, ok := result.(repository.Projection); ok && r.project != nil && !r.project.extras && len(pr.Include) == 0 {
-		bp := bodies.Get().(*[]byte)
-		body, ok := r.json.AppendFields((*bp)[:0], pr.Value, pr.Fields.Keeps)
-		var err error
-		if ok {
-			err = writeBytes(rc.Response, status, contentType, body)
-		}
-		if cap(body) <= 64<<10 {
-			*bp = body[:0]
-			bodies.Put(bp)
-		}
-		if ok {
+		if written, err := writeAppended(rc.Response, status, contentType, func(b []byte) ([]byte, bool) {
+			return r.json.AppendFields(b, pr.Value, pr.Fields.Keeps)
+		}); written {
 			return err
 		}
 	}
@@ -161,21 +153,29 @@ func encoderOf(v any) *jsonenc.Encoder {
 // bodies holds the buffers compiled encoders write to.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
+// writeAppended writes the body appendBody appends to a pooled buffer,
+// reporting whether it wrote it: false when appendBody could not write
+// the value, then nothing was sent.
+func writeAppended(w http.ResponseWriter, status int, contentType []string, appendBody func([]byte) ([]byte, bool)) (written bool, err error) {
+	bp := bodies.Get().(*[]byte)
+	body, ok := appendBody((*bp)[:0])
+	if ok {
+		err = writeBytes(w, status, contentType, body)
+	}
+	if cap(body) <= 64<<10 {
+		*bp = body[:0]
+		bodies.Put(bp)
+	}
+	return ok, err
+}
+
 // writeJSON writes v as contentType (unless one is set) through enc when
 // it is not nil and can write v, else through encoding/json.
 func writeJSON(w http.ResponseWriter, status int, contentType []string, enc *jsonenc.Encoder, v any) error {
 	if enc != nil {
-		bp := bodies.Get().(*[]byte)
-		body, ok := enc.Append((*bp)[:0], v)
-		var err error
-		if ok {
-			err = writeBytes(w, status, contentType, body)
-		}
-		if cap(body) <= 64<<10 {
-			*bp = body[:0]
-			bodies.Put(bp)
-		}
-		if ok {
+		if written, err := writeAppended(w, status, contentType, func(b []byte) ([]byte, bool) {
+			return enc.Append(b, v)
+		}); written {
 			return err
 		}
 	}
